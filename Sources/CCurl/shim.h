@@ -1,0 +1,4 @@
+#ifndef LMG_CCURL_SHIM_H
+#define LMG_CCURL_SHIM_H
+#include <curl/curl.h>
+#endif

@@ -1,0 +1,73 @@
+import Foundation
+import MCP
+
+/// Encoding of outbound messages. Output never contains a newline, so it frames for stdio as is.
+public enum JSONRPCCoding {
+    // JSONEncoder/Decoder are thread-safe for concurrent use once configured.
+    nonisolated(unsafe) static let decoder = JSONDecoder()
+    nonisolated(unsafe) static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    private struct Request<P: Encodable>: Encodable {
+        let jsonrpc = "2.0"
+        let id: JSONRPCID
+        let method: String
+        let params: P?
+    }
+
+    private struct Notification<P: Encodable>: Encodable {
+        let jsonrpc = "2.0"
+        let method: String
+        let params: P?
+    }
+
+    private struct Response<R: Encodable>: Encodable {
+        let jsonrpc = "2.0"
+        let id: JSONRPCID
+        let result: R
+    }
+
+    private struct ErrorResponse: Encodable {
+        let jsonrpc = "2.0"
+        let id: JSONRPCID?
+        let error: JSONRPCErrorObject
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(jsonrpc, forKey: .jsonrpc)
+            // JSON-RPC wants `"id": null` when the request id could not be read.
+            if let id { try container.encode(id, forKey: .id) } else { try container.encodeNil(forKey: .id) }
+            try container.encode(error, forKey: .error)
+        }
+
+        enum CodingKeys: String, CodingKey { case jsonrpc, id, error }
+    }
+
+    public static func request<P: Encodable>(id: JSONRPCID, method: String, params: P?) throws -> Data {
+        try encoder.encode(Request(id: id, method: method, params: params))
+    }
+
+    public static func notification<P: Encodable>(method: String, params: P?) throws -> Data {
+        try encoder.encode(Notification(method: method, params: params))
+    }
+
+    public static func response<R: Encodable>(id: JSONRPCID, result: R) throws -> Data {
+        try encoder.encode(Response(id: id, result: result))
+    }
+
+    public static func errorResponse(id: JSONRPCID?, error: JSONRPCErrorObject) -> Data {
+        // Encoding a struct of strings, ints and a Value cannot fail.
+        (try? encoder.encode(ErrorResponse(id: id, error: error))) ?? Data()
+    }
+
+    /// Encodes any value with the shared configuration (for params built ahead of time).
+    public static func encode<T: Encodable>(_ value: T) throws -> Data { try encoder.encode(value) }
+
+    /// Decodes any value with the shared configuration.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try decoder.decode(type, from: data)
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import MCP
+
+/// One inbound JSON-RPC message, classified once; typed members are decoded on demand.
+///
+/// Decoding happens in two steps so that the hot path (a response for a pending request) parses
+/// only the envelope before handing the raw bytes to the caller that knows the result type.
+public struct JSONRPCMessage: Sendable {
+    /// What kind of message this is, by the members present.
+    public enum Kind: Sendable, Equatable {
+        case request(id: JSONRPCID, method: String)
+        case notification(method: String)
+        case response(id: JSONRPCID)
+        case errorResponse(id: JSONRPCID?, error: JSONRPCErrorObject)
+    }
+
+    public let kind: Kind
+    /// The message exactly as received, for typed decoding of `params` or `result`.
+    public let raw: Data
+
+    private struct Head: Decodable {
+        var id: JSONRPCID?
+        var method: String?
+        var error: JSONRPCErrorObject?
+        var result: Skip?
+    }
+
+    /// Decodes to nothing: only records that the member is present.
+    private struct Skip: Decodable {
+        init(from decoder: Decoder) throws {}
+    }
+
+    /// Classifies `raw`; throws `JSONRPCDecodingError` for JSON that is not a JSON-RPC message.
+    public init(_ raw: Data) throws {
+        let head: Head
+        do {
+            head = try JSONRPCCoding.decoder.decode(Head.self, from: raw)
+        } catch {
+            throw JSONRPCDecodingError(raw: raw, reason: Self.describe(error))
+        }
+        self.raw = raw
+        if let method = head.method {
+            kind = head.id.map { .request(id: $0, method: method) } ?? .notification(method: method)
+        } else if let error = head.error {
+            kind = .errorResponse(id: head.id, error: error)
+        } else if let id = head.id, head.result != nil {
+            kind = .response(id: id)
+        } else {
+            throw JSONRPCDecodingError(raw: raw, reason: "neither a request, a notification nor a response")
+        }
+    }
+
+    /// Decodes `result` as `R`.
+    public func result<R: Decodable>(as type: R.Type = R.self) throws -> R {
+        do {
+            return try JSONRPCCoding.decoder.decode(ResultBox<R>.self, from: raw).result
+        } catch {
+            throw JSONRPCDecodingError(raw: raw, reason: "unexpected result: \(Self.describe(error))")
+        }
+    }
+
+    /// Decodes `params` as `P`; an absent `params` decodes from `{}`.
+    public func params<P: Decodable>(as type: P.Type = P.self) throws -> P {
+        do {
+            if let params = try JSONRPCCoding.decoder.decode(ParamsBox<P>.self, from: raw).params {
+                return params
+            }
+            return try JSONRPCCoding.decoder.decode(P.self, from: Data("{}".utf8))
+        } catch {
+            throw JSONRPCDecodingError(raw: raw, reason: "invalid params: \(Self.describe(error))")
+        }
+    }
+
+    private struct ResultBox<R: Decodable>: Decodable { var result: R }
+    private struct ParamsBox<P: Decodable>: Decodable { var params: P? }
+
+    /// One line for a DecodingError, naming the path to the bad member.
+    static func describe(_ error: Error) -> String {
+        guard let error = error as? DecodingError else { return String(describing: error) }
+        func path(_ context: DecodingError.Context) -> String {
+            let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
+            return keys.isEmpty ? "" : " at \(keys.joined(separator: "."))"
+        }
+        switch error {
+        case .dataCorrupted(let context): return "not valid JSON\(path(context))"
+        case .keyNotFound(let key, let context): return "missing \"\(key.stringValue)\"\(path(context))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            return "\(context.debugDescription)\(path(context))"
+        @unknown default: return String(describing: error)
+        }
+    }
+}
+
+/// Bytes that could not be read as a JSON-RPC message, with a short preview for the user.
+public struct JSONRPCDecodingError: Error, CustomStringConvertible {
+    public let raw: Data
+    public let reason: String
+
+    public var description: String {
+        let preview = String(decoding: raw.prefix(80), as: UTF8.self)
+            .replacingOccurrences(of: "\n", with: " ")
+        return "\(reason): \(preview)\(raw.count > 80 ? "…" : "")"
+    }
+}

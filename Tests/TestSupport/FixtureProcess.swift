@@ -1,0 +1,131 @@
+import Foundation
+
+/// Where the repository's files are, found from this source file so tests run from any directory.
+public enum Repo {
+    /// The package root (the folder holding Package.swift).
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Tests/Fixtures/<name>`.
+    public static func fixture(_ name: String) -> String {
+        root.appendingPathComponent("Tests/Fixtures").appendingPathComponent(name).path
+    }
+
+    /// The Python that has the pinned test peers installed (`LMG_TEST_PYTHON`, else `python3`).
+    public static var python: String {
+        ProcessInfo.processInfo.environment["LMG_TEST_PYTHON"] ?? "python3"
+    }
+
+    /// The built `lmg` binary: `LMG_BIN`, else the debug build folder next to the test bundle.
+    public static var lmgBinary: String {
+        if let explicit = ProcessInfo.processInfo.environment["LMG_BIN"] { return explicit }
+        // Test bundles live in .build/<triple>/debug/; the executable sits beside them.
+        let bundle = Bundle.main.bundleURL
+        for dir in [bundle, bundle.deletingLastPathComponent()] {
+            let candidate = dir.appendingPathComponent("lmg").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return root.appendingPathComponent(".build/debug/lmg").path
+    }
+}
+
+/// Errors starting a fixture; tests fail with this text rather than hang.
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// A real peer process a test talks to: started, awaited until it prints `READY <port>`, and stopped.
+///
+/// Every fixture prints `READY <port>` (or `READY` for stdio peers) on stdout once it listens,
+/// on 127.0.0.1 and a free port the OS chose. `stop()` kills it; `deinit` does too, so a failing
+/// test never leaves a server behind.
+public final class FixtureProcess: @unchecked Sendable {
+    public let process: Process
+    /// The loopback port the fixture reported, when it listens on one.
+    public private(set) var port: Int = 0
+    /// Everything the fixture printed on stderr, for assertions and failure messages.
+    public let stderrPath: String
+    private let stdoutPipe = Pipe()
+
+    /// Starts `executable args` and waits (at most `timeout` seconds) for its READY line.
+    public init(
+        _ executable: String, _ args: [String], environment: [String: String] = [:],
+        timeout: TimeInterval = 30
+    ) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [executable] + args
+        var env = ProcessInfo.processInfo.environment
+        env["PYTHONUNBUFFERED"] = "1"
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardOutput = stdoutPipe
+        stderrPath = NSTemporaryDirectory() + "fixture-\(UUID().uuidString).stderr"
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: stderrPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        let handle = stdoutPipe.fileHandleForReading
+        var buffer = Data()
+        while Date() < deadline {
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                stop()
+                throw FixtureError("fixture \(args.first ?? executable) exited before READY: \(stderrText())")
+            }
+            buffer.append(chunk)
+            if let text = String(data: buffer, encoding: .utf8), let found = Self.readyPort(in: text) {
+                port = found
+                // Keep draining stdout so a chatty fixture never blocks on a full pipe.
+                handle.readabilityHandler = { h in _ = h.availableData }
+                return
+            }
+        }
+        stop()
+        throw FixtureError("fixture \(args.first ?? executable) did not print READY within \(timeout)s: \(stderrText())")
+    }
+
+    /// The port from a `READY <port>` line, or from `listening on http://127.0.0.1:<port>`
+    /// (what `lmg mcp-server --http` prints); `0` for a bare `READY`.
+    static func readyPort(in text: String) -> Int? {
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("READY") {
+                return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+            }
+            if let range = line.range(of: "listening on http://127.0.0.1:") {
+                let digits = line[range.upperBound...].prefix(while: \.isNumber)
+                if let port = Int(digits) { return port }
+            }
+        }
+        return nil
+    }
+
+    /// Starts a Python fixture from Tests/Fixtures.
+    public static func python(_ script: String, _ args: [String] = [], environment: [String: String] = [:]) throws -> FixtureProcess {
+        try FixtureProcess(Repo.python, [Repo.fixture(script)] + args, environment: environment)
+    }
+
+    /// `http://127.0.0.1:<port><path>`.
+    public func url(_ path: String = "") -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// What the fixture wrote to stderr so far.
+    public func stderrText() -> String {
+        (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Kills the fixture and waits for it, so no process outlives the test.
+    public func stop() {
+        stdoutPipe.fileHandleForReading.readabilityHandler = nil
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(3)
+            while process.isRunning && Date() < deadline { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+}
