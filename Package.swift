@@ -28,6 +28,8 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"]), .brew(["libedit"])]
         ),
+        // GNU libc calls Swift's Glibc module does not import (spawn with cwd, pipe2).
+        .target(name: "CSystemShims"),
         // The async HTTP + SSE engine over libcurl's multi interface.
         .target(
             name: "CurlHTTP",
@@ -43,6 +45,7 @@ let package = Package(
             name: "MCPGateway",
             dependencies: [
                 "CurlHTTP",
+                "CSystemShims",
                 "JSONRPC",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,0 +1,50 @@
+import JSONRPC
+import MCP
+
+/// Everything an `MCPClient` tracks, kept under one lock.
+struct ClientState {
+    enum Phase: Equatable {
+        case idle, connecting, ready, closed
+    }
+
+    struct PendingRequest {
+        let method: String
+        let waiter: ResponseWaiter
+        let progress: MCPProgressHandler?
+    }
+
+    var phase = Phase.idle
+    var transport: (any MCPTransport)?
+    var transportName: String?
+    var closeReason: TransportError?
+    var initializeResult: Initialize.Result?
+    var nextID = 1
+    var pending: [JSONRPCID: PendingRequest] = [:]
+    var tools: [Tool]?
+    var resources: [Resource]?
+    var prompts: [Prompt]?
+    var listChangedHandlers: [@Sendable (MCPListKind) -> Void] = []
+
+    /// Registers a request and returns its id, or nil when the client cannot send now.
+    mutating func register(method: String, waiter: ResponseWaiter, progress: MCPProgressHandler?, allowedBeforeReady: Bool) -> (JSONRPCID, any MCPTransport)? {
+        guard let transport, phase == .ready || (allowedBeforeReady && phase == .connecting) else { return nil }
+        let id = JSONRPCID.int(nextID)
+        nextID += 1
+        pending[id] = PendingRequest(method: method, waiter: waiter, progress: progress)
+        return (id, transport)
+    }
+
+    /// The waiter for a response to `id`, removed from the table.
+    mutating func complete(_ id: JSONRPCID) -> PendingRequest? {
+        pending.removeValue(forKey: id)
+    }
+
+    /// The connection ended: every pending request fails with the transport's reason.
+    mutating func closed(_ reason: TransportError?) -> [ResponseWaiter] {
+        if phase != .closed { closeReason = reason }
+        phase = .closed
+        let waiters = pending.values.map(\.waiter)
+        pending.removeAll()
+        return waiters
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import JSONRPC
+import MCP
+
+extension MCPClient {
+    /// Everything the server sends arrives here, on the transport's thread, in order.
+    func receive(_ data: Data) {
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage(data)
+        } catch {
+            // Servers that print stray lines on stdout are common; skip the line, keep the session.
+            options.logger.warning("ignored output that is not JSON-RPC", metadata: ["server": "\(name)", "detail": "\(error)"])
+            return
+        }
+        switch message.kind {
+        case .response(let id), .errorResponse(let id?, _):
+            state.withLock { $0.complete(id) }?.waiter.resume(.success(message))
+        case .errorResponse(nil, let error):
+            options.logger.warning("server reported an error without a request id", metadata: ["server": "\(name)", "error": "\(error.message)"])
+        case .notification(let method):
+            handleNotification(method, message)
+        case .request(let id, let method):
+            answerServerRequest(id: id, method: method)
+        }
+    }
+
+    func transportClosed(_ error: TransportError?) {
+        let waiters = state.withLock { $0.closed(error) }
+        let failure: MCPClientError =
+            error.map { MCPClientError($0, method: nil) }
+            ?? MCPClientError(.notConnected, server: name, "the connection was closed")
+        for waiter in waiters { waiter.resume(.failure(failure)) }
+        if let error { options.logger.info("server connection ended", metadata: ["server": "\(name)", "reason": "\(error.message)"]) }
+    }
+
+    private func handleNotification(_ method: String, _ message: JSONRPCMessage) {
+        switch method {
+        case "notifications/progress":
+            guard let params = try? message.params(as: ProgressParams.self) else { return }
+            let token: JSONRPCID
+            switch params.progressToken {
+            case .integer(let value): token = .int(value)
+            case .string(let value): token = Int(value).map(JSONRPCID.int) ?? .string(value)
+            }
+            let handler = state.withLock { $0.pending[token]?.progress }
+            handler?(MCPProgress(progress: params.progress, total: params.total, message: params.message))
+        case "notifications/tools/list_changed":
+            refreshAfterChange(.tools)
+        case "notifications/resources/list_changed":
+            refreshAfterChange(.resources)
+        case "notifications/prompts/list_changed":
+            refreshAfterChange(.prompts)
+        case "notifications/message":
+            if let params = try? message.params(as: Value.self) {
+                options.logger.debug("server log", metadata: ["server": "\(name)", "message": "\(params)"])
+            }
+        default:
+            break
+        }
+    }
+
+    /// Drops the stale list and fetches it again, then tells observers.
+    private func refreshAfterChange(_ kind: MCPListKind) {
+        state.withLock { state in
+            switch kind {
+            case .tools: state.tools = nil
+            case .resources: state.resources = nil
+            case .prompts: state.prompts = nil
+            }
+        }
+        Task {
+            switch kind {
+            case .tools: _ = try? await self.listTools(refresh: true)
+            case .resources: _ = try? await self.listResources(refresh: true)
+            case .prompts: _ = try? await self.listPrompts(refresh: true)
+            }
+            for handler in self.state.withLock({ $0.listChangedHandlers }) { handler(kind) }
+        }
+    }
+
+    /// Answers ping and roots/list; every other server request gets "method not found" at once,
+    /// so a server waiting on sampling or elicitation never hangs.
+    private func answerServerRequest(id: JSONRPCID, method: String) {
+        let reply: Data
+        do {
+            switch method {
+            case "ping":
+                reply = try JSONRPCCoding.response(id: id, result: EmptyParams())
+            case "roots/list":
+                reply = try JSONRPCCoding.response(id: id, result: ListRootsResult(roots: options.roots))
+            default:
+                reply = JSONRPCCoding.errorResponse(
+                    id: id,
+                    error: JSONRPCErrorObject(code: JSONRPCErrorObject.methodNotFound, message: "lmg does not support \(method)"))
+            }
+        } catch {
+            return
+        }
+        guard let transport = state.withLock({ $0.transport }) else { return }
+        Task { try? await transport.send(reply, expecting: nil) }
+    }
+}

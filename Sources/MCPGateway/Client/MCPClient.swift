@@ -1,0 +1,180 @@
+import CurlHTTP
+import Foundation
+import JSONRPC
+import Logging
+import MCP
+import Synchronization
+
+/// A connection to one MCP server over any transport: initialize, requests with timeouts and
+/// cancellation, server-to-client requests, notifications and cached lists.
+///
+/// Inbound messages are handled on the transport's own thread under a lock, so a response
+/// reaches its waiting caller with a single continuation resume: no actor hop on the hot path.
+public final class MCPClient: Sendable {
+    /// Protocol versions this client speaks, newest first.
+    public static let supportedProtocolVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+
+    public let config: MCPServerConfig
+    let options: MCPClientOptions
+    let state: Mutex<ClientState>
+    /// One re-initialization at a time after the HTTP session expired.
+    let reinitializeGate = Mutex<Task<Void, any Error>?>(nil)
+
+    public var name: String { config.name }
+
+    public init(config: MCPServerConfig, options: MCPClientOptions = .init()) {
+        self.config = config
+        self.options = options
+        self.state = Mutex(ClientState())
+    }
+
+    // MARK: - What initialize told us
+
+    /// The negotiated protocol version, once connected.
+    public var protocolVersion: String? { state.withLock { $0.initializeResult?.protocolVersion } }
+    /// The server's name and version from initialize.
+    public var serverInfo: Server.Info? { state.withLock { $0.initializeResult?.serverInfo } }
+    public var serverCapabilities: Server.Capabilities? { state.withLock { $0.initializeResult?.capabilities } }
+    /// Usage hints the server gave for models.
+    public var instructions: String? { state.withLock { $0.initializeResult?.instructions } }
+    /// Which transport is in use: "stdio", "http" or "sse" (after a fallback, "sse").
+    public var transportName: String { state.withLock { $0.transportName ?? config.transport.rawValue } }
+    /// True between a successful `connect()` and the connection's end.
+    public var isConnected: Bool { state.withLock { $0.phase == .ready } }
+    /// Why the connection ended, if it did on its own.
+    public var closeReason: TransportError? { state.withLock { $0.closeReason } }
+
+    /// Called after a server's `list_changed` notification once the cache is refreshed.
+    public func onListChanged(_ handler: @escaping @Sendable (MCPListKind) -> Void) {
+        state.withLock { $0.listChangedHandlers.append(handler) }
+    }
+
+    // MARK: - Lifecycle
+
+    /// Starts the transport and performs the initialize handshake.
+    ///
+    /// A `url` entry without `type` that rejects the Streamable HTTP POST (400, 404 or 405) is
+    /// retried over the legacy HTTP+SSE transport, as the spec's compatibility section describes.
+    public func connect() async throws {
+        do {
+            try await connect(using: makeTransport(config.transport))
+        } catch let error as MCPClientError where config.fallbackToSSE && Self.suggestsLegacySSE(error) {
+            options.logger.debug("falling back to HTTP+SSE", metadata: ["server": "\(name)"])
+            await resetForReconnect()
+            try await connect(using: makeTransport(.sse))
+        }
+    }
+
+    static func suggestsLegacySSE(_ error: MCPClientError) -> Bool {
+        if case .transport(.httpStatus(let status)) = error.kind { return [400, 404, 405].contains(status) }
+        return false
+    }
+
+    func makeTransport(_ kind: MCPServerConfig.TransportKind) -> any MCPTransport {
+        let authorizer = options.authorizer ?? config.oauth2Token.map { StaticTokenAuthorizer(token: $0) }
+        switch kind {
+        case .stdio:
+            return StdioTransport(
+                server: name, command: config.command ?? "", arguments: config.args, environment: config.env,
+                cwd: config.cwd, logDirectory: options.logDirectory, grace: options.shutdownGrace)
+        case .http:
+            return StreamableHTTPTransport(
+                server: name, url: config.url ?? "", headers: config.headers, authorizer: authorizer,
+                http: options.http, connectTimeout: min(config.timeout, .seconds(10)))
+        case .sse:
+            return LegacySSETransport(
+                server: name, url: config.url ?? "", headers: config.headers, authorizer: authorizer,
+                http: options.http, connectTimeout: min(config.timeout, .seconds(10)))
+        }
+    }
+
+    private func connect(using transport: any MCPTransport) async throws {
+        let accepted = state.withLock { state -> Bool in
+            guard state.phase == .idle else { return false }
+            state.phase = .connecting
+            state.transport = transport
+            state.transportName = Self.transportName(transport)
+            return true
+        }
+        guard accepted else {
+            throw MCPClientError(.notConnected, server: name, "connect() called on a client that is connecting, connected or closed")
+        }
+        let handlers = TransportHandlers(
+            onMessage: { [weak self] data in self?.receive(data) },
+            onClose: { [weak self] error in self?.transportClosed(error) })
+        do {
+            try await withTimeout(config.timeout, method: "initialize") {
+                try await transport.start(handlers)
+            }
+            try await initialize(on: transport)
+        } catch {
+            await transport.close()
+            state.withLock { $0.phase = .closed }
+            if let error = error as? MCPClientError { throw error }
+            if let error = error as? TransportError { throw MCPClientError(error, method: "initialize") }
+            throw MCPClientError(.transport(.connectFailed), server: name, method: "initialize", "\(error)")
+        }
+    }
+
+    func initialize(on transport: any MCPTransport) async throws {
+        let params = InitializeParams(
+            protocolVersion: Self.supportedProtocolVersions[0],
+            capabilities: ["roots": ["listChanged": false]],
+            clientInfo: .init(name: options.clientName, version: options.clientVersion))
+        let result: Initialize.Result = try await request("initialize", params: params, allowedBeforeReady: true)
+        guard Self.supportedProtocolVersions.contains(result.protocolVersion) else {
+            let ours = Self.supportedProtocolVersions.joined(separator: ", ")
+            throw MCPClientError(
+                .unsupportedVersion(result.protocolVersion), server: name, method: "initialize",
+                "the server speaks MCP \(result.protocolVersion); lmg speaks \(ours)")
+        }
+        state.withLock {
+            $0.initializeResult = result
+            $0.phase = .ready
+        }
+        await transport.didInitialize(protocolVersion: result.protocolVersion)
+        try await notify("notifications/initialized", params: EmptyParams?.none)
+    }
+
+    private func resetForReconnect() async {
+        state.withLock { state in
+            state.phase = .idle
+            state.transport = nil
+            state.closeReason = nil
+        }
+    }
+
+    /// Ends the session: fails pending requests, closes the transport (stdio: stdin, SIGTERM, SIGKILL).
+    public func close() async {
+        let (transport, waiters) = state.withLock { state in
+            state.phase = .closed
+            let waiters = state.pending.values.map(\.waiter)
+            state.pending.removeAll()
+            return (state.transport, waiters)
+        }
+        let error = MCPClientError(.notConnected, server: name, "the client was closed")
+        for waiter in waiters { waiter.resume(.failure(error)) }
+        await transport?.close()
+    }
+
+    static func transportName(_ transport: any MCPTransport) -> String {
+        switch transport {
+        case is StdioTransport: return "stdio"
+        case is LegacySSETransport: return "sse"
+        default: return "http"
+        }
+    }
+
+    /// Runs `body` under a time limit, mapping the overrun to a timeout error for `method`.
+    func withTimeout<T: Sendable>(_ limit: Duration, method: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw MCPClientError(.timedOut(limit), server: self.name, method: method, "no answer within \(describe(limit))")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import CurlHTTP
+import Foundation
+import Logging
+import MCP
+
+/// Settings of a client that do not come from the server's config entry.
+public struct MCPClientOptions: Sendable {
+    /// Sent as `clientInfo` in initialize.
+    public var clientName: String
+    public var clientVersion: String
+    /// Where stdio servers' stderr is written, one `<server>.log` each.
+    public var logDirectory: String
+    /// Answered to the server's `roots/list`; the working directory by default.
+    public var roots: [Root]
+    /// Supplies `Authorization` for HTTP servers; overrides `oauth2_token` when set.
+    public var authorizer: (any RequestAuthorizer)?
+    /// The HTTP engine; shared by default so connections are reused across servers.
+    public var http: HTTPClient
+    /// How long a stdio server gets to exit after stdin closes, and again after SIGTERM.
+    public var shutdownGrace: Duration
+    public var logger: Logger
+
+    public init(
+        clientName: String = "lmg",
+        clientVersion: String = LMGVersion.current,
+        logDirectory: String = MCPClientOptions.defaultLogDirectory(),
+        roots: [Root] = [Root(uri: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).absoluteString, name: "working directory")],
+        authorizer: (any RequestAuthorizer)? = nil,
+        http: HTTPClient = .shared,
+        shutdownGrace: Duration = .seconds(2),
+        logger: Logger = Logger(label: "lmg.mcp")
+    ) {
+        self.clientName = clientName
+        self.clientVersion = clientVersion
+        self.logDirectory = logDirectory
+        self.roots = roots
+        self.authorizer = authorizer
+        self.http = http
+        self.shutdownGrace = shutdownGrace
+        self.logger = logger
+    }
+
+    /// `$XDG_STATE_HOME/lmg/logs`, else `~/.local/state/lmg/logs`.
+    public static func defaultLogDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty { return state + "/lmg/logs" }
+        let home = environment["HOME"] ?? NSTemporaryDirectory()
+        return home + "/.local/state/lmg/logs"
+    }
+}
+
+/// The version `lmg` reports to servers and in `--version`.
+public enum LMGVersion {
+    public static let current = "0.1.0"
+}

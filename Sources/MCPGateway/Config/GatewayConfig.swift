@@ -1,0 +1,30 @@
+/// The whole `lmg` configuration file.
+public struct GatewayConfig: Sendable, Hashable {
+    public var model: ModelConfig
+    public var systemPrompt: String?
+    /// How many model turns with tool calls one exchange may take.
+    public var maxToolIterations: Int
+    /// Sorted by name, so listings and collision handling are deterministic.
+    public var servers: [MCPServerConfig]
+    /// Where it was read from; nil for the embedded default.
+    public var path: String?
+    /// Unknown keys and other non-fatal findings, one line each, naming file and field.
+    public var warnings: [String]
+
+    public init(
+        model: ModelConfig = .init(), systemPrompt: String? = nil, maxToolIterations: Int = 10,
+        servers: [MCPServerConfig] = [], path: String? = nil, warnings: [String] = []
+    ) {
+        self.model = model
+        self.systemPrompt = systemPrompt
+        self.maxToolIterations = maxToolIterations
+        self.servers = servers.sorted { $0.name < $1.name }
+        self.path = path
+        self.warnings = warnings
+    }
+
+    /// The server named `name`.
+    public func server(named name: String) -> MCPServerConfig? {
+        servers.first { $0.name == name }
+    }
+}

@@ -1,0 +1,117 @@
+/// How to reach one MCP server: the Claude Desktop keys plus the seed design's MCPServerConfig keys.
+///
+/// An existing `claude_desktop_config.json` entry parses as is; `url`-only entries speak Streamable
+/// HTTP and fall back to the legacy HTTP+SSE transport when the server rejects it.
+public struct MCPServerConfig: Sendable, Hashable {
+    /// Which wire protocol to use.
+    public enum TransportKind: String, Sendable, Hashable, CaseIterable {
+        /// A spawned process speaking newline-delimited JSON-RPC on stdin/stdout.
+        case stdio
+        /// Streamable HTTP (MCP 2025-03-26 and later).
+        case http
+        /// The legacy HTTP+SSE transport (MCP 2024-11-05).
+        case sse
+    }
+
+    /// The key under `mcpServers`; names the server in every message.
+    public var name: String
+    /// The transport named by `type`, or inferred (`command` → stdio, `url` → http).
+    public var transport: TransportKind
+    /// True for a `url` entry without `type`: try Streamable HTTP, fall back to legacy SSE.
+    public var fallbackToSSE: Bool
+
+    public var command: String?
+    public var args: [String]
+    /// Merged over the parent's environment when the process is spawned.
+    public var env: [String: String]
+    public var cwd: String?
+
+    public var url: String?
+    public var headers: [HeaderConfig]
+
+    /// A static bearer token (`oauth2_token`).
+    public var oauth2Token: String?
+    public var oauth2TokenURL: String?
+    public var oauth2ClientID: String?
+    public var oauth2ClientSecret: String?
+    public var oauth2Scopes: [String]
+
+    /// Per-request limit (`timeout`, seconds; default 30).
+    public var timeout: Duration
+    /// Limit for `tools/call` (`tool_timeout`); `timeout` when absent.
+    public var toolTimeout: Duration?
+
+    /// A disabled server is listed but never started.
+    public var enabled: Bool
+    /// When set, only these tools are exposed.
+    public var allowedTools: [String]?
+    /// Tools never exposed.
+    public var disabledTools: [String]
+
+    public init(
+        name: String,
+        transport: TransportKind,
+        fallbackToSSE: Bool = false,
+        command: String? = nil,
+        args: [String] = [],
+        env: [String: String] = [:],
+        cwd: String? = nil,
+        url: String? = nil,
+        headers: [HeaderConfig] = [],
+        oauth2Token: String? = nil,
+        oauth2TokenURL: String? = nil,
+        oauth2ClientID: String? = nil,
+        oauth2ClientSecret: String? = nil,
+        oauth2Scopes: [String] = [],
+        timeout: Duration = .seconds(30),
+        toolTimeout: Duration? = nil,
+        enabled: Bool = true,
+        allowedTools: [String]? = nil,
+        disabledTools: [String] = []
+    ) {
+        self.name = name
+        self.transport = transport
+        self.fallbackToSSE = fallbackToSSE
+        self.command = command
+        self.args = args
+        self.env = env
+        self.cwd = cwd
+        self.url = url
+        self.headers = headers
+        self.oauth2Token = oauth2Token
+        self.oauth2TokenURL = oauth2TokenURL
+        self.oauth2ClientID = oauth2ClientID
+        self.oauth2ClientSecret = oauth2ClientSecret
+        self.oauth2Scopes = oauth2Scopes
+        self.timeout = timeout
+        self.toolTimeout = toolTimeout
+        self.enabled = enabled
+        self.allowedTools = allowedTools
+        self.disabledTools = disabledTools
+    }
+
+    /// A stdio server entry.
+    public static func stdio(_ name: String, command: String, args: [String] = [], env: [String: String] = [:]) -> Self {
+        .init(name: name, transport: .stdio, command: command, args: args, env: env)
+    }
+
+    /// A Streamable HTTP server entry.
+    public static func http(_ name: String, url: String, headers: [HeaderConfig] = []) -> Self {
+        .init(name: name, transport: .http, url: url, headers: headers)
+    }
+
+    /// Whether `tool` passes `allowed_tools` and `disabled_tools`.
+    public func exposes(tool: String) -> Bool {
+        if disabledTools.contains(tool) { return false }
+        if let allowedTools { return allowedTools.contains(tool) }
+        return true
+    }
+
+    /// What to show for the endpoint: the URL, or the command line; never header values.
+    public var endpointDescription: String {
+        switch transport {
+        case .stdio: return ([command ?? ""] + args).joined(separator: " ")
+        case .http, .sse: return url ?? ""
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import JSONRPC
+
+/// Where a transport delivers what the server sends, in arrival order.
+public struct TransportHandlers: Sendable {
+    /// One JSON-RPC message (a single object; batches are split before delivery).
+    public var onMessage: @Sendable (Data) -> Void
+    /// The connection ended: nil when we closed it, else why.
+    public var onClose: @Sendable (TransportError?) -> Void
+
+    public init(onMessage: @escaping @Sendable (Data) -> Void, onClose: @escaping @Sendable (TransportError?) -> Void) {
+        self.onMessage = onMessage
+        self.onClose = onClose
+    }
+}
+
+/// A channel carrying JSON-RPC messages between `MCPClient` and one server.
+///
+/// Transports know framing and connection lifecycle, nothing of MCP methods. Implementations:
+/// `StdioTransport`, `StreamableHTTPTransport`, `LegacySSETransport`.
+public protocol MCPTransport: AnyObject, Sendable {
+    /// True when the answer to a request comes back on the exchange that sent it (an HTTP POST),
+    /// so `send` should run concurrently with waiting; false when it arrives on a separate channel.
+    var exchangeCarriesResponse: Bool { get }
+
+    /// Connects (spawns, opens streams) and starts delivering inbound messages to `handlers`.
+    func start(_ handlers: TransportHandlers) async throws
+
+    /// Sends one message. When `expecting` names a request id and the exchange carries the response,
+    /// returns once that response was delivered, and throws if the exchange ended without it.
+    func send(_ message: Data, expecting: JSONRPCID?) async throws
+
+    /// Called once initialize succeeded: HTTP transports send it as `MCP-Protocol-Version`,
+    /// and may now open streams that need the session (e.g. the Streamable HTTP GET stream).
+    func didInitialize(protocolVersion: String) async
+
+    /// Forgets a session the server ended, before re-initializing.
+    func resetSession() async
+
+    /// Closes and releases everything; idempotent.
+    func close() async
+}
+
+extension MCPTransport {
+    public func didInitialize(protocolVersion: String) async {}
+    public func resetSession() async {}
+}

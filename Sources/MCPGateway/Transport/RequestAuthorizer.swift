@@ -1,0 +1,19 @@
+/// Supplies the `Authorization` header for HTTP transports; OAuth2 and static tokens implement it.
+public protocol RequestAuthorizer: Sendable {
+    /// The header value for a request to `url` (e.g. `Bearer …`), or nil to send none.
+    func authorization(for url: String) async throws -> String?
+    /// The server answered 401: drop cached credentials. Returns true when a retry may succeed.
+    func invalidate(challenge: String?) async -> Bool
+}
+
+/// A fixed bearer token (`oauth2_token`): nothing to refresh, so a 401 is final.
+public struct StaticTokenAuthorizer: RequestAuthorizer {
+    let token: String
+
+    public init(token: String) {
+        self.token = token
+    }
+
+    public func authorization(for url: String) async throws -> String? { "Bearer \(token)" }
+    public func invalidate(challenge: String?) async -> Bool { false }
+}

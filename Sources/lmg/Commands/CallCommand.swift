@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import MCP
+import MCPGateway
+
+/// `lmg call SERVER TOOL [k=v ...]`: one tool call, for scripts and debugging.
+struct CallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call", abstract: "Call one tool.",
+        discussion: "Arguments come from --args JSON and key=value words; values are typed by the tool's input schema.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The server's name in the configuration.")
+    var serverName: String
+
+    @Argument(help: "The tool's name.")
+    var tool: String
+
+    @Argument(help: "key=value arguments.")
+    var pairs: [String] = []
+
+    @Option(name: .long, help: "Arguments as a JSON object.")
+    var args: String?
+
+    @Option(name: .long, help: "Seconds to wait for the result (default: the server's tool_timeout or timeout).")
+    var timeout: Double?
+
+    func validate() throws {
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+    }
+
+    func run() async throws {
+        try await Session.run(global, only: serverName) { session in
+            let client = try await session.manager.client(named: serverName)
+            let tools = try await client.listTools()
+            guard let definition = tools.first(where: { $0.name == tool }), client.config.exposes(tool: tool) else {
+                let names = tools.map(\.name).filter { client.config.exposes(tool: $0) }
+                let hint = Suggest.closest(to: tool, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                throw CommandFailure.usage("server '\(serverName)' has no tool '\(tool)'\(hint)")
+            }
+            let arguments = try ToolArguments.build(json: args, pairs: pairs, schema: definition.inputSchema)
+            let limit = timeout.map { Duration.milliseconds(Int64($0 * 1000)) }
+            let result = try await client.callTool(tool, arguments: arguments, timeout: limit)
+            if global.json {
+                try Terminal.json(result)
+            } else {
+                let text = ContentRendering.render(result)
+                if result.isError == true {
+                    Terminal.error("server '\(serverName)': tool '\(tool)' returned an error: \(text)")
+                } else {
+                    Terminal.out(text)
+                }
+            }
+            return result.isError == true ? ExitStatus.toolError : 0
+        }
+    }
+}
+
+/// "Did you mean": the candidate with the smallest edit distance, when it is close enough.
+enum Suggest {
+    static func closest(to word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else {
+            return candidates.first { $0.lowercased().contains(word.lowercased()) }
+        }
+        return best.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

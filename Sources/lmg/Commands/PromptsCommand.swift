@@ -1,0 +1,98 @@
+import ArgumentParser
+import MCP
+import MCPGateway
+
+/// `lmg prompts`: prompt templates of every server.
+struct PromptsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "prompts", abstract: "List prompts.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Only this server.")
+    var server: String?
+
+    struct Row: Encodable {
+        let server: String
+        let name: String
+        let description: String?
+        let arguments: [Prompt.Argument]?
+    }
+
+    func run() async throws {
+        try await Session.run(global, only: server) { session in
+            var rows: [Row] = []
+            for status in await session.manager.status() where status.state == .ready {
+                let client = try await session.manager.client(named: status.name)
+                guard client.serverCapabilities?.prompts != nil else { continue }
+                do {
+                    for prompt in try await client.listPrompts() {
+                        rows.append(Row(server: status.name, name: prompt.name, description: prompt.description, arguments: prompt.arguments))
+                    }
+                } catch {
+                    Terminal.error("\(error)")
+                }
+            }
+            if global.json {
+                try Terminal.json(rows)
+            } else if rows.isEmpty {
+                Terminal.out("no prompts")
+            } else {
+                Terminal.out(Terminal.table(["SERVER", "PROMPT", "ARGUMENTS", "DESCRIPTION"], rows.map { row in
+                    let args = (row.arguments ?? []).map { $0.name + ($0.required == true ? "" : "?") }.joined(separator: " ")
+                    return [row.server, row.name, args, ToolsCommand.firstLine(row.description)]
+                }))
+            }
+            return 0
+        }
+    }
+}
+
+/// `lmg get-prompt SERVER NAME [k=v ...]`: a prompt rendered into messages.
+struct GetPromptCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "get-prompt", abstract: "Render one prompt.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The server's name.")
+    var serverName: String
+
+    @Argument(help: "The prompt's name.")
+    var name: String
+
+    @Argument(help: "key=value arguments.")
+    var pairs: [String] = []
+
+    func run() async throws {
+        try await Session.run(global, only: serverName) { session in
+            var arguments: [String: String] = [:]
+            for pair in pairs {
+                guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                    throw CommandFailure.usage("argument '\(pair)' is not of the form key=value")
+                }
+                arguments[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            }
+            let client = try await session.manager.client(named: serverName)
+            let result = try await client.getPrompt(name, arguments: arguments.isEmpty ? nil : arguments)
+            if global.json {
+                try Terminal.json(result)
+            } else {
+                if let description = result.description { Terminal.out("# \(description)") }
+                for message in result.messages {
+                    Terminal.out("[\(message.role.rawValue)]")
+                    Terminal.out(Self.render(message.content))
+                }
+            }
+            return 0
+        }
+    }
+
+    static func render(_ content: Prompt.Message.Content) -> String {
+        switch content {
+        case .text(let text): return text
+        case .image(_, let mimeType): return "[image: \(mimeType)]"
+        case .audio(_, let mimeType): return "[audio: \(mimeType)]"
+        case .resource(let resource, _, _): return ContentRendering.render(resource)
+        case .resourceLink(let uri, _, _, _, _, _): return "[resource link: \(uri)]"
+        }
+    }
+}

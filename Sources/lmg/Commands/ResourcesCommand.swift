@@ -1,0 +1,80 @@
+import ArgumentParser
+import MCP
+import MCPGateway
+
+/// `lmg resources`: resources and resource templates of every server.
+struct ResourcesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "resources", abstract: "List resources and resource templates.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Only this server.")
+    var server: String?
+
+    struct Row: Encodable {
+        let server: String
+        let uri: String?
+        let uriTemplate: String?
+        let name: String
+        let description: String?
+        let mimeType: String?
+    }
+
+    func run() async throws {
+        try await Session.run(global, only: server) { session in
+            var rows: [Row] = []
+            for status in await session.manager.status() where status.state == .ready {
+                let client = try await session.manager.client(named: status.name)
+                guard client.serverCapabilities?.resources != nil else { continue }
+                do {
+                    for resource in try await client.listResources() {
+                        rows.append(Row(server: status.name, uri: resource.uri, uriTemplate: nil, name: resource.name,
+                                        description: resource.description, mimeType: resource.mimeType))
+                    }
+                    for template in (try? await client.listResourceTemplates()) ?? [] {
+                        rows.append(Row(server: status.name, uri: nil, uriTemplate: template.uriTemplate, name: template.name,
+                                        description: template.description, mimeType: template.mimeType))
+                    }
+                } catch {
+                    Terminal.error("\(error)")
+                }
+            }
+            if global.json {
+                try Terminal.json(rows)
+            } else if rows.isEmpty {
+                Terminal.out("no resources")
+            } else {
+                Terminal.out(Terminal.table(
+                    ["SERVER", "URI", "NAME", "MIME", "DESCRIPTION"],
+                    rows.map { [$0.server, $0.uri ?? $0.uriTemplate ?? "", $0.name, $0.mimeType ?? "", ToolsCommand.firstLine($0.description)] }))
+            }
+            return 0
+        }
+    }
+}
+
+/// `lmg read SERVER URI`: one resource's contents.
+struct ReadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "read", abstract: "Read one resource.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The server's name.")
+    var serverName: String
+
+    @Argument(help: "The resource URI.")
+    var uri: String
+
+    func run() async throws {
+        try await Session.run(global, only: serverName) { session in
+            let client = try await session.manager.client(named: serverName)
+            let result = try await client.readResource(uri)
+            if global.json {
+                try Terminal.json(result)
+            } else {
+                Terminal.out(result.contents.map(ContentRendering.render).joined(separator: "\n"))
+            }
+            return 0
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import MCPGateway
+
+/// `lmg`: chat with models that use MCP tools, and inspect MCP servers from the shell.
+@main
+struct LMG: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lmg",
+        abstract: "Language Model Gateway: MCP servers and tool-calling models from the terminal.",
+        discussion: """
+            Servers come from the configuration: --config FILE, else $LMG_CONFIG, else ./Config/lmg.json, \
+            else ~/.config/lmg/lmg.json, else the built-in server alone.
+
+            Exit status: 0 ok; 1 the tool returned an error; 2 usage or configuration error; \
+            3 no server reachable, transport or authorization failure; 130 interrupted.
+            """,
+        version: LMGVersion.current,
+        subcommands: [
+            ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
+            PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, MCPServerCommand.self,
+        ],
+        defaultSubcommand: ToolsCommand.self
+    )
+}
