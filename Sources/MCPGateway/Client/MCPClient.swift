@@ -39,6 +39,8 @@ public final class MCPClient: Sendable {
     public var instructions: String? { state.withLock { $0.initializeResult?.instructions } }
     /// Which transport is in use: "stdio", "http" or "sse" (after a fallback, "sse").
     public var transportName: String { state.withLock { $0.transportName ?? config.transport.rawValue } }
+    /// The stdio server's pid while it runs (nil for HTTP servers).
+    public var processID: Int32? { (state.withLock { $0.transport } as? StdioTransport)?.processID }
     /// True between a successful `connect()` and the connection's end.
     public var isConnected: Bool { state.withLock { $0.phase == .ready } }
     /// Why the connection ended, if it did on its own.

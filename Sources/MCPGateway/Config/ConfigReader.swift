@@ -136,6 +136,11 @@ struct ConfigReader {
 
     // MARK: - Typed fields
 
+    /// `field 'env'` + `.PATH` → `field 'env.PATH'`, so nested names read as one path.
+    func nested(_ location: String, _ suffix: String) -> String {
+        location.hasSuffix("'") ? String(location.dropLast()) + suffix + "'" : location + suffix
+    }
+
     func error(_ message: String, at location: String?) -> ConfigError {
         ConfigError(file: file, location: location, message: message)
     }
@@ -208,8 +213,8 @@ struct ConfigReader {
         case .array(let items)?:
             var result: [String] = []
             for (index, item) in items.enumerated() {
-                guard case .string(let text) = item else { throw error("expected a string", at: "\(location)[\(index)]") }
-                result.append(try expand(text, at: "\(location)[\(index)]"))
+                guard case .string(let text) = item else { throw error("expected a string", at: nested(location, "[\(index)]")) }
+                result.append(try expand(text, at: nested(location, "[\(index)]")))
             }
             return result
         default: throw error("expected an array of strings", at: location)
@@ -223,11 +228,11 @@ struct ConfigReader {
             var result: [String: String] = [:]
             for (key, value) in object {
                 switch value {
-                case .string(let text): result[key] = try expand(text, at: "\(location).\(key)")
+                case .string(let text): result[key] = try expand(text, at: nested(location, ".\(key)"))
                 case .int(let number): result[key] = String(number)
                 case .double(let number): result[key] = String(number)
                 case .bool(let flag): result[key] = String(flag)
-                default: throw error("expected a string", at: "\(location).\(key)")
+                default: throw error("expected a string", at: nested(location, ".\(key)"))
                 }
             }
             return result
@@ -240,7 +245,7 @@ struct ConfigReader {
         if case .array(let list)? = raw {
             var result: [HeaderConfig] = []
             for (index, item) in list.enumerated() {
-                let here = "\(location)[\(index)]"
+                let here = nested(location, "[\(index)]")
                 guard case .object(let entry) = item, case .string(let key)? = entry["key"],
                       case .string(let value)? = entry["value"]
                 else { throw error("expected {\"key\": ..., \"value\": ...}", at: here) }

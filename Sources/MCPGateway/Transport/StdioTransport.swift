@@ -34,6 +34,14 @@ public final class StdioTransport: MCPTransport {
 
     public var exchangeCarriesResponse: Bool { false }
 
+    /// The server process's pid while it runs.
+    public var processID: Int32? {
+        state.withLock { state in
+            if case .running(let child) = state { return child.pid }
+            return nil
+        }
+    }
+
     /// - Parameters:
     ///   - environment: merged over the parent's environment.
     ///   - logDirectory: where `<server>.log` receives the child's stderr.

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what lmg and its tests need on a fresh Debian machine; safe to run again.
+#   scripts/setup.sh          system libraries (libcurl, libedit) and pkg-config
+#   scripts/setup.sh --test   also the Python test peers pinned in Tests/Fixtures/requirements.txt, and tmux
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+for pkg in libcurl4-openssl-dev libedit-dev pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
+done
+if [[ "${1:-}" == "--test" ]]; then
+  for pkg in tmux; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
+fi
+if ((${#need_apt[@]})); then
+  echo "setup: installing ${need_apt[*]}" >&2
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  PY="${LMG_TEST_PYTHON:-python3}"
+  if ! "$PY" - <<'PY' 2>/dev/null
+import importlib.metadata as m, pathlib, sys
+for line in pathlib.Path("Tests/Fixtures/requirements.txt").read_text().splitlines():
+    line = line.split("#")[0].strip()
+    if not line: continue
+    name, _, version = line.partition("==")
+    if m.version(name) != version: sys.exit(1)
+PY
+  then
+    echo "setup: installing Python test peers" >&2
+    "$PY" -m pip install -q --disable-pip-version-check -r Tests/Fixtures/requirements.txt
+  fi
+fi
