@@ -81,6 +81,7 @@ let package = Package(
             name: "MCPGatewayTests",
             dependencies: ["MCPGateway", "MCPBuiltinServer", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
-        .testTarget(name: "LMGTests", dependencies: ["TestSupport"]),
+        // Runs the real `lmg` binary (built first, as a dependency) against real peers.
+        .testTarget(name: "LMGTests", dependencies: ["TestSupport", "lmg"]),
     ]
 )

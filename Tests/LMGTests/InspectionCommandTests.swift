@@ -1,0 +1,50 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("lmg: inspection commands")
+struct InspectionCommandTests {
+    @Test func toolsJSONHasTheDocumentedKeys() throws {
+        let path = try writeConfig(BadInputTests.timeServer)
+        let result = try runLMG(["tools", "--json", "--config", path])
+        #expect(result.status == 0, "\(result)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.count == 2)
+        for row in rows {
+            for key in ["server", "name", "description", "inputSchema"] { #expect(row[key] != nil, "missing \(key)") }
+            #expect(row["server"] as? String == "time")
+        }
+    }
+
+    @Test func callTypesArgumentsBySchemaAndPrintsJSON() throws {
+        let path = try writeConfig(BadInputTests.timeServer)
+        let result = try runLMG(["call", "time", "convert_time", "source_timezone=UTC", "time=12:00", "target_timezone=Asia/Tokyo", "--json", "--config", path])
+        #expect(result.status == 0, "\(result)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let content = try #require(object["content"] as? [[String: Any]])
+        #expect(content.first?["type"] as? String == "text")
+        #expect((content.first?["text"] as? String)?.contains("21:00") == true)
+    }
+
+    @Test func serversJSON() throws {
+        let path = try writeConfig(#"{"mcpServers": {"time": {"command": "\#(Repo.python)", "args": ["-m", "mcp_server_time"]}, "off": {"command": "x", "enabled": false}}}"#)
+        let result = try runLMG(["servers", "--json", "--config", path])
+        #expect(result.status == 0, "\(result)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as! String, $0) })
+        #expect(byName["time"]?["state"] as? String == "ready")
+        #expect(byName["time"]?["transport"] as? String == "stdio")
+        #expect(byName["time"]?["tools"] as? Int == 2)
+        #expect(byName["off"]?["state"] as? String == "disabled")
+    }
+
+    @Test func benchReportsTheDocumentedKeys() throws {
+        let path = try writeConfig(BadInputTests.timeServer)
+        let result = try runLMG(["bench", "time", "get_current_time", "timezone=UTC", "-n", "20", "--warmup", "2", "--json", "--config", path])
+        #expect(result.status == 0, "\(result)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        for key in ["calls", "seconds", "calls_per_second", "p50_ms", "p99_ms", "errors"] { #expect(report[key] != nil, "missing \(key)") }
+        #expect(report["calls"] as? Int == 20)
+        #expect(report["errors"] as? Int == 0)
+    }
+}
