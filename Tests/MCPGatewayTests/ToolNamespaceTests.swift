@@ -1,0 +1,43 @@
+import MCP
+@testable import MCPGateway
+import Testing
+
+@Suite("Tool namespace")
+struct ToolNamespaceTests {
+    func tool(_ name: String) -> Tool { Tool(name: name, description: nil, inputSchema: ["type": "object"]) }
+
+    let valid = #/^[a-zA-Z0-9_-]{1,64}$/#
+
+    @Test func defaultNamesAreServerDoubleUnderscoreTool() {
+        let namespace = ToolNamespace([("time", tool("get_current_time")), ("files", tool("read"))])
+        #expect(namespace.tools.map(\.qualifiedName) == ["files__read", "time__get_current_time"])
+        #expect(namespace.resolve("time__get_current_time")?.tool.name == "get_current_time")
+        #expect(namespace.resolve("time__get_current_time")?.server == "time")
+        #expect(namespace.collisions.isEmpty)
+    }
+
+    @Test func invalidCharactersAndLongNamesBecomeValidStableNames() throws {
+        let long = String(repeating: "very_long_tool_name_", count: 5)
+        let namespace = ToolNamespace([("my.server", tool("do it!")), ("s", tool(long))])
+        for entry in namespace.tools {
+            #expect(entry.qualifiedName.wholeMatch(of: valid) != nil, "\(entry.qualifiedName)")
+        }
+        #expect(namespace.resolve("my_server__do_it_")?.tool.name == "do it!")
+        let hashed = ToolNamespace.qualifiedName(server: "s", tool: long)
+        #expect(hashed.count == 64)
+        #expect(hashed == ToolNamespace.qualifiedName(server: "s", tool: long))
+        #expect(namespace.resolve(hashed)?.tool.name == long)
+    }
+
+    @Test func collisionsAreResolvedDeterministicallyAndReported() {
+        let a = ToolNamespace([("a.b", tool("t")), ("a_b", tool("t"))])
+        let b = ToolNamespace([("a_b", tool("t")), ("a.b", tool("t"))])
+        #expect(a.tools.map(\.qualifiedName) == b.tools.map(\.qualifiedName))
+        #expect(Set(a.tools.map(\.qualifiedName)).count == 2)
+        #expect(a.collisions.count == 1)
+        #expect(a.collisions[0].contains("'a_b'") || a.collisions[0].contains("'a.b'"))
+        for entry in a.tools {
+            #expect(a.resolve(entry.qualifiedName)?.server == entry.server)
+        }
+    }
+}
