@@ -1,0 +1,37 @@
+import Foundation
+
+/// Limits for one request; nil means none.
+public struct HTTPTimeouts: Sendable, Hashable {
+    /// To establish the connection (DNS, TCP, TLS).
+    public var connect: Duration?
+    /// For the whole exchange, body included: leave nil for long-lived event streams.
+    public var total: Duration?
+    /// With no byte received for this long, the transfer fails (rounded up to whole seconds).
+    public var idle: Duration?
+
+    public init(connect: Duration? = .seconds(10), total: Duration? = nil, idle: Duration? = nil) {
+        self.connect = connect
+        self.total = total
+        self.idle = idle
+    }
+}
+
+/// One HTTP request. Redirects are not followed: MCP endpoints answer where they are asked.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: HTTPHeaders
+    public var body: Data?
+    public var timeouts: HTTPTimeouts
+
+    public init(
+        method: String = "GET", url: String, headers: HTTPHeaders = [:], body: Data? = nil,
+        timeouts: HTTPTimeouts = .init()
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeouts = timeouts
+    }
+}
