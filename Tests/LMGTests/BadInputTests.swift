@@ -17,71 +17,71 @@ struct BadInputTests {
         #expect(!result.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
     }
 
-    @Test func undefinedVariable() throws {
+    @Test func undefinedVariable() async throws {
         let path = try writeConfig(#"{"mcpServers": {"api": {"url": "http://127.0.0.1:9/mcp", "headers": {"Authorization": "Bearer ${LMG_TEST_UNSET_TOKEN}"}}}}"#)
-        let result = try runLMG(["tools", "--config", path])
+        let result = try await runLMG(["tools", "--config", path])
         expectOneLineError(result, status: 2, containing: [path, "server 'api'", "LMG_TEST_UNSET_TOKEN"])
     }
 
-    @Test func malformedJSON() throws {
+    @Test func malformedJSON() async throws {
         let path = try writeConfig("{\n  \"mcpServers\": {\n    \"a\": {\"command\" \"x\"}\n  }\n}\n")
-        let result = try runLMG(["tools", "--config", path])
+        let result = try await runLMG(["tools", "--config", path])
         expectOneLineError(result, status: 2, containing: [path, "malformed JSON at line 3, column 21"])
     }
 
-    @Test func missingConfigFile() throws {
-        let result = try runLMG(["tools", "--config", "/nonexistent/lmg.json"])
+    @Test func missingConfigFile() async throws {
+        let result = try await runLMG(["tools", "--config", "/nonexistent/lmg.json"])
         expectOneLineError(result, status: 2, containing: ["/nonexistent/lmg.json", "no such file"])
     }
 
-    @Test func commandThatDoesNotExist() throws {
+    @Test func commandThatDoesNotExist() async throws {
         let path = try writeConfig(#"{"mcpServers": {"ghost": {"command": "lmg-no-such-command-xyz"}}}"#)
-        let result = try runLMG(["tools", "--config", path])
+        let result = try await runLMG(["tools", "--config", path])
         expectOneLineError(result, status: 3, containing: ["server 'ghost'", "lmg-no-such-command-xyz", "not found"])
     }
 
-    @Test func serverThatExitsAtOnce() throws {
+    @Test func serverThatExitsAtOnce() async throws {
         let path = try writeConfig(#"{"mcpServers": {"dies": {"command": "sh", "args": ["-c", "echo boom-on-stderr >&2; exit 7"]}}}"#)
-        let result = try runLMG(["tools", "--config", path])
+        let result = try await runLMG(["tools", "--config", path])
         expectOneLineError(result, status: 3, containing: ["server 'dies'", "exited with status 7", "boom-on-stderr"])
     }
 
-    @Test func unknownServer() throws {
+    @Test func unknownServer() async throws {
         let path = try writeConfig(Self.timeServer)
-        let result = try runLMG(["call", "nope", "get_current_time", "--config", path])
+        let result = try await runLMG(["call", "nope", "get_current_time", "--config", path])
         expectOneLineError(result, status: 2, containing: ["no server named 'nope'", "time"])
     }
 
-    @Test func unknownTool() throws {
+    @Test func unknownTool() async throws {
         let path = try writeConfig(Self.timeServer)
-        let result = try runLMG(["call", "time", "get_current_tim", "--config", path])
+        let result = try await runLMG(["call", "time", "get_current_tim", "--config", path])
         expectOneLineError(result, status: 2, containing: ["server 'time' has no tool 'get_current_tim'", "did you mean 'get_current_time'"])
     }
 
-    @Test func argsThatAreNotJSON() throws {
+    @Test func argsThatAreNotJSON() async throws {
         let path = try writeConfig(Self.timeServer)
-        let result = try runLMG(["call", "time", "get_current_time", "--args", "{timezone: UTC", "--config", path])
+        let result = try await runLMG(["call", "time", "get_current_time", "--args", "{timezone: UTC", "--config", path])
         expectOneLineError(result, status: 2, containing: ["--args is not valid JSON"])
     }
 
-    @Test func toolErrorExitsOne() throws {
+    @Test func toolErrorExitsOne() async throws {
         let path = try writeConfig(Self.timeServer)
-        let result = try runLMG(["call", "time", "get_current_time", "timezone=Not/AZone", "--config", path])
+        let result = try await runLMG(["call", "time", "get_current_time", "timezone=Not/AZone", "--config", path])
         #expect(result.status == 1, "\(result)")
         #expect(result.stderr.contains("tool 'get_current_time' returned an error"))
     }
 
-    @Test func healthyServersStillListedWhenOneFails() throws {
+    @Test func healthyServersStillListedWhenOneFails() async throws {
         let path = try writeConfig(#"{"mcpServers": {"ghost": {"command": "lmg-no-such-command-xyz"}, "time": {"command": "\#(Repo.python)", "args": ["-m", "mcp_server_time"]}}}"#)
-        let result = try runLMG(["tools", "--config", path])
+        let result = try await runLMG(["tools", "--config", path])
         #expect(result.status == 0, "\(result)")
         #expect(result.stdout.contains("get_current_time"))
         #expect(result.stderr.contains("server 'ghost'"))
     }
 
-    @Test func unknownKeysAreWarned() throws {
+    @Test func unknownKeysAreWarned() async throws {
         let path = try writeConfig(#"{"mcpServers": {"time": {"command": "\#(Repo.python)", "args": ["-m", "mcp_server_time"], "tool_timout": 5}}}"#)
-        let result = try runLMG(["tools", "--config", path])
+        let result = try await runLMG(["tools", "--config", path])
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.contains("warning: \(path): server 'time': unknown key 'tool_timout'"))
     }

@@ -4,9 +4,9 @@ import Testing
 
 @Suite("lmg: inspection commands")
 struct InspectionCommandTests {
-    @Test func toolsJSONHasTheDocumentedKeys() throws {
+    @Test func toolsJSONHasTheDocumentedKeys() async throws {
         let path = try writeConfig(BadInputTests.timeServer)
-        let result = try runLMG(["tools", "--json", "--config", path])
+        let result = try await runLMG(["tools", "--json", "--config", path])
         #expect(result.status == 0, "\(result)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 2)
@@ -16,9 +16,9 @@ struct InspectionCommandTests {
         }
     }
 
-    @Test func callTypesArgumentsBySchemaAndPrintsJSON() throws {
+    @Test func callTypesArgumentsBySchemaAndPrintsJSON() async throws {
         let path = try writeConfig(BadInputTests.timeServer)
-        let result = try runLMG(["call", "time", "convert_time", "source_timezone=UTC", "time=12:00", "target_timezone=Asia/Tokyo", "--json", "--config", path])
+        let result = try await runLMG(["call", "time", "convert_time", "source_timezone=UTC", "time=12:00", "target_timezone=Asia/Tokyo", "--json", "--config", path])
         #expect(result.status == 0, "\(result)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let content = try #require(object["content"] as? [[String: Any]])
@@ -26,9 +26,9 @@ struct InspectionCommandTests {
         #expect((content.first?["text"] as? String)?.contains("21:00") == true)
     }
 
-    @Test func serversJSON() throws {
+    @Test func serversJSON() async throws {
         let path = try writeConfig(#"{"mcpServers": {"time": {"command": "\#(Repo.python)", "args": ["-m", "mcp_server_time"]}, "off": {"command": "x", "enabled": false}}}"#)
-        let result = try runLMG(["servers", "--json", "--config", path])
+        let result = try await runLMG(["servers", "--json", "--config", path])
         #expect(result.status == 0, "\(result)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as! String, $0) })
@@ -38,9 +38,9 @@ struct InspectionCommandTests {
         #expect(byName["off"]?["state"] as? String == "disabled")
     }
 
-    @Test func benchReportsTheDocumentedKeys() throws {
+    @Test func benchReportsTheDocumentedKeys() async throws {
         let path = try writeConfig(BadInputTests.timeServer)
-        let result = try runLMG(["bench", "time", "get_current_time", "timezone=UTC", "-n", "20", "--warmup", "2", "--json", "--config", path])
+        let result = try await runLMG(["bench", "time", "get_current_time", "timezone=UTC", "-n", "20", "--warmup", "2", "--json", "--config", path])
         #expect(result.status == 0, "\(result)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         for key in ["calls", "seconds", "calls_per_second", "p50_ms", "p99_ms", "errors"] { #expect(report[key] != nil, "missing \(key)") }

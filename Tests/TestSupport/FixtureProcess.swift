@@ -29,6 +29,14 @@ public enum Repo {
     }
 }
 
+/// Runs blocking work on a thread of its own and awaits its result.
+public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        thread.start()
+    }
+}
+
 /// Errors starting a fixture; tests fail with this text rather than hang.
 public struct FixtureError: Error, CustomStringConvertible {
     public let description: String
@@ -90,7 +98,8 @@ public final class FixtureProcess: @unchecked Sendable {
     /// The port from a `READY <port>` line, or from `listening on http://127.0.0.1:<port>`
     /// (what `lmg mcp-server --http` prints); `0` for a bare `READY`.
     static func readyPort(in text: String) -> Int? {
-        for line in text.split(separator: "\n") {
+        // Only complete lines: a READY line may arrive in pieces.
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             if line.hasPrefix("READY") {
                 return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
             }
@@ -103,8 +112,14 @@ public final class FixtureProcess: @unchecked Sendable {
     }
 
     /// Starts a Python fixture from Tests/Fixtures.
-    public static func python(_ script: String, _ args: [String] = [], environment: [String: String] = [:]) throws -> FixtureProcess {
-        try FixtureProcess(Repo.python, [Repo.fixture(script)] + args, environment: environment)
+    public static func python(_ script: String, _ args: [String] = [], environment: [String: String] = [:]) async throws -> FixtureProcess {
+        try await start(Repo.python, [Repo.fixture(script)] + args, environment: environment)
+    }
+
+    /// Starts any fixture command, waiting for READY on a thread of its own: blocking reads on
+    /// Swift's small cooperative pool would stall every other test running in parallel.
+    public static func start(_ executable: String, _ args: [String], environment: [String: String] = [:]) async throws -> FixtureProcess {
+        try await offPool { try FixtureProcess(executable, args, environment: environment) }
     }
 
     /// `http://127.0.0.1:<port><path>`.

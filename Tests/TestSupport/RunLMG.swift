@@ -15,12 +15,22 @@ public struct CommandResult: Sendable, CustomStringConvertible {
 /// Runs the built `lmg` with `arguments`, killing it after `timeout` seconds so a hang fails the test.
 public func runLMG(
     _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil, timeout: TimeInterval = 60
-) throws -> CommandResult {
-    try runProcess(Repo.lmgBinary, arguments, environment: environment, stdin: stdin, timeout: timeout)
+) async throws -> CommandResult {
+    try await runProcess(Repo.lmgBinary, arguments, environment: environment, stdin: stdin, timeout: timeout)
 }
 
-/// Runs any executable the same way.
+/// Runs any executable the same way, waiting on a thread of its own (see `offPool`).
 public func runProcess(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
+    timeout: TimeInterval = 60
+) async throws -> CommandResult {
+    try await offPool {
+        try runProcessBlocking(executable, arguments, environment: environment, stdin: stdin, timeout: timeout)
+    }
+}
+
+/// Runs an executable, blocking the calling thread until it ends or `timeout` passes.
+public func runProcessBlocking(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil,
     timeout: TimeInterval = 60
 ) throws -> CommandResult {
