@@ -1,0 +1,379 @@
+"""A well-behaved MCP server for lmg's tests, built on the official Python SDK (mcp 2.x, MCPServer).
+
+Usage:
+  mcp_fixture.py [--transport stdio|streamable-http|sse] [--port 0] [--json-response] [--stateless]
+                 [--record FILE] [--many-tools N] [--page-size K]
+
+Transports:
+  stdio            (default) stdout carries the protocol only; logs go to stderr; EOF on stdin ends it.
+  streamable-http  listens on 127.0.0.1 (port 0 = chosen by the OS), prints `READY <port>`;
+                   endpoint path /mcp. --json-response answers POSTs with application/json instead of
+                   an SSE stream; --stateless issues no Mcp-Session-Id (a fresh server per request).
+  sse              the legacy 2024-11-05 HTTP+SSE transport: GET /sse opens the event stream, whose
+                   first `endpoint` event names the POST URL (/messages/?session_id=...).
+  HTTP modes exit on SIGTERM (stdin is ignored there).
+
+Tools: echo, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
+large, add_tool, ask_roots, ask_sampling, plus extra_000... with --many-tools N.
+Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}.
+Prompt: review_code(code, language="python") -> a user and an assistant message.
+
+tools/list pages when --page-size K > 0 (default: 10 when --many-tools is given, otherwise no paging):
+pages of K tools with an opaque nextCursor; a cursor that is not ours is answered -32602.
+
+--record FILE appends one line per event, flushed at once:
+  initialize / initialized            the handshake request and the notifications/initialized
+  tools/list <cursor|->               each tools/list request
+  tool <name>                         each tools/call request (before the tool runs)
+  cancelled <requestId>               a notifications/cancelled arrived (as observed by the server)
+  slow-interrupted <requestId>        the `slow` tool was interrupted by that cancellation
+  slow-done <requestId>               the `slow` tool finished its sleep
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import json
+import logging
+import os
+import signal
+import socket
+import struct
+import sys
+import wave
+import zlib
+from typing import Any
+
+import anyio
+import mcp_types as types
+from mcp.server import NotificationOptions
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp.server.mcpserver.prompts.base import AssistantMessage, UserMessage
+from mcp.server.mcpserver.utilities.types import Audio, Image
+from mcp.shared.exceptions import MCPError
+from mcp.shared.message import ServerMessageMetadata
+from pydantic import BaseModel
+
+log = logging.getLogger("mcp_fixture")
+
+# --------------------------------------------------------------------------------------------
+# Recording
+
+
+class Recorder:
+    """Appends one line per notable event to a file, flushed at once (no-op without --record)."""
+
+    def __init__(self, path: str | None) -> None:
+        self._file = open(path, "a", encoding="utf-8") if path else None
+
+    def __call__(self, line: str) -> None:
+        if self._file is not None:
+            self._file.write(line + "\n")
+            self._file.flush()
+
+
+record = Recorder(None)
+
+
+async def recording_middleware(ctx: Any, call_next: Any) -> Any:
+    """Observes every inbound request and notification (the SDK's ServerMiddleware hook)."""
+    method = ctx.method
+    params = ctx.params or {}
+    if method == "initialize":
+        record("initialize")
+    elif method == "notifications/cancelled":
+        record(f"cancelled {params.get('requestId')}")
+    elif method == "tools/list":
+        record(f"tools/list {params.get('cursor') or '-'}")
+    elif method == "tools/call":
+        record(f"tool {params.get('name')}")
+    result = await call_next(ctx)
+    if method == "notifications/initialized":
+        record("initialized")
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# Binary payloads
+
+
+def tiny_png() -> bytes:
+    """A valid 2x2 RGB PNG (red, green / blue, white)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"\x00\xff\x00\x00\x00\xff\x00" + b"\x00\x00\x00\xff\xff\xff\xff"
+    header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def tiny_wav() -> bytes:
+    """A valid mono 8 kHz 16-bit WAV of 8 samples."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes(struct.pack("<8h", 0, 1000, 2000, 1000, 0, -1000, -2000, -1000))
+    return buffer.getvalue()
+
+
+PNG = tiny_png()
+WAV = tiny_wav()
+BLOB = bytes(range(256))
+GREETING = "Hello from the lmg test fixture"
+
+
+# --------------------------------------------------------------------------------------------
+# The server
+
+
+class Weather(BaseModel):
+    """What the `structured` tool returns (its outputSchema is this model's JSON schema)."""
+
+    city: str
+    temperature: float
+    conditions: str
+    humidity: int
+
+
+def build_server(many_tools: int, page_size: int) -> MCPServer:
+    app = MCPServer(
+        "lmg-fixture",
+        version="1.0.0",
+        instructions="Test fixture for lmg.",
+        middleware=[recording_middleware],
+    )
+
+    @app.tool(description="Returns its text unchanged.")
+    def echo(text: str) -> str:
+        return text
+
+    @app.tool(description="Adds two integers.")
+    def add(a: int, b: int) -> int:
+        return a + b
+
+    @app.tool(description="Sleeps `seconds`, then answers; records a cancellation.")
+    async def slow(seconds: float, ctx: Context) -> str:
+        try:
+            await anyio.sleep(seconds)
+        except anyio.get_cancelled_exc_class():
+            record(f"slow-interrupted {ctx.request_id}")
+            raise
+        record(f"slow-done {ctx.request_id}")
+        return f"slept {seconds}"
+
+    @app.tool(description="Reports progress `steps` times (when the client sent a progressToken).")
+    async def progress(steps: int, ctx: Context, delay: float = 0.05) -> str:
+        for i in range(1, steps + 1):
+            await ctx.report_progress(i, steps, f"step {i} of {steps}")
+            await anyio.sleep(delay)
+        return "done"
+
+    @app.tool(description="Always fails: a tool error (isError) whose only text is `message`.")
+    def fail(message: str) -> types.CallToolResult:
+        return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
+
+    @app.tool(description="A 2x2 PNG image.")
+    def image() -> Image:
+        return Image(data=PNG, format="png")
+
+    @app.tool(description="A short WAV clip.")
+    def audio() -> Audio:
+        return Audio(data=WAV, format="wav")
+
+    @app.tool(description="A resource_link to fixture://greeting.")
+    def resource_link() -> types.ResourceLink:
+        return types.ResourceLink(
+            type="resource_link", uri="fixture://greeting", name="greeting", mime_type="text/plain"
+        )
+
+    @app.tool(description="The greeting resource embedded in the result.")
+    def embedded_resource() -> types.EmbeddedResource:
+        return types.EmbeddedResource(
+            type="resource",
+            resource=types.TextResourceContents(uri="fixture://greeting", mime_type="text/plain", text=GREETING),
+        )
+
+    @app.tool(description="Structured output with an outputSchema.")
+    def structured(city: str = "Paris") -> Weather:
+        return Weather(city=city, temperature=21.5, conditions="sunny", humidity=40)
+
+    @app.tool(description="A text of kb*1024 characters.", structured_output=False)
+    def large(kb: int) -> str:
+        pattern = "0123456789abcdef" * 64  # 1024 characters
+        return pattern * kb
+
+    @app.tool(description="Registers a tool named `name` and notifies tools/list_changed.")
+    async def add_tool(name: str, ctx: Context) -> str:
+        if app._tool_manager.get_tool(name) is not None:  # noqa: SLF001 - no public lookup
+            raise ToolError(f"tool {name} already exists")
+
+        def dynamic(text: str = "") -> str:
+            return f"{name}: {text}"
+
+        app.add_tool(dynamic, name=name, description=f"Added at runtime by add_tool({name!r}).")
+        # Request-scoped, so it rides this request's stream on Streamable HTTP (SSE answers).
+        await ctx.session.send_notification(types.ToolListChangedNotification(), related_request_id=ctx.request_id)
+        return f"added {name}"
+
+    @app.tool(description="Asks the client for roots/list; returns them as JSON text, or the error.")
+    async def ask_roots(ctx: Context) -> str:
+        try:
+            with anyio.fail_after(10):
+                result = await ctx.session.send_request(
+                    types.ListRootsRequest(),
+                    types.ListRootsResult,
+                    metadata=ServerMessageMetadata(related_request_id=ctx.request_context.request_id),
+                )
+        except MCPError as e:
+            return f"error {e.error.code}: {e.error.message}"
+        except TimeoutError:
+            return "error: no answer to roots/list within 10s"
+        except Exception as e:  # e.g. no back-channel (stateless HTTP)
+            return f"error: {type(e).__name__}: {e}"
+        return json.dumps([{"uri": str(r.uri), "name": r.name} for r in result.roots])
+
+    @app.tool(description="Sends sampling/createMessage to the client; returns the error it got (or the answer).")
+    async def ask_sampling(ctx: Context) -> str:
+        request = types.CreateMessageRequest(
+            params=types.CreateMessageRequestParams(
+                messages=[types.SamplingMessage(role="user", content=types.TextContent(type="text", text="Hi?"))],
+                max_tokens=16,
+            )
+        )
+        try:
+            with anyio.fail_after(10):
+                result = await ctx.session.send_request(
+                    request,
+                    types.CreateMessageResult,
+                    metadata=ServerMessageMetadata(related_request_id=ctx.request_context.request_id),
+                )
+        except MCPError as e:
+            return f"error {e.error.code}: {e.error.message}"
+        except TimeoutError:
+            return "error: no answer to sampling/createMessage within 10s"
+        except Exception as e:
+            return f"error: {type(e).__name__}: {e}"
+        content = result.content
+        return f"sampled: {getattr(content, 'text', content)}"
+
+    for i in range(many_tools):
+        n = f"extra_{i:03d}"
+
+        def extra(n: str = n) -> str:
+            return n
+
+        app.add_tool(extra, name=n, description=f"Extra tool {n}.", structured_output=False)
+
+    @app.resource("fixture://greeting", name="greeting", mime_type="text/plain", description="A greeting.")
+    def greeting() -> str:
+        return GREETING
+
+    @app.resource("fixture://blob", name="blob", mime_type="application/octet-stream", description="Bytes 0..255.")
+    def blob() -> bytes:
+        return BLOB
+
+    @app.resource("fixture://items/{id}", name="item", mime_type="text/plain", description="Item by id.")
+    def item(id: str) -> str:
+        return f"item {id}"
+
+    @app.prompt(description="Asks for a code review.")
+    def review_code(code: str, language: str = "python") -> list:
+        return [
+            UserMessage(f"Please review this {language} code:\n\n{code}"),
+            AssistantMessage(f"I'll review the {language} code for correctness and style."),
+        ]
+
+    low = app._lowlevel_server  # noqa: SLF001 - the SDK exposes no public hook for these two
+
+    # tools/list with pagination (MCPServer's own handler always answers one page).
+    async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+        tools = await app.list_tools()
+        if page_size <= 0:
+            return types.ListToolsResult(tools=tools)
+        start = 0
+        cursor = params.cursor if params else None
+        if cursor:
+            try:
+                start = int(json.loads(base64.urlsafe_b64decode(cursor.encode()))["offset"])
+            except Exception:
+                raise MCPError(code=types.INVALID_PARAMS, message=f"invalid cursor {cursor!r}")
+        end = start + page_size
+        next_cursor = base64.urlsafe_b64encode(json.dumps({"offset": end}).encode()).decode() if end < len(tools) else None
+        return types.ListToolsResult(tools=tools[start:end], next_cursor=next_cursor)
+
+    low.add_request_handler("tools/list", types.PaginatedRequestParams, list_tools)
+
+    # Advertise tools.listChanged (add_tool sends notifications/tools/list_changed).
+    plain_options = low.create_initialization_options
+
+    def options_with_list_changed(notification_options=None, experimental_capabilities=None, extensions=None):
+        return plain_options(NotificationOptions(tools_changed=True), experimental_capabilities, extensions)
+
+    low.create_initialization_options = options_with_list_changed
+    return app
+
+
+# --------------------------------------------------------------------------------------------
+# Running
+
+
+async def serve_asgi(asgi_app: Any, port: int) -> None:
+    """Serves an ASGI app with uvicorn on 127.0.0.1:`port` (0 = chosen by the OS); prints `READY <port>`
+    once it listens; returns after SIGTERM/SIGINT (open streams get at most 1 s to finish)."""
+    import uvicorn
+
+    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only when the listening
+    # socket says TCP; without it, keep-alive answers written in pieces wait ~40 ms for delayed ACKs.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    sock.listen(128)
+    config = uvicorn.Config(asgi_app, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
+    server = uvicorn.Server(config)
+
+    async def announce() -> None:
+        while not server.started:
+            await anyio.sleep(0.01)
+        print(f"READY {sock.getsockname()[1]}", flush=True)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(announce)
+        await server.serve(sockets=[sock])
+        tg.cancel_scope.cancel()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--transport", choices=["stdio", "streamable-http", "sse"], default="stdio")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--json-response", action="store_true")
+    parser.add_argument("--stateless", action="store_true")
+    parser.add_argument("--record", metavar="FILE")
+    parser.add_argument("--many-tools", type=int, default=0, metavar="N")
+    parser.add_argument("--page-size", type=int, default=None, metavar="K")
+    args = parser.parse_args()
+
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="mcp_fixture: %(levelname)s %(message)s")
+    global record
+    record = Recorder(args.record)
+    page_size = args.page_size if args.page_size is not None else (10 if args.many_tools > 0 else 0)
+    app = build_server(args.many_tools, page_size)
+
+    if args.transport == "stdio":
+        # SIGTERM keeps its default action (terminate at once); EOF on stdin ends the session.
+        app.run("stdio")
+    elif args.transport == "sse":
+        anyio.run(serve_asgi, app.sse_app(), args.port)
+    else:
+        asgi_app = app.streamable_http_app(json_response=args.json_response, stateless_http=args.stateless)
+        anyio.run(serve_asgi, asgi_app, args.port)
+
+
+if __name__ == "__main__":
+    main()
