@@ -1,0 +1,15 @@
+/// Why an expression has no value, with the 1-based column a model can point at.
+public struct CalculationError: Error, Equatable, CustomStringConvertible {
+    public let message: String
+    /// Where the problem is, in characters from 1; nil for problems of the whole result.
+    public let column: Int?
+
+    public init(_ message: String, column: Int?) {
+        self.message = message
+        self.column = column
+    }
+
+    public var description: String {
+        column.map { "\(message) at column \($0)" } ?? message
+    }
+}
