@@ -48,25 +48,18 @@ public final class BuiltinMCPServer: Sendable {
     /// object, no newline), or nil for notifications, responses and cancelled requests. It is
     /// called before this returns for every request that needs no task.
     public func handle(_ data: Data, reply: @escaping @Sendable (Data?) -> Void) {
-        let message: JSONRPCMessage
-        do {
-            message = try JSONRPCMessage(data)
-        } catch {
-            reply(JSONRPCCoding.errorResponse(id: nil, error: Self.unreadable(data, error)))
+        guard let head = try? JSONRPCCoding.decode(RequestHead.self, from: data), let method = head.method else {
+            reply(Self.answerNonRequest(data))
             return
         }
-        switch message.kind {
-        case .request(let id, let method):
-            switch respond(to: method, id: id, message) {
-            case .now(let response): reply(response)
-            case .later(let work): requests.start(id, work: work, reply: reply)
-            }
-        case .notification(let method):
-            receive(method, message)
+        guard let id = head.id else {
+            receive(method, data)
             reply(nil)
-        case .response, .errorResponse:
-            // This server sends no requests, so nothing waits for an answer.
-            reply(nil)
+            return
+        }
+        switch respond(to: method, id: id, head: head, data) {
+        case .now(let response): reply(response)
+        case .later(let work): requests.start(id, work: work, reply: reply)
         }
     }
 
@@ -95,16 +88,20 @@ public final class BuiltinMCPServer: Sendable {
         case later(@Sendable () async -> Data)
     }
 
-    func respond(to method: String, id: JSONRPCID, _ message: JSONRPCMessage) -> Outcome {
+    func respond(to method: String, id: JSONRPCID, head: RequestHead, _ data: Data) -> Outcome {
         do {
             switch method {
             case CallTool.name:
-                return try callTool(id: id, message)
-            case "ping", SetLoggingLevel.name:
-                if method == SetLoggingLevel.name { _ = try params(SetLoggingLevel.Parameters.self, of: message, method) }
-                return .now(try JSONRPCCoding.response(id: id, result: EmptyResult()))
+                return try callTool(id: id, head.params, data)
+            case "ping":
+                return .now(ResponseWriter.empty(id: id))
+            case SetLoggingLevel.name:
+                // Accepted and checked; this server sends no log notifications to filter.
+                _ = try Self.params(SetLoggingLevel.Parameters.self, from: data, method)
+                return .now(ResponseWriter.empty(id: id))
             case Initialize.name:
-                return .now(try JSONRPCCoding.response(id: id, result: initialize(try params(Initialize.Parameters.self, of: message, method))))
+                let request = try Self.params(Initialize.Parameters.self, from: data, method)
+                return .now(try JSONRPCCoding.response(id: id, result: initialize(request)))
             case ListTools.name:
                 return .now(try JSONRPCCoding.response(id: id, result: ListTools.Result(tools: catalog.tools.map(\.definition))))
             case ListResources.name:
@@ -112,13 +109,13 @@ public final class BuiltinMCPServer: Sendable {
             case ListResourceTemplates.name:
                 return .now(try JSONRPCCoding.response(id: id, result: ListResourceTemplates.Result(templates: catalog.resources.templates)))
             case ReadResource.name:
-                let uri = try params(ReadResource.Parameters.self, of: message, method).uri
+                let uri = try Self.params(ReadResource.Parameters.self, from: data, method).uri
                 let resources = catalog.resources
                 return .later { Self.encode(id) { try resources.read(uri) } }
             case ListPrompts.name:
                 return .now(try JSONRPCCoding.response(id: id, result: ListPrompts.Result(prompts: catalog.prompts.prompts)))
             case GetPrompt.name:
-                let request = try params(GetPrompt.Parameters.self, of: message, method)
+                let request = try Self.params(GetPrompt.Parameters.self, from: data, method)
                 let prompts = catalog.prompts
                 return .later { Self.encode(id) { try prompts.get(request.name, arguments: request.arguments ?? [:]) } }
             default:
@@ -137,8 +134,12 @@ public final class BuiltinMCPServer: Sendable {
         let name: String
     }
 
-    private func callTool(id: JSONRPCID, _ message: JSONRPCMessage) throws -> Outcome {
-        let name = try params(ToolName.self, of: message, CallTool.name).name
+    private func callTool(id: JSONRPCID, _ call: RequestHead.CallParams?, _ data: Data) throws -> Outcome {
+        guard let call, let name = call.name else {
+            // The lenient head found no name: let typed decoding say exactly what is wrong.
+            _ = try Self.params(ToolName.self, from: data, CallTool.name)
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "invalid params for tools/call: missing \"name\"")
+        }
         guard let tool = catalog.toolsByName[name] else {
             let known = catalog.tools.map(\.name).joined(separator: ", ")
             throw JSONRPCErrorObject(
@@ -147,12 +148,12 @@ public final class BuiltinMCPServer: Sendable {
         }
         switch tool.execution {
         case .inline(let run):
-            return .now(try JSONRPCCoding.response(id: id, result: run(message)))
-        case .task(let run):
-            return .later {
-                let result = await run(message)
-                return Self.encode(id) { result }
+            guard !call.argumentsUnreadable else {
+                return .now(ResponseWriter.callTool(id: id, .failure("invalid arguments for '\(name)': the arguments must be a JSON object of strings")))
             }
+            return .now(ResponseWriter.callTool(id: id, run(call.arguments ?? StringArguments())))
+        case .task(let run):
+            return .later { ResponseWriter.callTool(id: id, await run(data)) }
         }
     }
 
@@ -172,12 +173,12 @@ public final class BuiltinMCPServer: Sendable {
         let requestId: JSONRPCID
     }
 
-    private func receive(_ method: String, _ message: JSONRPCMessage) {
+    private func receive(_ method: String, _ data: Data) {
         switch method {
         case "notifications/initialized":
             state.withLock { $0.clientInitialized = true }
         case "notifications/cancelled":
-            guard let id = try? message.params(as: CancelledParams.self).requestId else {
+            guard let id = try? Self.params(CancelledParams.self, from: data, method).requestId else {
                 logger.debug("notifications/cancelled without a usable requestId")
                 return
             }
@@ -191,16 +192,19 @@ public final class BuiltinMCPServer: Sendable {
 
     // MARK: - Encoding
 
-    private struct EmptyResult: Encodable {}
+    private struct ParamsBox<P: Decodable>: Decodable {
+        var params: P?
+    }
 
-    /// Decodes `params`, turning a mismatch into -32602 that names the method and the member.
-    private func params<P: Decodable>(_: P.Type, of message: JSONRPCMessage, _ method: String) throws(JSONRPCErrorObject) -> P {
+    /// Decodes `params` (absent decodes from `{}`); a mismatch is -32602 naming the method and member.
+    static func params<P: Decodable>(_: P.Type, from data: Data, _ method: String) throws(JSONRPCErrorObject) -> P {
         do {
-            return try message.params(as: P.self)
+            if let params = try JSONRPCCoding.decode(ParamsBox<P>.self, from: data).params { return params }
+            return try JSONRPCCoding.decode(P.self, from: Data("{}".utf8))
         } catch {
-            let reason = (error as? JSONRPCDecodingError)?.reason ?? "\(error)"
-            let trimmed = reason.hasPrefix("invalid params: ") ? String(reason.dropFirst(16)) : reason
-            throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "invalid params for \(method): \(trimmed)")
+            throw JSONRPCErrorObject(
+                code: JSONRPCErrorObject.invalidParams,
+                message: "invalid params for \(method): \(DecodingErrorText.describe(error, subject: "params"))")
         }
     }
 
@@ -218,6 +222,17 @@ public final class BuiltinMCPServer: Sendable {
     static func internalError(_ id: JSONRPCID?, _ error: any Error) -> Data {
         JSONRPCCoding.errorResponse(
             id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "internal error: \(error)"))
+    }
+
+    /// Nothing for a response (this server sends no requests, so none is awaited); an error
+    /// response for bytes that are not a JSON-RPC message.
+    static func answerNonRequest(_ data: Data) -> Data? {
+        do {
+            _ = try JSONRPCMessage(data)
+            return nil
+        } catch {
+            return JSONRPCCoding.errorResponse(id: nil, error: unreadable(data, error))
+        }
     }
 
     /// -32700 for bytes that are not JSON, -32600 for JSON that is not a JSON-RPC message.

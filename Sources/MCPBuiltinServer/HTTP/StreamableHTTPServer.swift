@@ -25,6 +25,11 @@ public struct StreamableHTTPServer: Sendable {
     /// Serves until SIGTERM or SIGINT (graceful: running requests finish), or until the task is
     /// cancelled. `onListening` gets the bound port once the socket accepts connections.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await run(handlingSignals: true, onListening: onListening)
+    }
+
+    /// `handlingSignals: false` leaves SIGTERM/SIGINT alone, for servers run inside tests.
+    func run(handlingSignals: Bool, onListening: @escaping @Sendable (Int) async -> Void) async throws {
         let endpoint = self.endpoint
         let port = self.port
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
@@ -35,7 +40,11 @@ public struct StreamableHTTPServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(Self.host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
-        try await app.runService()
+        if handlingSignals {
+            try await app.runService()
+        } else {
+            try await app.run()
+        }
     }
 
     static func respond(to request: Request, endpoint: StreamableHTTPEndpoint) async throws -> Response {

@@ -39,11 +39,11 @@ final class LineWriter: Sendable {
             while offset < total {
                 let n: Int
                 if offset < bytes.count, let base = bytes.baseAddress {
-                    var vectors = [
-                        iovec(iov_base: UnsafeMutableRawPointer(mutating: base + offset), iov_len: bytes.count - offset),
-                        iovec(iov_base: UnsafeMutableRawPointer(newlinePointer), iov_len: 1),
-                    ]
-                    n = writev(fd, &vectors, 2)
+                    n = withUnsafeTemporaryAllocation(of: iovec.self, capacity: 2) { vectors in
+                        vectors[0] = iovec(iov_base: UnsafeMutableRawPointer(mutating: base + offset), iov_len: bytes.count - offset)
+                        vectors[1] = iovec(iov_base: UnsafeMutableRawPointer(newlinePointer), iov_len: 1)
+                        return writev(fd, vectors.baseAddress, 2)
+                    }
                 } else {
                     n = systemWrite(fd, newlinePointer, 1)
                 }

@@ -2,10 +2,6 @@ import MCP
 
 /// `calculate(expression)`: exact-enough arithmetic, because models are bad at it.
 enum CalculateTool {
-    struct Arguments: Decodable, Sendable {
-        let expression: String
-    }
-
     static let entry = ToolEntry.inline(
         Tool(
             name: "calculate",
@@ -29,15 +25,15 @@ enum CalculateTool {
                 "properties": ["result": ["type": "number"]],
                 "required": ["result"],
             ]
-        ),
-        Arguments.self
-    ) { arguments in
+        )
+    ) { arguments throws(ArgumentError) in
+        let expression = try arguments.string("expression")
         do {
-            let value = try Calculator.evaluate(arguments.expression)
+            let value = try Calculator.evaluate(expression)
             let number: Value = Calculator.exactInteger(value).map { .int($0) } ?? .double(value)
             return .text(Calculator.format(value), structured: ["result": number])
         } catch {
-            return .failure("cannot evaluate '\(arguments.expression)': \(error)")
+            return .failure("cannot evaluate '\(expression)': \(error)")
         }
     }
 }

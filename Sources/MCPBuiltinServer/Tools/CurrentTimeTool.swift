@@ -3,10 +3,6 @@ import MCP
 
 /// `current_time(timezone?)`: the wall-clock time in an IANA zone, since models do not know it.
 enum CurrentTimeTool {
-    struct Arguments: Decodable, Sendable {
-        let timezone: String?
-    }
-
     static let entry = ToolEntry.inline(
         Tool(
             name: "current_time",
@@ -37,11 +33,10 @@ enum CurrentTimeTool {
                 ],
                 "required": ["timezone", "datetime", "utc_offset", "is_dst"],
             ]
-        ),
-        Arguments.self
-    ) { arguments in
+        )
+    ) { arguments throws(ArgumentError) in
         let zone: TimeZone
-        if let name = arguments.timezone, !name.isEmpty {
+        if let name = try arguments.optionalString("timezone"), !name.isEmpty {
             guard let found = TimeZone(identifier: name) else {
                 return .failure("unknown time zone '\(name)': use an IANA name such as \"Europe/Paris\" or \"UTC\"")
             }

@@ -2,10 +2,6 @@ import MCP
 
 /// `echo(text)`: the cheapest possible call, so benchmarks measure protocol overhead alone.
 enum EchoTool {
-    struct Arguments: Decodable, Sendable {
-        let text: String
-    }
-
     static let entry = ToolEntry.inline(
         Tool(
             name: "echo",
@@ -17,9 +13,8 @@ enum EchoTool {
                 "required": ["text"],
             ],
             annotations: .readOnly("Echo")
-        ),
-        Arguments.self
-    ) { arguments in
-        .text(arguments.text)
+        )
+    ) { arguments throws(ArgumentError) in
+        .text(try arguments.string("text"))
     }
 }

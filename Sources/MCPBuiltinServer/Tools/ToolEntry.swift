@@ -9,23 +9,26 @@ struct ToolEntry: Sendable {
 
     /// Where a call runs, chosen per tool so cheap calls skip every thread hop.
     enum Execution: Sendable {
-        /// Cheap and bounded: answered on the thread that read the request, with no task.
-        case inline(@Sendable (JSONRPCMessage) -> CallTool.Result)
-        /// May block or take long: runs in a task that `notifications/cancelled` cancels.
-        case task(@Sendable (JSONRPCMessage) async -> CallTool.Result)
+        /// Cheap, bounded, string arguments only: answered on the thread that read the request,
+        /// with no task and no second parse.
+        case inline(@Sendable (StringArguments) -> CallTool.Result)
+        /// May block or take long: runs in a task that `notifications/cancelled` cancels, and
+        /// decodes its typed arguments from the raw request.
+        case task(@Sendable (Data) async -> CallTool.Result)
     }
 
     var name: String { definition.name }
 
-    /// A tool answered inline, with its arguments decoded as `Arguments`.
-    static func inline<Arguments: Decodable & SendableMetatype>(
-        _ definition: Tool, _: Arguments.Type, _ body: @escaping @Sendable (Arguments) -> CallTool.Result
+    /// A cheap tool answered inline; an `ArgumentError` becomes a tool error naming the argument.
+    static func inline(
+        _ definition: Tool, _ body: @escaping @Sendable (StringArguments) throws(ArgumentError) -> CallTool.Result
     ) -> ToolEntry {
         let name = definition.name
-        return ToolEntry(definition: definition, execution: .inline { message in
-            switch ToolArguments.decode(Arguments.self, from: message, tool: name) {
-            case .success(let arguments): body(arguments)
-            case .failure(let failure): failure.result
+        return ToolEntry(definition: definition, execution: .inline { arguments in
+            do {
+                return try body(arguments)
+            } catch {
+                return .failure("invalid arguments for '\(name)': \(error)")
             }
         })
     }
@@ -35,8 +38,8 @@ struct ToolEntry: Sendable {
         _ definition: Tool, _: Arguments.Type, _ body: @escaping @Sendable (Arguments) async -> CallTool.Result
     ) -> ToolEntry {
         let name = definition.name
-        return ToolEntry(definition: definition, execution: .task { message in
-            switch ToolArguments.decode(Arguments.self, from: message, tool: name) {
+        return ToolEntry(definition: definition, execution: .task { request in
+            switch ToolArguments.decode(Arguments.self, from: request, tool: name) {
             case .success(let arguments): await body(arguments)
             case .failure(let failure): failure.result
             }
@@ -58,24 +61,26 @@ enum ToolArguments {
         var params: Params
     }
 
-    static func decode<A: Decodable>(_: A.Type, from message: JSONRPCMessage, tool: String) -> Result<A, Failure> {
+    static func decode<A: Decodable>(_: A.Type, from request: Data, tool: String) -> Result<A, Failure> {
         do {
-            if let arguments = try JSONRPCCoding.decode(Envelope<A>.self, from: message.raw).params.arguments {
+            if let arguments = try JSONRPCCoding.decode(Envelope<A>.self, from: request).params.arguments {
                 return .success(arguments)
             }
             return .success(try JSONRPCCoding.decode(A.self, from: Data("{}".utf8)))
         } catch {
-            return .failure(Failure(result: .failure("invalid arguments for '\(tool)': \(DecodingErrorText.describe(error))")))
+            let reason = DecodingErrorText.describe(error, subject: "the arguments")
+            return .failure(Failure(result: .failure("invalid arguments for '\(tool)': \(reason)")))
         }
     }
 }
 
-/// One line for a `DecodingError`, naming the argument at fault.
+/// One line for a `DecodingError`, naming the member at fault.
 enum DecodingErrorText {
-    static func describe(_ error: any Error) -> String {
+    /// `subject` names the whole object ("the arguments", "params") when it has the wrong type.
+    static func describe(_ error: any Error, subject: String) -> String {
         guard let error = error as? DecodingError else { return String(describing: error) }
         func path(_ context: DecodingError.Context) -> String {
-            // Drop the envelope's own keys so the user sees just the argument's name.
+            // Drop the envelope's own keys so the user sees just the member's name.
             let keys = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }
                 .filter { $0 != "params" && $0 != "arguments" }
             return keys.joined(separator: ".")
@@ -85,12 +90,12 @@ enum DecodingErrorText {
             return "missing \"\(key.stringValue)\""
         case .typeMismatch(let type, let context):
             let name = path(context)
-            return name.isEmpty ? "the arguments must be a JSON object" : "\"\(name)\" must be \(Self.name(of: type))"
+            return name.isEmpty ? "\(subject) must be a JSON object" : "\"\(name)\" must be \(Self.name(of: type))"
         case .valueNotFound(let type, let context):
             return "\"\(path(context))\" must be \(Self.name(of: type)), not null"
         case .dataCorrupted(let context):
-            let where_ = path(context)
-            return where_.isEmpty ? context.debugDescription : "\"\(where_)\": \(context.debugDescription)"
+            let member = path(context)
+            return member.isEmpty ? context.debugDescription : "\"\(member)\": \(context.debugDescription)"
         @unknown default:
             return String(describing: error)
         }
