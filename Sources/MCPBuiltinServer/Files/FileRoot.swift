@@ -7,10 +7,11 @@ import Darwin
 
 /// The one directory the server may read, and the checks that keep every read inside it.
 ///
-/// A path is checked twice: lexically (so `../x` is refused even when `x` does not exist, and
-/// nothing outside the root is probed) and again after `realpath(3)` (so a symlink inside the
-/// root pointing outside it is refused too). Files are opened `O_NOFOLLOW | O_NONBLOCK` and
-/// checked with `fstat` to be regular files, so a FIFO or device never blocks a reader.
+/// A path is judged by where `realpath(3)` says it leads (so `..` and symlinks pointing out
+/// are refused, and a symlinked spelling of the root is accepted); a path that does not
+/// resolve is judged lexically, so "missing" is only ever said of paths inside the root.
+/// Files are opened `O_NOFOLLOW | O_NONBLOCK` and checked with `fstat` to be regular files,
+/// so a FIFO or device never blocks a reader.
 public struct FileRoot: Sendable, Hashable {
     /// The root's canonical path: absolute, no symlinks, no trailing slash (except `/`).
     public let path: String
@@ -38,10 +39,15 @@ public struct FileRoot: Sendable, Hashable {
     public func resolve(_ userPath: String) throws(FileAccessError) -> String {
         guard !userPath.isEmpty, !userPath.contains("\0") else { throw .invalidPath(path: userPath) }
         let joined = userPath.hasPrefix("/") ? userPath : path + "/" + userPath
+        if let real = Self.realPath(joined) {
+            guard contains(real) else { throw .outsideRoot(path: userPath, root: path) }
+            return real
+        }
+        let code = errno
+        // Whatever is missing or forbidden outside the root is "outside", never "missing":
+        // the answer must not tell what exists there.
         guard contains(Self.normalize(joined)) else { throw .outsideRoot(path: userPath, root: path) }
-        guard let real = Self.realPath(joined) else { throw .fromErrno(errno, path: userPath) }
-        guard contains(real) else { throw .outsideRoot(path: userPath, root: path) }
-        return real
+        throw .fromErrno(code, path: userPath)
     }
 
     /// Whether a canonical path is the root or below it.
