@@ -245,6 +245,11 @@ struct BuiltinServerHTTPTests {
         let end = try await http.execute(CurlHTTP.HTTPRequest(method: "DELETE", url: url, headers: ["Mcp-Session-Id": session]))
         #expect(end.status == 204)
 
+        let second = StreamableHTTPServer(endpoint: endpoint, port: port, logger: logger)
+        await #expect(throws: StreamableHTTPServerError.cannotListen(host: "127.0.0.1", port: port, reason: "Address already in use")) {
+            try await second.run(handlingSignals: false) { _ in }
+        }
+
         running.cancel()
         try? await running.value
     }

@@ -3,6 +3,11 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The Streamable HTTP transport on Hummingbird: 127.0.0.1 only, one path, bytes in and out.
 ///
@@ -40,10 +45,16 @@ public struct StreamableHTTPServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(Self.host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
             logger: logger)
-        if handlingSignals {
-            try await app.runService()
-        } else {
-            try await app.run()
+        do {
+            if handlingSignals {
+                try await app.runService()
+            } else {
+                try await app.run()
+            }
+        } catch let error as IOError {
+            // At this level an I/O error is the listening socket's: the port is taken or forbidden.
+            throw StreamableHTTPServerError.cannotListen(
+                host: Self.host, port: port, reason: String(cString: strerror(error.errnoCode)))
         }
     }
 
@@ -74,5 +85,16 @@ public struct StreamableHTTPServer: Sendable {
         }
         let body = reply.body.isEmpty ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
         return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: body)
+    }
+}
+
+/// Why the HTTP transport could not start.
+public enum StreamableHTTPServerError: Error, Equatable, CustomStringConvertible {
+    case cannotListen(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let reason): "cannot listen on \(host):\(port): \(reason)"
+        }
     }
 }
