@@ -8,11 +8,15 @@ import Darwin
 public enum FileAccessError: Error, Equatable, CustomStringConvertible {
     /// The path resolves (after `..` and symlinks) to somewhere outside the root.
     case outsideRoot(path: String, root: String)
+    /// Nothing exists at a path inside the root.
     case notFound(path: String)
+    /// A directory, FIFO, device or socket where a file was expected.
     case notAFile(path: String)
+    /// A file where a directory was expected.
     case notADirectory(path: String)
     /// The file has NUL bytes or is not UTF-8: the text tools do not serve it.
     case binary(path: String)
+    /// Bigger than what the caller may read in one piece (`resources/read`).
     case tooLarge(path: String, size: Int, limit: Int)
     /// An empty path or one with a NUL character.
     case invalidPath(path: String)
@@ -21,6 +25,7 @@ public enum FileAccessError: Error, Equatable, CustomStringConvertible {
     /// The configured root itself is unusable.
     case invalidRoot(path: String, reason: String)
 
+    /// One line naming the path, for tool errors and JSON-RPC error messages.
     public var description: String {
         switch self {
         case .outsideRoot(let path, let root): "'\(path)' is outside the server root \(root)"

@@ -12,7 +12,9 @@ import JSONRPC
 public final class StreamableHTTPEndpoint: Sendable {
     /// The only path served.
     public static let path = "/mcp"
+    /// Names the session `initialize` opened (lowercased, as `MCPHTTPRequest` stores headers).
     public static let sessionHeader = "mcp-session-id"
+    /// The revision a client speaks after `initialize`; unsupported values are refused.
     public static let protocolVersionHeader = "mcp-protocol-version"
 
     /// Bodies above this are refused with 413 before being read in full.

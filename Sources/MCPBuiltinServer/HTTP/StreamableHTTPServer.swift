@@ -14,6 +14,7 @@ import Darwin
 /// Everything MCP-specific is in `StreamableHTTPEndpoint`; this adapter maps Hummingbird's
 /// request and response types onto it and runs the server until SIGTERM or SIGINT.
 public struct StreamableHTTPServer: Sendable {
+    /// Where every request goes; kept apart so it can be tested without a socket.
     public let endpoint: StreamableHTTPEndpoint
     /// The port asked for; 0 lets the system pick a free one (reported to `onListening`).
     public let port: Int
@@ -21,6 +22,7 @@ public struct StreamableHTTPServer: Sendable {
     public static let host = "127.0.0.1"
     private let logger: Logger
 
+    /// `logger` also receives Hummingbird's own messages, so it should write to stderr.
     public init(endpoint: StreamableHTTPEndpoint, port: Int, logger: Logger) {
         self.endpoint = endpoint
         self.port = port
@@ -90,8 +92,10 @@ public struct StreamableHTTPServer: Sendable {
 
 /// Why the HTTP transport could not start.
 public enum StreamableHTTPServerError: Error, Equatable, CustomStringConvertible {
+    /// The port is taken or not ours to bind; `reason` is the system's word for it.
     case cannotListen(host: String, port: Int, reason: String)
 
+    /// One line for the terminal.
     public var description: String {
         switch self {
         case .cannotListen(let host, let port, let reason): "cannot listen on \(host):\(port): \(reason)"

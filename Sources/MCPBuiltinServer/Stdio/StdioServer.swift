@@ -12,8 +12,11 @@ import Darwin
 /// to the session on that same thread, so a cheap request is read, answered and written with
 /// no thread hop. Tool calls that need a task reply from the task; writes are serialized.
 public struct StdioServer: Sendable {
+    /// The one session this transport serves.
     public let server: BuiltinMCPServer
+    /// Read until end of file; never closed by the transport.
     public let input: Int32
+    /// Gets only protocol messages, one per line; never closed by the transport.
     public let output: Int32
 
     /// Serves `server` on `input`/`output` (stdin/stdout unless a test passes pipes).
@@ -75,8 +78,10 @@ public struct StdioServer: Sendable {
 public enum StdioServerError: Error, Equatable, CustomStringConvertible {
     /// The client sent more than `limit` bytes without a newline: not a framing we can recover.
     case lineTooLong(limit: Int)
+    /// `read(2)` failed with something other than EINTR; `reason` is its message.
     case readFailed(reason: String)
 
+    /// One line for the terminal.
     public var description: String {
         switch self {
         case .lineTooLong(let limit): "a message on stdin exceeded \(limit) bytes without a newline"
