@@ -1,0 +1,150 @@
+import Foundation
+import JSONRPC
+
+/// The Streamable HTTP rules of MCP 2025-11-25 for one endpoint, with no server framework.
+///
+/// POST carries one JSON-RPC message: a request is answered `200 application/json`,
+/// notifications and responses `202`. `initialize` opens a session named by `Mcp-Session-Id`;
+/// later messages must carry it (400 without, 404 once unknown or ended); DELETE ends it.
+/// GET is 405: this server never pushes messages on its own. Requests from a browser page on
+/// another origin are refused (403), against DNS rebinding. The framework adapter only moves
+/// bytes, so all of this is tested without a socket.
+public final class StreamableHTTPEndpoint: Sendable {
+    /// The only path served.
+    public static let path = "/mcp"
+    /// Names the session `initialize` opened (lowercased, as `MCPHTTPRequest` stores headers).
+    public static let sessionHeader = "mcp-session-id"
+    /// The revision a client speaks after `initialize`; unsupported values are refused.
+    public static let protocolVersionHeader = "mcp-protocol-version"
+
+    /// Bodies above this are refused with 413 before being read in full.
+    public let maxBodyBytes: Int
+    let catalog: ServerCatalog
+    let sessions: HTTPSessionStore
+
+    /// An endpoint serving `configuration`, keeping at most `maxSessions` sessions.
+    public init(configuration: BuiltinServerConfiguration, maxBodyBytes: Int = 4 << 20, maxSessions: Int = 1024) {
+        self.catalog = ServerCatalog(configuration)
+        self.maxBodyBytes = maxBodyBytes
+        self.sessions = HTTPSessionStore(capacity: maxSessions)
+    }
+
+    /// Open sessions, for tests and diagnostics.
+    public var sessionCount: Int { sessions.count }
+
+    /// Answers one request in full.
+    public func respond(to request: MCPHTTPRequest) async -> MCPHTTPResponse {
+        if let refusal = precheck(request) { return refusal }
+        if request.body.count > maxBodyBytes { return bodyTooLarge() }
+        switch request.method {
+        case "DELETE": return endSession(request)
+        default: return await post(request)
+        }
+    }
+
+    /// The answer a request gets from its head alone (bad origin, method, version, size), or nil
+    /// when its body should be read. Adapters call this before collecting the body.
+    public func precheck(_ request: MCPHTTPRequest) -> MCPHTTPResponse? {
+        if let origin = request[header: "origin"], !Self.isAllowedOrigin(origin) {
+            return Self.error(403, code: -32000, "Forbidden: origin '\(origin)' is not allowed (only localhost origins are)")
+        }
+        switch request.method {
+        case "POST", "DELETE": break
+        default:
+            // GET included: there is no server-initiated stream to open.
+            return MCPHTTPResponse(status: 405, headers: ["allow": "POST, DELETE"])
+        }
+        if let version = request[header: Self.protocolVersionHeader], !ProtocolVersions.isSupported(version) {
+            return Self.error(400, code: -32600, "Bad Request: unsupported MCP-Protocol-Version '\(version)' "
+                + "(supported: \(ProtocolVersions.supported.joined(separator: ", ")))")
+        }
+        if let length = request[header: "content-length"].flatMap({ Int($0) }), length > maxBodyBytes {
+            return bodyTooLarge()
+        }
+        guard request.method == "POST" else { return nil }
+        if let accept = request[header: "accept"], !Self.acceptsJSON(accept) {
+            return Self.error(406, code: -32600, "Not Acceptable: this server answers application/json")
+        }
+        if let type = request[header: "content-type"], !type.lowercased().hasPrefix("application/json") {
+            return Self.error(415, code: -32600, "Unsupported Media Type: send application/json, not '\(type)'")
+        }
+        return nil
+    }
+
+    /// 413, for adapters that stop reading a body at `maxBodyBytes`.
+    public func bodyTooLarge() -> MCPHTTPResponse {
+        Self.error(413, code: -32600, "Payload Too Large: a message may be at most \(maxBodyBytes) bytes")
+    }
+
+    private func post(_ request: MCPHTTPRequest) async -> MCPHTTPResponse {
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage(request.body)
+        } catch {
+            let body = JSONRPCCoding.errorResponse(id: nil, error: BuiltinMCPServer.unreadable(request.body, error))
+            return MCPHTTPResponse(status: 400, headers: ["content-type": "application/json"], body: body)
+        }
+        if case .request(_, "initialize") = message.kind {
+            return await initialize(request.body)
+        }
+        guard let id = request[header: Self.sessionHeader] else {
+            return Self.error(400, code: -32000, "Bad Request: missing Mcp-Session-Id header (send initialize first)")
+        }
+        guard let session = sessions.session(id) else {
+            return Self.error(404, code: -32001, "Session not found: '\(id)' is unknown or ended (initialize again)")
+        }
+        let response = await session.handle(request.body)
+        if case .request = message.kind {
+            guard let response else {
+                // Cancelled by notifications/cancelled: the spec wants no JSON-RPC response.
+                return MCPHTTPResponse(status: 204)
+            }
+            return MCPHTTPResponse(status: 200, headers: ["content-type": "application/json"], body: response)
+        }
+        return MCPHTTPResponse(status: 202)
+    }
+
+    private func initialize(_ body: Data) async -> MCPHTTPResponse {
+        let session = BuiltinMCPServer(catalog: catalog)
+        let response = await session.handle(body) ?? Data()
+        var headers = ["content-type": "application/json"]
+        // Only a successful initialize opens a session.
+        if session.protocolVersion != nil {
+            headers["mcp-session-id"] = sessions.add(session)
+        }
+        return MCPHTTPResponse(status: 200, headers: headers, body: response)
+    }
+
+    private func endSession(_ request: MCPHTTPRequest) -> MCPHTTPResponse {
+        guard let id = request[header: Self.sessionHeader] else {
+            return Self.error(400, code: -32000, "Bad Request: missing Mcp-Session-Id header")
+        }
+        guard sessions.remove(id) else {
+            return Self.error(404, code: -32001, "Session not found: '\(id)' is unknown or ended")
+        }
+        return MCPHTTPResponse(status: 204)
+    }
+
+    /// True for `http(s)://localhost`, `127.0.0.1` and `[::1]`, any port.
+    public static func isAllowedOrigin(_ origin: String) -> Bool {
+        guard let components = URLComponents(string: origin),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host?.lowercased()
+        else { return false }
+        return ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host)
+    }
+
+    static func acceptsJSON(_ accept: String) -> Bool {
+        accept.lowercased().split(separator: ",").contains { item in
+            let type = (item.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces)
+            return type == "application/json" || type == "application/*" || type == "*/*"
+        }
+    }
+
+    /// An HTTP error with a JSON-RPC error body (id null), which MCP clients know how to show.
+    static func error(_ status: Int, code: Int, _ message: String) -> MCPHTTPResponse {
+        MCPHTTPResponse(
+            status: status, headers: ["content-type": "application/json"],
+            body: JSONRPCCoding.errorResponse(id: nil, error: JSONRPCErrorObject(code: code, message: message)))
+    }
+}
