@@ -66,10 +66,8 @@ struct GetPromptCommand: AsyncParsableCommand {
         try await Session.run(global, only: serverName) { session in
             var arguments: [String: String] = [:]
             for pair in pairs {
-                guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
-                    throw CommandFailure.usage("argument '\(pair)' is not of the form key=value")
-                }
-                arguments[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+                let (key, value) = try ToolArguments.split(pair)
+                arguments[key] = value
             }
             let client = try await session.manager.client(named: serverName)
             let result = try await client.getPrompt(name, arguments: arguments.isEmpty ? nil : arguments)

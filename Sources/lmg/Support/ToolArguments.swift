@@ -16,14 +16,18 @@ enum ToolArguments {
         }
         let properties = schema?.objectValue?["properties"]?.objectValue ?? [:]
         for pair in pairs {
-            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
-                throw CommandFailure.usage("argument '\(pair)' is not of the form key=value")
-            }
-            let key = String(pair[..<eq])
-            let raw = String(pair[pair.index(after: eq)...])
+            let (key, raw) = try split(pair)
             arguments[key] = try typed(raw, key: key, schema: properties[key])
         }
         return arguments
+    }
+
+    /// `key=value` at the first `=`; a word without a key is a usage error.
+    static func split(_ pair: String) throws -> (key: String, value: String) {
+        guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+            throw CommandFailure.usage("argument '\(pair)' is not of the form key=value")
+        }
+        return (String(pair[..<eq]), String(pair[pair.index(after: eq)...]))
     }
 
     static func typed(_ raw: String, key: String, schema: Value?) throws -> Value {
