@@ -119,6 +119,30 @@ public actor MCPManager {
         return try await client.callTool(tool, arguments: arguments, timeout: timeout, onProgress: onProgress)
     }
 
+    /// Every exposed tool under its gateway-wide qualified name (`server__tool`), the namespace
+    /// models see. Name clashes are resolved deterministically; `namespace().collisions` says how.
+    public func tools() async -> [QualifiedTool] {
+        await namespace().tools
+    }
+
+    /// The namespace over every ready server's exposed tools, built from the cached tool lists.
+    public func namespace() async -> ToolNamespace {
+        ToolNamespace(await listAvailableTools())
+    }
+
+    /// Calls a tool by its qualified name; an unknown name is refused with the closest known names.
+    public func callTool(
+        qualifiedName: String, arguments: [String: Value]? = nil, timeout: Duration? = nil,
+        onProgress: MCPProgressHandler? = nil
+    ) async throws -> CallTool.Result {
+        let namespace = await namespace()
+        guard let target = namespace.resolve(qualifiedName) else {
+            throw MCPManagerError.unknownTool(qualifiedName, suggestions: namespace.closestNames(to: qualifiedName))
+        }
+        return try await callTool(
+            server: target.server, tool: target.tool.name, arguments: arguments, timeout: timeout, onProgress: onProgress)
+    }
+
     /// Per-server state, in name order.
     public func status() -> [ServerStatus] {
         entries.keys.sorted().map { name in

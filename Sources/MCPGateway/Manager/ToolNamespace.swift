@@ -82,3 +82,13 @@ public struct ToolNamespace: Sendable {
         return String(repeating: "0", count: 8 - digits.count) + digits
     }
 }
+
+extension ToolNamespace {
+    /// The qualified names closest to a mistyped or unqualified one, best first; a bare tool name
+    /// (`get_time` for `time__get_time`) matches through the part after the separator.
+    public func closestNames(to name: String, limit: Int = 3) -> [String] {
+        let exact = tools.filter { $0.tool.name == name }.map(\.qualifiedName)
+        if !exact.isEmpty { return Array(exact.prefix(limit)) }
+        return NameSuggestion.ranked(to: name, in: tools.map(\.qualifiedName), limit: limit)
+    }
+}

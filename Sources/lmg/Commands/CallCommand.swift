@@ -36,7 +36,7 @@ struct CallCommand: AsyncParsableCommand {
             let tools = try await client.listTools()
             guard let definition = tools.first(where: { $0.name == tool }), client.config.exposes(tool: tool) else {
                 let names = tools.map(\.name).filter { client.config.exposes(tool: $0) }
-                let hint = Suggest.closest(to: tool, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = NameSuggestion.closest(to: tool, in: names).map { " (did you mean '\($0)'?)" } ?? ""
                 throw CommandFailure.usage("server '\(serverName)' has no tool '\(tool)'\(hint)")
             }
             let arguments = try ToolArguments.build(json: args, pairs: pairs, schema: definition.inputSchema)
@@ -54,30 +54,5 @@ struct CallCommand: AsyncParsableCommand {
             }
             return result.isError == true ? ExitStatus.toolError : 0
         }
-    }
-}
-
-/// "Did you mean": the candidate with the smallest edit distance, when it is close enough.
-enum Suggest {
-    static func closest(to word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else {
-            return candidates.first { $0.lowercased().contains(word.lowercased()) }
-        }
-        return best.0
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var previous = Array(0...b.count)
-        for i in 1...a.count {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }
