@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "MCPGateway", targets: ["MCPGateway"]),
         .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
         .library(name: "MCPBuiltinServer", targets: ["MCPBuiltinServer"]),
+        .library(name: "Orchestrator", targets: ["Orchestrator"]),
         .executable(name: "lmg", targets: ["lmg"]),
     ],
     dependencies: [
@@ -61,12 +62,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The tool-calling loop: model client, schema conversion, events, approvals.
+        .target(
+            name: "Orchestrator",
+            dependencies: [
+                "CurlHTTP",
+                "MCPGateway",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
         // The executable only parses arguments and wires the libraries together.
         .executableTarget(
             name: "lmg",
             dependencies: [
                 "MCPGateway",
                 "MCPBuiltinServer",
+                "Orchestrator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -80,6 +91,10 @@ let package = Package(
         .testTarget(
             name: "MCPGatewayTests",
             dependencies: ["MCPGateway", "MCPBuiltinServer", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .testTarget(
+            name: "OrchestratorTests",
+            dependencies: ["Orchestrator", "MCPGateway", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         // Runs the real `lmg` binary (built first, as a dependency) against real peers.
         .testTarget(name: "LMGTests", dependencies: ["TestSupport", "lmg"]),

@@ -17,7 +17,7 @@ struct LMG: AsyncParsableCommand {
             """,
         version: LMGVersion.current,
         subcommands: [
-            ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
+            RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
             PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, MCPServerCommand.self,
         ],
         defaultSubcommand: ToolsCommand.self

@@ -9,13 +9,17 @@ struct Session {
     let manager: MCPManager
 
     /// Connects `servers` concurrently. Each failure is named once on stderr; throws (exit 3)
-    /// only when none of the enabled servers is reachable.
-    static func open(_ config: GatewayConfig, servers: [MCPServerConfig]) async throws -> Session {
+    /// only when none of the enabled servers is reachable and `requireServers` says that matters.
+    static func open(_ config: GatewayConfig, servers: [MCPServerConfig], requireServers: Bool = true) async throws -> Session {
         let manager = MCPManager()
         await manager.addServers(servers)
         let status = await manager.status()
         let failed = status.filter { $0.state == .failed }
         let enabled = status.filter { $0.state != .disabled }
+        if !requireServers {
+            for server in failed { Terminal.error(server.error ?? "server '\(server.name)' failed") }
+            return Session(config: config, manager: manager)
+        }
         if enabled.count == 1, let only = failed.first {
             await manager.shutdown()
             throw CommandFailure.unreachable(only.error ?? "server '\(only.name)' is not reachable")
@@ -30,13 +34,13 @@ struct Session {
 
     /// Runs `body`, always shutting the servers down; maps errors to exit statuses.
     static func run(
-        _ options: GlobalOptions, only: String? = nil,
+        _ options: GlobalOptions, only: String? = nil, requireServers: Bool = true,
         _ body: (Session) async throws -> Int32
     ) async throws {
         let status: Int32
         do {
             let config = try options.load()
-            let session = try await open(config, servers: try options.select(config, only: only))
+            let session = try await open(config, servers: try options.select(config, only: only), requireServers: requireServers)
             do {
                 status = try await body(session)
             } catch {

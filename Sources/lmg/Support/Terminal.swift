@@ -10,6 +10,11 @@ enum Terminal {
         FileHandle.standardError.write(Data(("lmg: " + text + "\n").utf8))
     }
 
+    /// A progress line on stderr (tool-call traces), without the `lmg:` prefix of errors.
+    static func trace(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
     static func warning(_ text: String) {
         FileHandle.standardError.write(Data(("lmg: warning: " + text + "\n").utf8))
     }

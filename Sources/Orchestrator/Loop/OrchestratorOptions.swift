@@ -1,0 +1,43 @@
+import MCPGateway
+
+/// How the loop behaves; every limit has a default a chat user would expect.
+public struct OrchestratorOptions: Sendable {
+    /// Sent first in every request; nil sends none.
+    public var systemPrompt: String?
+    /// Model rounds that may ask for tools before the loop stops and says so.
+    public var maxToolIterations: Int
+    /// Tool calls of one model turn run at the same time, at most this many.
+    public var maxConcurrentToolCalls: Int
+    /// A tool result longer than this (characters) is cut, with a note telling the model so.
+    public var maxToolResultCharacters: Int
+    /// The same call (tool and arguments) this many times in a row is refused; once more ends the turn.
+    public var repeatedCallLimit: Int
+    public var approval: ApprovalPolicy
+    /// Run tools annotated read-only without asking, whatever `approval` says (except `.never`).
+    public var autoApproveReadOnly: Bool
+    /// Pass tool images to the model as image content (vision models); otherwise describe them.
+    public var supportsImages: Bool
+    /// Per tool call; nil uses each server's `tool_timeout`/`timeout`.
+    public var toolTimeout: Duration?
+
+    public init(
+        systemPrompt: String? = nil, maxToolIterations: Int = 10, maxConcurrentToolCalls: Int = 8,
+        maxToolResultCharacters: Int = 32_000, repeatedCallLimit: Int = 3, approval: ApprovalPolicy = .always,
+        autoApproveReadOnly: Bool = true, supportsImages: Bool = false, toolTimeout: Duration? = nil
+    ) {
+        self.systemPrompt = systemPrompt
+        self.maxToolIterations = max(1, maxToolIterations)
+        self.maxConcurrentToolCalls = max(1, maxConcurrentToolCalls)
+        self.maxToolResultCharacters = max(256, maxToolResultCharacters)
+        self.repeatedCallLimit = max(2, repeatedCallLimit)
+        self.approval = approval
+        self.autoApproveReadOnly = autoApproveReadOnly
+        self.supportsImages = supportsImages
+        self.toolTimeout = toolTimeout
+    }
+
+    /// The config file's `system_prompt` and `max_tool_iterations`, defaults for the rest.
+    public init(config: GatewayConfig) {
+        self.init(systemPrompt: config.systemPrompt, maxToolIterations: config.maxToolIterations)
+    }
+}

@@ -1,0 +1,79 @@
+/// The response shapes of Chat Completions, decoded leniently: compatible servers differ in
+/// which fields they send, and a missing optional field must never fail a turn.
+struct ChatCompletionResponse: Decodable {
+    struct Choice: Decodable {
+        var message: WireMessage?
+        var finishReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case message
+            case finishReason = "finish_reason"
+        }
+    }
+
+    var choices: [Choice]?
+    var usage: TokenUsage?
+}
+
+/// A streamed chunk: `choices[].delta` with pieces of text and tool calls.
+struct ChatCompletionChunk: Decodable {
+    struct Choice: Decodable {
+        var delta: WireMessage?
+        var finishReason: String?
+
+        enum CodingKeys: String, CodingKey {
+            case delta
+            case finishReason = "finish_reason"
+        }
+    }
+
+    var choices: [Choice]?
+    var usage: TokenUsage?
+}
+
+/// A message or a delta: every field optional.
+struct WireMessage: Decodable {
+    var content: String?
+    var toolCalls: [WireToolCall]?
+
+    enum CodingKeys: String, CodingKey {
+        case content
+        case toolCalls = "tool_calls"
+    }
+}
+
+struct WireToolCall: Decodable {
+    struct Function: Decodable {
+        var name: String?
+        var arguments: String?
+    }
+
+    var index: Int?
+    var id: String?
+    var function: Function?
+}
+
+/// An error body, `{"error": {"message": …}}` or a bare `{"message": …}` / `{"detail": …}`.
+struct WireErrorBody: Decodable {
+    struct Detail: Decodable {
+        var message: String?
+        var type: String?
+        var code: StringOrInt?
+    }
+
+    var error: Detail?
+    var message: String?
+    var detail: String?
+
+    var bestMessage: String? { error?.message ?? message ?? detail }
+}
+
+/// Some servers send `code` as a number, others as a string.
+struct StringOrInt: Decodable {
+    var text: String
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let int = try? container.decode(Int.self) { text = String(int) } else { text = try container.decode(String.self) }
+    }
+}

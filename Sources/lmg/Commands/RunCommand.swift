@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import MCPGateway
+import Orchestrator
+
+/// `lmg run -p TEXT`: one exchange with the model and its tools, for scripts.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Ask the model once, letting it use the tools; print the answer.",
+        discussion: """
+            The final answer goes to stdout, a short trace of tool calls to stderr. \
+            Exit status: 0 answered; 1 the model failed or the loop stopped without an answer; \
+            2 usage or configuration error.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: [.short, .customLong("prompt")], help: "The message to send; '-' reads it from stdin.")
+    var prompt: String
+
+    @Option(name: .long, help: "Model name (default: model.model in the config, or $LMG_MODEL).")
+    var model: String?
+
+    @Option(name: .long, help: "System prompt (default: system_prompt in the config).")
+    var system: String?
+
+    @Option(name: .long, help: "Rounds of tool calls before giving up (default: max_tool_iterations).")
+    var maxIterations: Int?
+
+    @Option(name: .long, help: "Which tool calls may run: all, none, read-only.")
+    var approve: ApprovalMode = .all
+
+    @Flag(name: .long, help: "Pass tool images to the model as images (vision models).")
+    var vision = false
+
+    @Flag(name: .customLong("quiet"), help: "No tool-call trace on stderr.")
+    var quiet = false
+
+    enum ApprovalMode: String, ExpressibleByArgument, CaseIterable {
+        case all, none, readOnly = "read-only"
+    }
+
+    func validate() throws {
+        if let maxIterations, maxIterations < 1 { throw ValidationError("--max-iterations must be at least 1") }
+    }
+
+    func run() async throws {
+        let text = try readPrompt()
+        try await Session.run(global, requireServers: false) { session in
+            var options = OrchestratorOptions(config: session.config)
+            if let system { options.systemPrompt = system }
+            if let maxIterations { options.maxToolIterations = maxIterations }
+            options.supportsImages = vision
+            switch approve {
+            case .all: options.approval = .always
+            case .none: options.approval = .never
+            case .readOnly: options.approval = .perTool([:], otherwise: false)
+            }
+            let client = OpenAIChatClient(config: session.config.model.applyingEnvironment())
+            let orchestrator = Orchestrator(manager: session.manager, model: client, options: options)
+            if let model { await orchestrator.setModel(model) }
+            let summary: TurnSummary
+            do {
+                summary = try await runTurn(orchestrator, text)
+            } catch let error as ModelClientError {
+                throw CommandFailure(message: error.description, status: 1)
+            } catch let error as OrchestratorError {
+                throw CommandFailure(message: error.description, status: 1)
+            }
+            if global.json {
+                try Terminal.json(RunReport(summary, conversation: await orchestrator.conversation))
+            } else {
+                Terminal.out(summary.answer)
+            }
+            return summary.stopReason == .answered ? 0 : 1
+        }
+    }
+
+    private func runTurn(_ orchestrator: Orchestrator, _ text: String) async throws -> TurnSummary {
+        for try await event in await orchestrator.send(text) {
+            switch event {
+            case .toolCallStarted(let request) where !quiet:
+                Terminal.trace("→ \(request.qualifiedName) \(Self.short(request.arguments))")
+            case .toolCallFinished(let outcome) where !quiet:
+                let ms = Double(outcome.duration.components.attoseconds) / 1e15 + Double(outcome.duration.components.seconds) * 1000
+                let mark = outcome.isError ? "✗" : "✓"
+                Terminal.trace("\(mark) \(outcome.request.qualifiedName) \(outcome.status.rawValue) \(String(format: "%.0f", ms)) ms: \(outcome.summary)")
+            case .turnFinished(let summary):
+                return summary
+            default:
+                break
+            }
+        }
+        throw CancellationError()
+    }
+
+    private func readPrompt() throws -> String {
+        guard prompt == "-" else { return prompt }
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw CommandFailure.usage("-p -: stdin was empty; pipe the prompt in") }
+        return text
+    }
+
+    static func short(_ arguments: String, width: Int = 80) -> String {
+        let flat = arguments.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > width ? String(flat.prefix(width - 1)) + "…" : flat
+    }
+}
+
+/// `lmg run --json`: the answer, the whole conversation, each tool call and the tokens used.
+struct RunReport: Encodable {
+    struct Call: Encodable {
+        var id: String
+        var name: String
+        var server: String?
+        var tool: String?
+        var arguments: String
+        var status: String
+        var is_error: Bool
+        var duration_ms: Double
+        var result: String
+    }
+
+    var answer: String
+    var stop_reason: String
+    var messages: [ChatMessage]
+    var tool_calls: [Call]
+    var usage: TokenUsage
+
+    init(_ summary: TurnSummary, conversation: Conversation) {
+        answer = summary.answer
+        stop_reason = summary.stopReason.rawValue
+        messages = conversation.messages
+        tool_calls = summary.toolCalls.map { outcome in
+            let d = outcome.duration.components
+            return Call(
+                id: outcome.request.id, name: outcome.request.qualifiedName, server: outcome.request.server,
+                tool: outcome.request.tool, arguments: outcome.request.arguments, status: outcome.status.rawValue,
+                is_error: outcome.isError, duration_ms: Double(d.seconds) * 1000 + Double(d.attoseconds) / 1e15,
+                result: outcome.content)
+        }
+        usage = summary.usage
+    }
+}
