@@ -17,12 +17,12 @@ struct ToolResultFormatter {
     func format(_ result: CallTool.Result) -> Formatted {
         var parts: [String] = []
         var images: [ContentPart] = []
-        let structuredJSON = result.structuredContent.map(Self.json)
+        var structuredJSON = result.structuredContent.map(Self.json)
         for item in result.content {
             switch item {
             case .text(let text, _, _):
-                // Servers often repeat structuredContent as text; send it once.
-                if let structuredJSON, Self.sameJSON(text, structuredJSON) { continue }
+                // Servers repeat structuredContent as text (the spec asks them to); send it once.
+                if let structured = result.structuredContent, Self.restates(text, structured) { structuredJSON = nil }
                 parts.append(text)
             case .image(let data, let mimeType, _, _):
                 if supportsImages {
@@ -74,9 +74,14 @@ struct ToolResultFormatter {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
     }
 
-    static func sameJSON(_ text: String, _ json: String) -> Bool {
-        guard let value = try? JSONDecoder().decode(Value.self, from: Data(text.utf8)) else { return false }
-        return Self.json(value) == json
+    /// True when `text` carries the same data as `structured`: its JSON, or, for the
+    /// `{"result": v}` wrapper SDKs put around plain return values, `v` itself.
+    static func restates(_ text: String, _ structured: Value) -> Bool {
+        let parsed = try? JSONDecoder().decode(Value.self, from: Data(text.utf8))
+        if parsed == structured { return true }
+        guard case .object(let object) = structured, object.count == 1, let inner = object["result"] else { return false }
+        if case .string(let string) = inner, string == text { return true }
+        return parsed == inner
     }
 
     static func size(_ base64: String) -> Int {

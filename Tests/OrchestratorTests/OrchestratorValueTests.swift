@@ -1,0 +1,147 @@
+import Foundation
+import MCP
+import MCPGateway
+@testable import Orchestrator
+import Testing
+
+/// The loop's pure parts: no process, no port.
+@Suite("Orchestrator values")
+struct OrchestratorValueTests {
+    func chunk(_ json: String) throws -> ChatCompletionChunk {
+        try JSONDecoder().decode(ChatCompletionChunk.self, from: Data(json.utf8))
+    }
+
+    @Test func accumulatorSplitsAtEveryBoundary() throws {
+        let arguments = #"{"q":"a\"b","n":[1,2]}"#
+        for size in 1...arguments.count {
+            var turn = TurnAccumulator()
+            _ = turn.apply(try chunk(#"{"choices":[{"delta":{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"s__t","arguments":""}}]}}]}"#))
+            var rest = Substring(arguments)
+            while !rest.isEmpty {
+                let piece = String(rest.prefix(size))
+                rest = rest.dropFirst(size)
+                let encoded = String(decoding: try JSONEncoder().encode(piece), as: UTF8.self)
+                _ = turn.apply(try chunk(#"{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"arguments":\#(encoded)}}]}}]}"#))
+            }
+            _ = turn.apply(try chunk(#"{"choices":[{"delta":{},"finish_reason":"tool_calls"}]}"#))
+            let calls = turn.turn().message.toolCalls
+            #expect(calls?.first?.function.arguments == arguments, "split every \(size)")
+            #expect(calls?.first?.id == "c")
+        }
+    }
+
+    @Test func accumulatorHandlesServersWithoutIndexOrID() throws {
+        var turn = TurnAccumulator()
+        _ = turn.apply(try chunk(#"{"choices":[{"delta":{"tool_calls":[{"function":{"name":"a__b","arguments":"{\"x\""}}]}}]}"#))
+        _ = turn.apply(try chunk(#"{"choices":[{"delta":{"tool_calls":[{"function":{"arguments":": 1}"}}]}}]}"#))
+        let message = turn.turn().message
+        #expect(message.toolCalls?.count == 1)
+        #expect(message.toolCalls?.first?.function.arguments == #"{"x": 1}"#)
+        #expect(message.toolCalls?.first?.id == "call_0")
+        #expect(message.content == nil)
+    }
+
+    @Test func schemasPassThroughIntactOrBecomeValidObjects() {
+        let rich: Value = [
+            "type": "object",
+            "properties": ["item": ["$ref": "#/$defs/Item"], "mode": ["anyOf": [["type": "string"], ["type": "null"]]]],
+            "$defs": ["Item": ["type": "object", "properties": ["id": ["type": "integer"]]]],
+            "required": ["item"],
+        ]
+        #expect(ToolSchemaConverter.parameters(rich) == rich)
+        let empty: Value = ["type": "object", "properties": [:]]
+        #expect(ToolSchemaConverter.parameters(.null) == empty)
+        #expect(ToolSchemaConverter.parameters([:]) == empty)
+        #expect(ToolSchemaConverter.parameters(["type": "string"]) == empty)
+        #expect(ToolSchemaConverter.parameters(["properties": ["a": ["type": "string"]]])
+            == ["type": "object", "properties": ["a": ["type": "string"]]])
+        #expect(ToolSchemaConverter.parameters(["type": "object"]) == empty)
+        let union: Value = ["anyOf": [["type": "object"]]]
+        #expect(ToolSchemaConverter.parameters(union) == union)
+    }
+
+    @Test func functionsUseQualifiedNames() {
+        let tool = Tool(name: "read file", description: nil, inputSchema: [:])
+        let namespace = ToolNamespace([(server: "my server", tool: tool)])
+        let function = ToolSchemaConverter.functions(for: namespace.tools)[0]
+        #expect(function.function.name == "my_server__read_file")
+        #expect(function.function.description?.contains("my server") == true)
+    }
+
+    @Test func repeatedCallsAreRefusedThenStopped() {
+        var guardian = RepeatedCallGuard(limit: 3)
+        #expect(guardian.check("a") == .run)
+        #expect(guardian.check("a") == .run)
+        #expect(guardian.check("b") == .run)
+        #expect(guardian.check("b") == .run)
+        #expect(guardian.check("b") == .refuse(times: 3))
+        #expect(guardian.check("b") == .stop(times: 4))
+    }
+
+    @Test func interruptedTurnsAreRepaired() {
+        var conversation = Conversation(messages: [
+            .user("go"),
+            ChatMessage(role: .assistant, content: nil, toolCalls: [
+                ToolCall(id: "1", name: "a__b", arguments: "{}"), ToolCall(id: "2", name: "a__c", arguments: "{}"),
+            ]),
+            .tool("done", answering: ToolCall(id: "1", name: "a__b", arguments: "{}")),
+        ])
+        conversation.answerPendingCalls(with: "cancelled")
+        #expect(conversation.messages.map(\.toolCallID) == [nil, nil, "1", "2"])
+        #expect(conversation.messages.last?.text == "cancelled")
+    }
+
+    @Test func conversationsRoundTripAsOpenAIJSON() throws {
+        let conversation = Conversation(systemPrompt: "sys", model: "m", messages: [
+            .user("hi"),
+            ChatMessage(role: .assistant, content: nil, toolCalls: [ToolCall(id: "1", name: "a__b", arguments: #"{"k":1}"#)]),
+            .tool("r", answering: ToolCall(id: "1", name: "a__b", arguments: "")),
+            ChatMessage(role: .user, content: .parts([.text("see"), .imageURL("data:image/png;base64,AAAA")])),
+        ])
+        let data = try JSONEncoder().encode(conversation)
+        #expect(try JSONDecoder().decode(Conversation.self, from: data) == conversation)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains(#""tool_call_id":"1""#))
+        #expect(text.contains(#""content":null"#))
+        #expect(text.contains(#""type":"image_url""#))
+    }
+
+    @Test func retryAfterReadsSecondsAndDates() {
+        #expect(RetryAfter.delay("2") == .seconds(2))
+        #expect(RetryAfter.delay("0.5") == .milliseconds(500))
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        #expect(RetryAfter.delay("Tue, 14 Nov 2023 22:13:30 GMT", now: now) == .seconds(10))
+        #expect(RetryAfter.delay("soon") == nil)
+        #expect(RetryAfter.delay(nil) == nil)
+    }
+
+    @Test func resultsKeepEveryContentTypeAndCut() throws {
+        let formatter = ToolResultFormatter(limit: 300, supportsImages: false)
+        let result = try CallTool.Result(content: [
+            .text(text: #"{"t": 21}"#, annotations: nil, _meta: nil),
+            .image(data: "iVBORw0KGgo=", mimeType: "image/png", annotations: nil, _meta: nil),
+            .audio(data: "UklGRg==", mimeType: "audio/wav", annotations: nil, _meta: nil),
+            .resource(resource: .text("hello", uri: "fixture://g"), annotations: nil, _meta: nil),
+        ], structuredContent: ["t": 21])
+        let formatted = formatter.format(result)
+        #expect(formatted.text == "{\"t\": 21}\n[image: image/png, 8 bytes; this model cannot view images]\n[audio: audio/wav, 4 bytes; not playable here]\n[resource fixture://g]\nhello")
+        #expect(formatted.images.isEmpty)
+        // Structured content the text does not restate is kept as JSON; a restated one is sent once.
+        let structuredOnly = try formatter.format(CallTool.Result(content: [], structuredContent: ["t": 21]))
+        #expect(structuredOnly.text == #"{"t":21}"#)
+        let wrapped = try formatter.format(CallTool.Result(content: [.text(text: "42", annotations: nil, _meta: nil)], structuredContent: ["result": 42]))
+        #expect(wrapped.text == "42")
+        let long = formatter.format(CallTool.Result(content: [.text(text: String(repeating: "x", count: 1000), annotations: nil, _meta: nil)]))
+        #expect(long.truncated)
+        #expect(long.text.hasSuffix("[result truncated: 300 of 1000 characters shown]"))
+        let failed = formatter.format(CallTool.Result(content: [.text(text: "nope", annotations: nil, _meta: nil)], isError: true))
+        #expect(failed.text == "Tool error: nope")
+    }
+
+    @Test func argumentsMustBeAnObject() throws {
+        #expect(try Orchestrator.parseArguments("").get() == [:])
+        #expect(try Orchestrator.parseArguments(" {\"a\": 1} ").get() == ["a": 1])
+        #expect((try? Orchestrator.parseArguments("{").get()) == nil)
+        #expect((try? Orchestrator.parseArguments("3").get()) == nil)
+    }
+}
