@@ -22,4 +22,23 @@ struct LMG: AsyncParsableCommand {
         ],
         defaultSubcommand: ToolsCommand.self
     )
+
+    /// Parses and runs like ArgumentParser's own `main`, except that usage errors exit with 2,
+    /// the documented status, rather than the library's 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(ExitStatus.usage)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -3,30 +3,7 @@ import MCPGateway
 import Orchestrator
 import TestSupport
 
-/// The scripted OpenAI-compatible server (Tests/Fixtures/model_server.py) and what it received.
-final class ScriptedModel: Sendable {
-    let process: FixtureProcess
-    let logPath: String
-
-    /// Starts the server with `script` (entries served in order, then its rules).
-    static func start(_ script: [[String: Any]] = [], strict: Bool = false) async throws -> ScriptedModel {
-        let dir = NSTemporaryDirectory() + "lmg-model-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let scriptPath = dir + "/script.json"
-        try JSONSerialization.data(withJSONObject: script).write(to: URL(fileURLWithPath: scriptPath))
-        var args = ["--script", scriptPath, "--log", dir + "/requests.jsonl"]
-        if strict { args.append("--strict") }
-        let process = try await FixtureProcess.python("model_server.py", args)
-        return ScriptedModel(process: process, logPath: dir + "/requests.jsonl")
-    }
-
-    private init(process: FixtureProcess, logPath: String) {
-        self.process = process
-        self.logPath = logPath
-    }
-
-    var baseURL: String { process.url("/v1") }
-
+extension ScriptedModel {
     func config(stream: Bool = true, apiKey: String? = "sk-test-key") -> ModelConfig {
         ModelConfig(baseURL: baseURL, apiKey: apiKey, name: "scripted", stream: stream, timeout: .seconds(20))
     }
@@ -35,31 +12,10 @@ final class ScriptedModel: Sendable {
     func client(stream: Bool = true) -> OpenAIChatClient {
         OpenAIChatClient(config: config(stream: stream), retry: RetryPolicy(base: .milliseconds(50), cap: .milliseconds(200), attempts: 3))
     }
-
-    /// Every request body received, in order.
-    func requests() throws -> [[String: Any]] {
-        guard let text = try? String(contentsOfFile: logPath, encoding: .utf8) else { return [] }
-        return try text.split(separator: "\n").map { line in
-            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
-            return object
-        }
-    }
-
-    /// The request bodies' `messages` arrays.
-    func bodies() throws -> [[String: Any]] { try requests().map { $0["body"] as! [String: Any] } }
-
-    /// The tool messages the model received in request `index`.
-    func toolMessages(inRequest index: Int) throws -> [[String: Any]] {
-        let messages = try bodies()[index]["messages"] as! [[String: Any]]
-        return messages.filter { $0["role"] as? String == "tool" }
-    }
-
-    func stop() { process.stop() }
 }
 
-/// A tool call entry for a script.
 func call(_ id: String, _ name: String, _ arguments: String) -> [String: Any] {
-    ["id": id, "name": name, "arguments": arguments]
+    scriptedCall(id, name, arguments)
 }
 
 /// Everything a turn emitted, and how it ended.

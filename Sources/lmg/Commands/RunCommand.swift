@@ -45,7 +45,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let text = try readPrompt()
+        let text: String
+        do { text = try readPrompt() } catch { throw ExitStatus.report(error) }
         try await Session.run(global, requireServers: false) { session in
             var options = OrchestratorOptions(config: session.config)
             if let system { options.systemPrompt = system }
