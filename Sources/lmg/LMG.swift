@@ -18,7 +18,7 @@ struct LMG: AsyncParsableCommand {
         version: LMGVersion.current,
         subcommands: [
             RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
-            PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, MCPServerCommand.self,
+            PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, LoopBenchCommand.self, MCPServerCommand.self,
         ],
         defaultSubcommand: ToolsCommand.self
     )
