@@ -93,7 +93,21 @@ struct ModelClientTests {
         let start = clock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(clock.now - start < .seconds(1))
+        #expect(clock.now - start < .seconds(3), "the stream would have run for 20 s")
+    }
+
+    @Test func slowAnswersTimeOut() async throws {
+        let model = try await ScriptedModel.start([["content": "late", "delay_ms": 10000, "stream": false]], strict: true)
+        defer { model.stop() }
+        var config = model.config(stream: false)
+        config.timeout = .seconds(1)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: ModelClientError.self) {
+            try await OpenAIChatClient(config: config).complete(request) { _ in }
+        }
+        #expect(error?.kind == .timedOut)
+        #expect(clock.now - start < .seconds(6), "the answer would have come after 10 s")
     }
 
     @Test func environmentOverridesTheConfig() {

@@ -285,6 +285,73 @@ struct OrchestratorLoopTests {
     }
 }
 
+
+extension OrchestratorLoopTests {
+    @Test func progressReachesTheEventStream() async throws {
+        let model = try await ScriptedModel.start([
+            ["tool_calls": [call("p", "alpha__progress", #"{"steps": 3}"#)]],
+            ["content": "done"],
+        ], strict: true)
+        defer { model.stop() }
+        try await Self.withServers { (manager, _, _) async throws in
+            let orchestrator = Orchestrator(manager: manager, model: model.client())
+            let turn = await record(orchestrator, "progress please")
+            let updates = turn.events.compactMap { event -> MCPProgress? in
+                if case .toolCallProgress(let id, let progress) = event, id == "p" { return progress }
+                return nil
+            }
+            #expect(updates.map(\.progress) == [1, 2, 3])
+            #expect(updates.last?.total == 3)
+            // Order: requested, started, progress…, finished, then the answer.
+            let kinds = turn.events.map { event -> String in
+                switch event {
+                case .toolCallRequested: "requested"
+                case .toolCallStarted: "started"
+                case .toolCallProgress: "progress"
+                case .toolCallFinished: "finished"
+                case .textDelta: "text"
+                case .usage: "usage"
+                case .turnFinished: "turn"
+                }
+            }.filter { $0 != "usage" }
+            #expect(kinds.first == "requested" && kinds.dropFirst().first == "started")
+            #expect(kinds.suffix(2) == ["text", "turn"] || kinds.last == "turn")
+        }
+    }
+
+    @Test func anMCPPromptSeedsTheConversation() async throws {
+        let model = try await ScriptedModel.start()
+        defer { model.stop() }
+        try await Self.withServers { (manager, _, _) async throws in
+            let prompt = try await manager.client(named: "alpha").getPrompt("review_code", arguments: ["code": "print(1)"])
+            let seeded = Conversation.messages(from: prompt)
+            #expect(!seeded.isEmpty)
+            let orchestrator = Orchestrator(manager: manager, model: model.client())
+            var answer: String?
+            for try await event in await orchestrator.send(messages: seeded) {
+                if case .turnFinished(let summary) = event { answer = summary.answer }
+            }
+            #expect(answer?.contains("print(1)") == true)
+            let sent = try model.bodies()[0]["messages"] as! [[String: Any]]
+            #expect(sent.count == seeded.count)
+        }
+    }
+
+    @Test func oneTurnAtATime() async throws {
+        let model = try await ScriptedModel.start([["content": "slow", "delay_ms": 1500]], strict: true)
+        defer { model.stop() }
+        try await Self.withServers { (manager, _, _) async throws in
+            let orchestrator = Orchestrator(manager: manager, model: model.client())
+            let first = await orchestrator.send("one")
+            let second = await record(orchestrator, "two")
+            #expect(second.error is OrchestratorError)
+            var answer: String?
+            for try await event in first { if case .turnFinished(let s) = event { answer = s.answer } }
+            #expect(answer == "slow")
+        }
+    }
+}
+
 actor Asked {
     var names: [String] = []
     func add(_ name: String) { names.append(name) }

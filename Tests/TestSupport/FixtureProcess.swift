@@ -142,5 +142,14 @@ public final class FixtureProcess: @unchecked Sendable {
         }
     }
 
+    /// Sends SIGTERM now and waits for the exit on a thread of its own: for `defer` blocks in async
+    /// tests, where a blocking wait would hold one of the cooperative pool's few threads.
+    public func stopInBackground() {
+        stdoutPipe.fileHandleForReading.readabilityHandler = nil
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        Thread.detachNewThread { [self] in stop() }
+    }
+
     deinit { stop() }
 }

@@ -42,7 +42,8 @@ public final class ScriptedModel: Sendable {
         return messages.filter { $0["role"] as? String == "tool" }
     }
 
-    public func stop() { process.stop() }
+    /// Stops the server without blocking the caller's thread (see `FixtureProcess.stopInBackground`).
+    public func stop() { process.stopInBackground() }
 }
 
 /// A tool call entry for a model script.
