@@ -222,6 +222,11 @@ class Server(ThreadingHTTPServer):
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return conn, addr
 
+    def handle_error(self, request, client_address):
+        # A client that goes away (cancelled turns, closed keep-alive connections) is normal here.
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
 
 def main():
     parser = argparse.ArgumentParser()
