@@ -12,7 +12,7 @@ Endpoints:
   /cut             declares Content-Length 100, sends 10 bytes and closes
 """
 import json, signal, socket, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import loopback
 from urllib.parse import urlparse, parse_qs
 
 releases = {}
@@ -24,28 +24,10 @@ def release_event(key):
         return releases.setdefault(key, threading.Event())
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
+class Handler(loopback.Handler):
     def body(self):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
-
-    def send(self, status, payload, content_type="application/json", extra=()):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in extra:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def chunk(self, data):
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        self.wfile.flush()
 
     def handle_any(self):
         url = urlparse(self.path)
@@ -108,22 +90,8 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = handle_any
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def server_bind(self):
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        super().server_bind()
-
-    def get_request(self):
-        conn, addr = super().get_request()
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return conn, addr
-
-
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
+    server = loopback.Server(("127.0.0.1", 0), Handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("READY", server.server_address[1], flush=True)
     server.serve_forever()

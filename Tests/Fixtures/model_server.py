@@ -30,8 +30,8 @@ Rules (the endless "model" for REPL tests and benchmarks):
 
 GET /stats answers {"requests": n}; GET /v1/models lists one model "scripted".
 """
-import argparse, json, signal, socket, sys, threading, time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import argparse, json, signal, sys, threading, time
+import loopback
 
 lock = threading.Lock()
 state = {"script": [], "requests": 0, "log": None, "strict": False}
@@ -93,25 +93,7 @@ def pieces(text, size):
     return [text[i:i + size] for i in range(0, len(text), size)] or [""]
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args):
-        pass
-
-    def send(self, status, payload, content_type="application/json", extra=()):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(payload)))
-        for name, value in extra:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def chunk(self, data):
-        self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-        self.wfile.flush()
-
+class Handler(loopback.Handler):
     def event(self, obj):
         self.chunk(b"data: " + json.dumps(obj).encode() + b"\n\n")
 
@@ -209,25 +191,6 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def server_bind(self):
-        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        super().server_bind()
-
-    def get_request(self):
-        conn, addr = super().get_request()
-        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return conn, addr
-
-    def handle_error(self, request, client_address):
-        # A client that goes away (cancelled turns, closed keep-alive connections) is normal here.
-        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
-            super().handle_error(request, client_address)
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
@@ -240,7 +203,7 @@ def main():
             state["script"] = json.load(f)
     state["log"] = args.log
     state["strict"] = args.strict
-    server = Server(("127.0.0.1", args.port), Handler)
+    server = loopback.Server(("127.0.0.1", args.port), Handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print("READY", server.server_address[1], flush=True)
     server.serve_forever()

@@ -7,8 +7,8 @@ import Testing
 /// The loop's pure parts: no process, no port.
 @Suite("Orchestrator values")
 struct OrchestratorValueTests {
-    func chunk(_ json: String) throws -> ChatCompletionChunk {
-        try JSONDecoder().decode(ChatCompletionChunk.self, from: Data(json.utf8))
+    func chunk(_ json: String) throws -> ChatCompletionWire {
+        try JSONDecoder().decode(ChatCompletionWire.self, from: Data(json.utf8))
     }
 
     @Test func accumulatorSplitsAtEveryBoundary() throws {

@@ -1,28 +1,14 @@
-/// The response shapes of Chat Completions, decoded leniently: compatible servers differ in
-/// which fields they send, and a missing optional field must never fail a turn.
-struct ChatCompletionResponse: Decodable {
+/// A Chat Completions answer or streamed chunk, decoded leniently: compatible servers differ in
+/// which fields they send, and a missing optional field must never fail a turn. A plain answer
+/// carries `choices[].message`; a chunk carries `choices[].delta` (and a last one only `usage`).
+struct ChatCompletionWire: Decodable {
     struct Choice: Decodable {
         var message: WireMessage?
-        var finishReason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case message
-            case finishReason = "finish_reason"
-        }
-    }
-
-    var choices: [Choice]?
-    var usage: TokenUsage?
-}
-
-/// A streamed chunk: `choices[].delta` with pieces of text and tool calls.
-struct ChatCompletionChunk: Decodable {
-    struct Choice: Decodable {
         var delta: WireMessage?
         var finishReason: String?
 
         enum CodingKeys: String, CodingKey {
-            case delta
+            case message, delta
             case finishReason = "finish_reason"
         }
     }

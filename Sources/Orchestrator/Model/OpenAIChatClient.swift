@@ -106,9 +106,9 @@ public struct OpenAIChatClient: ChatModel {
                 // Some servers report failures mid-stream as an error event.
                 throw ModelClientError(.serverError(status: 200), url: endpoint, message)
             }
-            let chunk: ChatCompletionChunk
+            let chunk: ChatCompletionWire
             do {
-                chunk = try decoder.decode(ChatCompletionChunk.self, from: Data(data.utf8))
+                chunk = try decoder.decode(ChatCompletionWire.self, from: Data(data.utf8))
             } catch {
                 throw ModelClientError(.invalidResponse, url: endpoint, "a stream event is not a chunk: \(data.prefix(120))")
             }
@@ -123,9 +123,9 @@ public struct OpenAIChatClient: ChatModel {
 
     private func readPlain(_ response: HTTPResponse, onTextDelta: @Sendable (String) -> Void) async throws -> ModelTurn {
         let data = try await response.body.collect(upTo: 64 << 20)
-        let decoded: ChatCompletionResponse
+        let decoded: ChatCompletionWire
         do {
-            decoded = try JSONDecoder().decode(ChatCompletionResponse.self, from: data)
+            decoded = try JSONDecoder().decode(ChatCompletionWire.self, from: data)
         } catch {
             throw ModelClientError(.invalidResponse, url: endpoint, "not JSON: \(String(decoding: data.prefix(120), as: UTF8.self))")
         }

@@ -16,7 +16,7 @@ struct TurnAccumulator {
     }
 
     /// Applies one chunk; returns the text it added, if any.
-    mutating func apply(_ chunk: ChatCompletionChunk) -> String? {
+    mutating func apply(_ chunk: ChatCompletionWire) -> String? {
         if let usage = chunk.usage { self.usage = usage }
         var added: String?
         for choice in chunk.choices ?? [] {
