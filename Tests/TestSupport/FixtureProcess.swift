@@ -30,9 +30,18 @@ public enum Repo {
 }
 
 /// Runs blocking work on a thread of its own and awaits its result.
+///
+/// The thread starts with no signal blocked: it inherits the mask of the pool thread that made it,
+/// which blocks SIGTERM, and processes spawned from it would inherit that in turn and ignore the
+/// SIGTERM their `stop()` sends.
 public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try work() }) }
+        let thread = Thread {
+            var none = sigset_t()
+            sigemptyset(&none)
+            pthread_sigmask(SIG_SETMASK, &none, nil)
+            continuation.resume(with: Result { try work() })
+        }
         thread.start()
     }
 }
