@@ -20,6 +20,8 @@ public actor Orchestrator {
     /// Tools the user approved for the whole conversation.
     public private(set) var alwaysApproved: Set<String> = []
     private var running: Task<Void, Never>?
+    /// Which turn `running` is, so a cancelled turn ending late does not clear its successor.
+    private var turnNumber = 0
 
     public init(manager router: any ToolRouter, model: any ChatModel, options: OrchestratorOptions = .init()) {
         self.router = router
@@ -42,7 +44,7 @@ public actor Orchestrator {
     public func append(_ messages: [ChatMessage]) { conversation.messages += messages }
     /// The model name requests use now.
     public var modelName: String { conversation.model ?? model.modelName }
-    /// True while a turn runs.
+    /// True while a turn runs (or a cancelled one winds down).
     public var isBusy: Bool { running != nil }
 
     // MARK: - Turns
@@ -55,11 +57,17 @@ public actor Orchestrator {
     /// Adds `messages` and runs a turn. Cancelling the consumer (or dropping the stream) cancels it.
     public func send(messages: [ChatMessage]) -> AsyncThrowingStream<OrchestratorEvent, Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: OrchestratorEvent.self)
-        guard running == nil else {
+        if let running, !running.isCancelled {
             continuation.finish(throwing: OrchestratorError.busy)
             return stream
         }
+        // A cancelled turn may still be winding down (answering its calls as cancelled): the next
+        // one starts after it, so a user who interrupts and types again is never refused.
+        let previous = running
+        turnNumber += 1
+        let number = turnNumber
         let task = Task {
+            await previous?.value
             do {
                 let summary = try await self.runTurn(messages, events: continuation)
                 continuation.yield(.turnFinished(summary))
@@ -67,7 +75,7 @@ public actor Orchestrator {
             } catch {
                 continuation.finish(throwing: error)
             }
-            self.turnEnded()
+            self.turnEnded(number)
         }
         running = task
         continuation.onTermination = { reason in
@@ -89,7 +97,9 @@ public actor Orchestrator {
     /// Cancels the running turn, if any.
     public func cancel() { running?.cancel() }
 
-    private func turnEnded() { running = nil }
+    private func turnEnded(_ number: Int) {
+        if number == turnNumber { running = nil }
+    }
 
     private func runTurn(
         _ newMessages: [ChatMessage], events: AsyncThrowingStream<OrchestratorEvent, Error>.Continuation
