@@ -372,6 +372,28 @@ extension OrchestratorLoopTests {
     }
 }
 
+extension OrchestratorLoopTests {
+    @Test func retrySendsTheLastUserMessageAgain() async throws {
+        let model = try await ScriptedModel.start([["content": "first try"], ["content": "second try"]], strict: true)
+        defer { model.stop() }
+        let manager = MCPManager(options: testClientOptions)
+        let orchestrator = Orchestrator(manager: manager, model: model.client())
+        var nothing: (any Error)?
+        do { for try await _ in await orchestrator.retry() {} } catch { nothing = error }
+        #expect(nothing as? OrchestratorError == .nothingToRetry)
+        #expect(await record(orchestrator, "question").summary?.answer == "first try")
+        var answer: String?
+        for try await event in await orchestrator.retry() {
+            if case .turnFinished(let summary) = event { answer = summary.answer }
+        }
+        #expect(answer == "second try")
+        let conversation = await orchestrator.conversation
+        #expect(conversation.messages.map(\.text) == ["question", "second try"])
+        let resent = try model.bodies()[1]["messages"] as! [[String: Any]]
+        #expect(resent.count == 1)
+    }
+}
+
 actor Asked {
     var names: [String] = []
     func add(_ name: String) { names.append(name) }

@@ -144,4 +144,17 @@ struct OrchestratorValueTests {
         #expect((try? Orchestrator.parseArguments("{").get()) == nil)
         #expect((try? Orchestrator.parseArguments("3").get()) == nil)
     }
+
+    @Test func attachedResourcesBecomeUserMessages() {
+        let text = Conversation.message(attaching: [.text("hello", uri: "fixture://g", mimeType: "text/plain")], from: "fx")
+        #expect(text.role == .user)
+        #expect(text.text == "[resource fixture://g from server 'fx', text/plain]\nhello")
+        let image = Conversation.message(attaching: [.binary(Data([1, 2, 3]), uri: "file:///a.png", mimeType: "image/png")], from: "fx")
+        guard case .parts(let parts)? = image.content else {
+            Issue.record("expected parts, got \(String(describing: image.content))")
+            return
+        }
+        #expect(parts.count == 2)
+        #expect(parts.last == .imageURL("data:image/png;base64,AQID"))
+    }
 }

@@ -42,6 +42,26 @@ public struct Conversation: Codable, Sendable, Hashable {
         }
     }
 
+    /// A user message attaching a resource read from a server (`resources/read`): text contents
+    /// inline, images as image parts, other binary contents described.
+    public static func message(attaching contents: [Resource.Content], from server: String) -> ChatMessage {
+        var parts: [ContentPart] = []
+        for content in contents {
+            let header = "[resource \(content.uri) from server '\(server)'\(content.mimeType.map { ", \($0)" } ?? "")]"
+            if let text = content.text {
+                parts.append(.text("\(header)\n\(text)"))
+            } else if let blob = content.blob, let mime = content.mimeType, mime.hasPrefix("image/") {
+                parts.append(.text(header))
+                parts.append(.imageURL("data:\(mime);base64,\(blob)"))
+            } else {
+                parts.append(.text("\(header): binary, \(ToolResultFormatter.size(content.blob ?? "")) bytes, not shown"))
+            }
+        }
+        if parts.isEmpty { parts = [.text("[resources from server '\(server)': empty]")] }
+        if parts.count == 1, case .text(let text) = parts[0] { return .user(text) }
+        return ChatMessage(role: .user, content: .parts(parts))
+    }
+
     /// Makes the history valid for the next request after an interrupted turn: every tool call
     /// of an assistant message gets a tool message (endpoints reject unanswered calls).
     mutating func answerPendingCalls(with text: String) {

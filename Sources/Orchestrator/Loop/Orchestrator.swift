@@ -84,6 +84,21 @@ public actor Orchestrator {
         return stream
     }
 
+    /// Runs the last user message again: what followed it (answers, tool results) is dropped
+    /// first. Finishes at once with ``OrchestratorError/nothingToRetry`` when there is no user message.
+    public func retry() -> AsyncThrowingStream<OrchestratorEvent, Error> {
+        guard running == nil || running?.isCancelled == true,
+              let index = conversation.messages.lastIndex(where: { $0.role == .user })
+        else {
+            let (stream, continuation) = AsyncThrowingStream.makeStream(of: OrchestratorEvent.self)
+            continuation.finish(throwing: running == nil ? OrchestratorError.nothingToRetry : OrchestratorError.busy)
+            return stream
+        }
+        let message = conversation.messages[index]
+        conversation.messages.removeSubrange(index...)
+        return send(messages: [message])
+    }
+
     /// Runs a turn and returns its summary; for scripts that need no events.
     public func run(_ text: String) async throws -> TurnSummary {
         var summary: TurnSummary?
@@ -362,10 +377,13 @@ public actor Orchestrator {
 public enum OrchestratorError: Error, Sendable, CustomStringConvertible {
     /// A turn is already running; wait for it or cancel it.
     case busy
+    /// `retry()` found no user message to send again.
+    case nothingToRetry
 
     public var description: String {
         switch self {
         case .busy: return "a turn is already running: wait for it or cancel it"
+        case .nothingToRetry: return "there is no message to retry yet"
         }
     }
 }
