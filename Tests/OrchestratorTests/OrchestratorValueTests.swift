@@ -41,6 +41,13 @@ struct OrchestratorValueTests {
         #expect(message.content == nil)
     }
 
+    @Test func argumentsSentAsAnObjectAreAccepted() throws {
+        var turn = TurnAccumulator()
+        let wire = try JSONDecoder().decode(ChatCompletionWire.self, from: Data(#"{"choices":[{"message":{"content":null,"tool_calls":[{"id":"c","function":{"name":"a__b","arguments":{"x":1}}}]},"finish_reason":"tool_calls"}]}"#.utf8))
+        turn.apply(message: wire.choices![0].message!, finishReason: "tool_calls", usage: nil)
+        #expect(turn.turn().message.toolCalls?.first?.function.arguments == #"{"x":1}"#)
+    }
+
     @Test func schemasPassThroughIntactOrBecomeValidObjects() {
         let rich: Value = [
             "type": "object",

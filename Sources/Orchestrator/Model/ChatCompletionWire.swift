@@ -1,3 +1,5 @@
+import MCP
+
 /// A Chat Completions answer or streamed chunk, decoded leniently: compatible servers differ in
 /// which fields they send, and a missing optional field must never fail a turn. A plain answer
 /// carries `choices[].message`; a chunk carries `choices[].delta` (and a last one only `usage`).
@@ -32,6 +34,21 @@ struct WireToolCall: Decodable {
     struct Function: Decodable {
         var name: String?
         var arguments: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, arguments
+        }
+
+        init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            if let text = try? container.decodeIfPresent(String.self, forKey: .arguments) {
+                arguments = text
+            } else if let value = try? container.decodeIfPresent(Value.self, forKey: .arguments) {
+                // Some servers (Ollama among them) send the arguments as an object, not JSON text.
+                arguments = ToolResultFormatter.json(value)
+            }
+        }
     }
 
     var index: Int?
