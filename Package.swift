@@ -71,6 +71,18 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
+        // `lmg chat`: the terminal REPL on libedit over the orchestrator.
+        .target(
+            name: "ChatREPL",
+            dependencies: [
+                "CEditLine",
+                "CSystemShims",
+                "CurlHTTP",
+                "MCPGateway",
+                "Orchestrator",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
         // The executable only parses arguments and wires the libraries together.
         .executableTarget(
             name: "lmg",
@@ -78,6 +90,7 @@ let package = Package(
                 "MCPGateway",
                 "MCPBuiltinServer",
                 "Orchestrator",
+                "ChatREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,6 +105,7 @@ let package = Package(
             name: "MCPGatewayTests",
             dependencies: ["MCPGateway", "MCPBuiltinServer", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
+        .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator", "TestSupport"]),
         .testTarget(
             name: "OrchestratorTests",
             dependencies: ["Orchestrator", "MCPGateway", "TestSupport", .product(name: "MCP", package: "swift-sdk")]

@@ -1,6 +1,9 @@
 #define _GNU_SOURCE
 #include "CSystemShims.h"
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <string.h>
 #include <unistd.h>
 
 int lmg_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path) {
@@ -18,4 +21,38 @@ int lmg_pipe_cloexec(int fds[2]) {
 
 int lmg_open_append(const char *path) {
     return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+}
+
+static volatile sig_atomic_t interrupt_pending = 0;
+static volatile int interrupt_fds[2] = {-1, -1};
+
+static void interrupt_handler(int signo) {
+    (void)signo;
+    int saved = errno;
+    interrupt_pending = 1;
+    for (int i = 0; i < 2; i++) {
+        if (interrupt_fds[i] >= 0) {
+            char byte = 1;
+            ssize_t ignored = write(interrupt_fds[i], &byte, 1);
+            (void)ignored;
+        }
+    }
+    errno = saved;
+}
+
+int lmg_install_interrupt_handler(int notify_fd, int prompt_fd) {
+    interrupt_fds[0] = notify_fd;
+    interrupt_fds[1] = prompt_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = interrupt_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;
+    return sigaction(SIGINT, &action, NULL);
+}
+
+int lmg_take_interrupt(void) {
+    int was = interrupt_pending;
+    interrupt_pending = 0;
+    return was;
 }

@@ -17,10 +17,10 @@ struct LMG: AsyncParsableCommand {
             """,
         version: LMGVersion.current,
         subcommands: [
-            RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
+            ChatCommand.self, RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
             PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, LoopBenchCommand.self, MCPServerCommand.self,
         ],
-        defaultSubcommand: ToolsCommand.self
+        defaultSubcommand: ChatCommand.self
     )
 
     /// Parses and runs like ArgumentParser's own `main`, except that usage errors exit with 2,

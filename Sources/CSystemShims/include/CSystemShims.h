@@ -15,4 +15,13 @@ int lmg_pipe_cloexec(int fds[2]);
 /** open(path, O_WRONLY|O_CREAT|O_APPEND|O_CLOEXEC, 0600). */
 int lmg_open_append(const char *path);
 
+/** Installs a SIGINT handler (no SA_RESTART) that records the signal and writes one byte to each
+    of `notify_fd` and `prompt_fd` (either may be -1): a watcher thread reads the first to cancel a
+    running turn, the line editor's input function polls the second to end the line being edited.
+    Async-signal-safe. */
+int lmg_install_interrupt_handler(int notify_fd, int prompt_fd);
+
+/** 1 when SIGINT arrived since the last call, then clears it. */
+int lmg_take_interrupt(void);
+
 #endif

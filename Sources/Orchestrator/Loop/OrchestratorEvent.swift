@@ -70,6 +70,19 @@ public struct ToolCallOutcome: Sendable, Codable {
     public var duration: Duration
     /// True when the content was cut at `maxToolResultCharacters`.
     public var truncated: Bool
+
+    public init(
+        request: ToolCallRequest, status: Status, isError: Bool, content: String, summary: String, duration: Duration,
+        truncated: Bool
+    ) {
+        self.request = request
+        self.status = status
+        self.isError = isError
+        self.content = content
+        self.summary = summary
+        self.duration = duration
+        self.truncated = truncated
+    }
 }
 
 /// Why a turn ended.

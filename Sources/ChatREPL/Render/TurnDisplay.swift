@@ -1,0 +1,122 @@
+import Foundation
+import MCPGateway
+import Orchestrator
+
+/// Shows a turn as it happens: streamed text, a line per tool call as it starts and as it ends,
+/// and on a terminal a status line with a spinner and the elapsed time while calls run.
+actor TurnDisplay {
+    private let style: TerminalStyle
+    /// Tool lines go to stdout on a terminal, to stderr when piped (stdout holds only answers).
+    private let toolsToStderr: Bool
+    private var atLineStart = true
+    private var statusShown = false
+    private var running: [(id: String, name: String, start: ContinuousClock.Instant, note: String?)] = []
+    private var frame = 0
+    private var ticker: Task<Void, Never>?
+
+    init(style: TerminalStyle) {
+        self.style = style
+        self.toolsToStderr = !style.interactive
+    }
+
+    /// Starts the spinner for a turn (terminal only).
+    func begin() {
+        atLineStart = true
+        guard style.interactive else { return }
+        ticker = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                await self?.tick()
+            }
+        }
+    }
+
+    func handle(_ event: OrchestratorEvent) {
+        switch event {
+        case .textDelta(let text):
+            hideStatus()
+            write(text)
+            atLineStart = text.hasSuffix("\n")
+        case .toolCallRequested:
+            break
+        case .toolCallStarted(let request):
+            hideStatus()
+            newline()
+            toolLine(style.cyan(ToolLine.started(request, width: style.width)))
+            running.append((request.id, request.qualifiedName, .now, nil))
+            showStatus()
+        case .toolCallProgress(let id, let progress):
+            if let index = running.firstIndex(where: { $0.id == id }) {
+                let percent = progress.total.map { $0 > 0 ? String(format: "%.0f%%", progress.progress / $0 * 100) : "" }
+                running[index].note = [percent, progress.message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+            }
+        case .toolCallFinished(let outcome):
+            hideStatus()
+            newline()
+            running.removeAll { $0.id == outcome.request.id }
+            let (mark, line) = ToolLine.finished(outcome, width: style.width)
+            toolLine(mark == "✓" ? style.green(line) : mark == "⊘" ? style.yellow(line) : style.red(line))
+            showStatus()
+        case .usage:
+            break
+        case .turnFinished:
+            end()
+        }
+    }
+
+    /// Stops the spinner and leaves the cursor at the start of a line.
+    func end() {
+        ticker?.cancel()
+        ticker = nil
+        hideStatus()
+        running.removeAll()
+        newline()
+    }
+
+    /// A line of the REPL's own (notices, command output) between turns.
+    nonisolated func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// Clears the status line (before an approval question, say).
+    func pause() { hideStatus() }
+
+    private func tick() {
+        frame += 1
+        if statusShown || !running.isEmpty { showStatus() }
+    }
+
+    private func showStatus() {
+        guard style.interactive, !running.isEmpty else { return }
+        let now = ContinuousClock.now
+        let line = ToolLine.status(
+            frame: frame, running: running.map { ($0.name, now - $0.start, $0.note) }, width: style.width)
+        write("\r\u{1B}[K" + style.dim(line))
+        statusShown = true
+    }
+
+    private func hideStatus() {
+        guard statusShown else { return }
+        write("\r\u{1B}[K")
+        statusShown = false
+    }
+
+    private func newline() {
+        if !atLineStart {
+            write("\n")
+            atLineStart = true
+        }
+    }
+
+    private func toolLine(_ text: String) {
+        if toolsToStderr {
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        } else {
+            write(text + "\n")
+        }
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import MCP
+import MCPGateway
+import Orchestrator
+
+extension ChatSession {
+    /// Runs one slash command; returns it (nil when it did not parse) so the loop can see /quit.
+    @discardableResult
+    func command(_ line: String) async -> SlashCommand? {
+        let parsed: SlashCommand
+        switch SlashCommand.parse(line) {
+        case .success(let command): parsed = command
+        case .failure(let error):
+            notice(style.red(error.description))
+            return nil
+        }
+        do {
+            try await perform(parsed)
+        } catch {
+            notice(style.red("error: \(error)"))
+        }
+        return parsed
+    }
+
+    private func perform(_ command: SlashCommand) async throws {
+        switch command {
+        case .help:
+            let width = SlashCommand.catalog.map(\.usage.count).max() ?? 0
+            for entry in SlashCommand.catalog {
+                say("  " + entry.usage.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + style.dim(entry.summary))
+            }
+            say(style.dim("  A trailing \\ continues a message on the next line; Ctrl-C cancels a turn; //text sends /text."))
+        case .servers:
+            for server in await manager.status() {
+                var line = "\(server.name)  \(server.state.rawValue)  \(server.transport)"
+                if let tools = server.tools { line += "  \(tools) tools" }
+                if let name = server.serverName { line += "  \(name) \(server.serverVersion ?? "")" }
+                if let error = server.error { line += "  " + style.red(error) }
+                say(server.state == .ready ? line : style.dim(line))
+            }
+        case .tools(let server):
+            let tools = await manager.tools().filter { server == nil || $0.server == server }
+            if tools.isEmpty { say(style.dim(server.map { "no tools from '\($0)'" } ?? "no tools yet")) }
+            for tool in tools {
+                say(style.cyan(tool.qualifiedName) + style.dim(" " + (tool.tool.description ?? "").split(whereSeparator: \.isNewline).first.map(String.init).map { "— \($0)" }.orEmpty))
+            }
+        case .prompts:
+            for (server, prompt) in await allPrompts() {
+                let arguments = (prompt.arguments ?? []).map { $0.required == true ? $0.name : "[\($0.name)]" }.joined(separator: " ")
+                say(style.cyan(ToolNamespace.qualifiedName(server: server, tool: prompt.name)) + " \(arguments)" + style.dim(prompt.description.map { " — \($0)" }.orEmpty))
+            }
+        case .prompt(let name, let arguments):
+            let (server, prompt) = try await resolvePrompt(name)
+            let result = try await manager.client(named: server).getPrompt(prompt, arguments: arguments)
+            let messages = Conversation.messages(from: result)
+            say(style.dim("prompt \(server)/\(prompt): \(messages.count) message\(messages.count == 1 ? "" : "s") added"))
+            if messages.last?.role == .user {
+                await runTurn(await orchestrator.send(messages: messages))
+            } else {
+                await orchestrator.append(messages)
+            }
+        case .resources:
+            for server in await manager.status() where server.state == .ready {
+                let client = try await manager.client(named: server.name)
+                for resource in (try? await client.listResources()) ?? [] {
+                    say("\(server.name)  " + style.cyan(resource.uri) + style.dim(" \(resource.name)" + (resource.mimeType.map { " (\($0))" }.orEmpty)))
+                }
+                for template in (try? await client.listResourceTemplates()) ?? [] {
+                    say("\(server.name)  " + style.cyan(template.uriTemplate) + style.dim(" \(template.name) (template)"))
+                }
+            }
+        case .read(let server, let uri):
+            let result = try await manager.client(named: server).readResource(uri)
+            let message = Conversation.message(attaching: result.contents, from: server)
+            await orchestrator.append([message])
+            say(style.dim("attached \(uri) (\(message.text.count) characters) to the conversation"))
+        case .call(let tool, let json):
+            try await callByHand(tool, json: json)
+        case .model(let name):
+            if let name {
+                await orchestrator.setModel(name)
+                say(style.dim("model: \(name)"))
+            } else {
+                say("model: \(await orchestrator.modelName) at \(model.config.baseURL ?? "(none)")")
+            }
+        case .system(let text):
+            if let text {
+                await orchestrator.setSystemPrompt(text)
+                say(style.dim("system prompt set"))
+            } else {
+                say(await orchestrator.conversation.systemPrompt ?? style.dim("(no system prompt)"))
+            }
+        case .clear:
+            await orchestrator.clear()
+            say(style.dim("conversation cleared"))
+        case .history:
+            for message in await orchestrator.conversation.messages {
+                var line = "\(message.role.rawValue): " + ToolLine.flatten(message.text)
+                if let calls = message.toolCalls { line += calls.map { " → \($0.function.name) \($0.function.arguments)" }.joined() }
+                say(ToolLine.fit(line, width: style.width))
+            }
+        case .save(let path):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let expanded = (path as NSString).expandingTildeInPath
+            try encoder.encode(await orchestrator.conversation).write(to: URL(fileURLWithPath: expanded))
+            say(style.dim("saved \(await orchestrator.conversation.messages.count) messages to \(path)"))
+        case .load(let path):
+            let expanded = (path as NSString).expandingTildeInPath
+            let data = try Data(contentsOf: URL(fileURLWithPath: expanded))
+            let conversation: Conversation
+            do {
+                conversation = try JSONDecoder().decode(Conversation.self, from: data)
+            } catch {
+                throw ChatError("\(path) is not a saved conversation: \(error.localizedDescription)")
+            }
+            await orchestrator.setConversation(conversation)
+            say(style.dim("loaded \(conversation.messages.count) messages from \(path)"))
+        case .approve(let mode):
+            if let mode {
+                await applyApproval(mode)
+                say(style.dim("tool calls: \(mode.rawValue)"))
+            } else {
+                say("usage: /approve on|off|ask")
+            }
+        case .usage:
+            let usage = await orchestrator.totalUsage
+            say("tokens this session: \(usage.promptTokens) prompt + \(usage.completionTokens) completion = \(usage.totalTokens)")
+        case .retry:
+            await runTurn(await orchestrator.retry())
+        case .quit:
+            break
+        }
+    }
+
+    /// `/call TOOL {json}`: the tool's result, shown like the model's calls, no model involved.
+    private func callByHand(_ name: String, json: String?) async throws {
+        let namespace = await manager.namespace()
+        guard let target = namespace.resolve(name) else {
+            throw MCPManagerError.unknownTool(name, suggestions: namespace.closestNames(to: name))
+        }
+        var arguments: [String: Value] = [:]
+        if let json {
+            guard let value = try? JSONDecoder().decode(Value.self, from: Data(json.utf8)), case .object(let object) = value else {
+                throw ChatError("/call: the arguments must be a JSON object, like {\"text\": \"hi\"}")
+            }
+            arguments = object
+        }
+        let request = ToolCallRequest(
+            id: "manual", qualifiedName: target.qualifiedName, server: target.server, tool: target.tool.name,
+            arguments: json ?? "{}", readOnly: target.tool.annotations.readOnlyHint == true)
+        await display.begin()
+        await display.handle(.toolCallStarted(request))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result = try await manager.callTool(server: target.server, tool: target.tool.name, arguments: arguments)
+        let text = Self.render(result)
+        await display.handle(.toolCallFinished(ToolCallOutcome(
+            request: request, status: .completed, isError: result.isError == true, content: text,
+            summary: ToolLine.flatten(text), duration: clock.now - start, truncated: false)))
+        await display.end()
+        say(text)
+    }
+
+    static func render(_ result: CallTool.Result) -> String {
+        result.content.map { item -> String in
+            switch item {
+            case .text(let text, _, _): return text
+            case .image(_, let mime, _, _): return "[image: \(mime)]"
+            case .audio(_, let mime, _, _): return "[audio: \(mime)]"
+            case .resource(let resource, _, _): return resource.text ?? "[resource \(resource.uri)]"
+            case .resourceLink(let uri, let name, _, _, _, _): return "[resource link: \(uri) (\(name))]"
+            }
+        }.joined(separator: "\n")
+    }
+
+    private func allPrompts() async -> [(String, Prompt)] {
+        var all: [(String, Prompt)] = []
+        for server in await manager.status() where server.state == .ready {
+            guard let client = try? await manager.client(named: server.name) else { continue }
+            all += ((try? await client.listPrompts()) ?? []).map { (server.name, $0) }
+        }
+        return all
+    }
+
+    /// `server__prompt`, or a bare prompt name that only one server has.
+    private func resolvePrompt(_ name: String) async throws -> (server: String, prompt: String) {
+        let all = await allPrompts()
+        if let exact = all.first(where: { ToolNamespace.qualifiedName(server: $0.0, tool: $0.1.name) == name }) {
+            return (exact.0, exact.1.name)
+        }
+        let bare = all.filter { $0.1.name == name }
+        if bare.count == 1 { return (bare[0].0, bare[0].1.name) }
+        let names = all.map { ToolNamespace.qualifiedName(server: $0.0, tool: $0.1.name) }
+        if bare.count > 1 { throw ChatError("several servers have a prompt '\(name)': use one of \(bare.map { ToolNamespace.qualifiedName(server: $0.0, tool: $0.1.name) }.joined(separator: ", "))") }
+        throw ChatError("no prompt named '\(name)'" + (NameSuggestion.closest(to: name, in: names).map { " (did you mean '\($0)'?)" }.orEmpty))
+    }
+}
+
+/// A command failure, as the one line to show.
+struct ChatError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Optional where Wrapped == String {
+    var orEmpty: String { self ?? "" }
+}

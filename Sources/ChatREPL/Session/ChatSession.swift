@@ -1,0 +1,242 @@
+import CSystemShims
+import CurlHTTP
+import Foundation
+import MCP
+import MCPGateway
+import Orchestrator
+
+/// `lmg chat`: the conversation loop in a terminal (or over a pipe).
+///
+/// Servers connect in the background so the prompt is ready at once; failures and an unreachable
+/// model are named once, before the next prompt. Messages go to the orchestrator; lines starting
+/// with `/` are commands, several of which (/tools, /call, /read, /prompt) need no model.
+public final class ChatSession: @unchecked Sendable {
+    let config: GatewayConfig
+    let options: ChatOptions
+    let manager: MCPManager
+    let orchestrator: Orchestrator
+    let model: OpenAIChatClient
+    let style: TerminalStyle
+    let display: TurnDisplay
+    let notices = Notices()
+    let interactive: Bool
+    private let terminal = TerminalThread()
+    private let reader: LineReader
+    private let watcher: InterruptWatcher?
+    private var connecting: Task<Void, Never>?
+    /// Names for tab completion, refreshed before each prompt.
+    private let candidates = CandidateBox()
+
+    /// Makes a session with a new manager.
+    public static func start(config: GatewayConfig, options: ChatOptions) async -> ChatSession {
+        ChatSession(config: config, options: options, manager: MCPManager())
+    }
+
+    public init(config: GatewayConfig, options: ChatOptions, manager: MCPManager) {
+        self.config = config
+        self.options = options
+        self.manager = manager
+        interactive = isatty(STDIN_FILENO) == 1
+        style = TerminalStyle.detect(noColor: options.noColor)
+        display = TurnDisplay(style: style)
+        var modelConfig = config.model.applyingEnvironment()
+        if let name = options.model { modelConfig.name = name }
+        model = OpenAIChatClient(config: modelConfig)
+        var loopOptions = OrchestratorOptions(config: config)
+        if let system = options.systemPrompt { loopOptions.systemPrompt = system }
+        loopOptions.supportsImages = options.vision
+        loopOptions.autoApproveReadOnly = options.autoApproveReadOnly
+        orchestrator = Orchestrator(manager: manager, model: model, options: loopOptions)
+        if interactive {
+            // Ctrl-C is ours now: it clears the line or cancels the turn (see InterruptWatcher).
+            TerminationSignals.release([SIGINT])
+            let watcher = InterruptWatcher()
+            self.watcher = watcher
+            let candidates = candidates
+            EditLineReader.completions = { word, before in candidates.value.complete(word: word, before: before) }
+            reader = EditLineReader(historyPath: options.historyPath, interruptFD: watcher.promptFD)
+        } else {
+            watcher = nil
+            reader = PipeLineReader()
+        }
+    }
+
+    /// Runs until /quit, Ctrl-D or the end of piped input; shuts every server down. Returns the exit status.
+    public func run() async -> Int32 {
+        await applyApproval(options.approval)
+        startConnecting()
+        if interactive {
+            say(style.bold("lmg chat") + style.dim(" · model \(model.modelName) at \(model.config.baseURL ?? "(none)") · /help for commands, Ctrl-D to quit"))
+            probeModel()
+        } else {
+            // A script's first message should see every tool.
+            await connecting?.value
+        }
+        var assembler = InputAssembler()
+        loop: while true {
+            for line in await notices.take() { notice(line) }
+            let prompt = assembler.isCollecting ? "… " : await promptText()
+            await refreshCandidates()
+            let reader = reader
+            let input = await terminal.run { reader.readLine(prompt: prompt) }
+            switch input {
+            case .endOfInput:
+                break loop
+            case .interrupted:
+                assembler.reset()
+                continue
+            case .line(let line):
+                let pending = interactive ? await terminal.run { reader.hasPendingInput() } : false
+                guard case .complete(let message) = assembler.add(line, moreInputPending: pending) else { continue }
+                let text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !text.isEmpty else { continue }
+                reader.remember(message)
+                if SlashCommand.isCommand(text) {
+                    if await command(text) == .quit { break loop }
+                } else {
+                    await runTurn(await orchestrator.send(text.hasPrefix("//") ? String(text.dropFirst()) : message))
+                }
+            }
+        }
+        connecting?.cancel()
+        await manager.shutdown()
+        return 0
+    }
+
+    // MARK: - Start-up
+
+    private func startConnecting() {
+        let manager = manager, notices = notices, servers = config.servers
+        connecting = Task {
+            await manager.addServers(servers)
+            for status in await manager.status() where status.state == .failed {
+                await notices.post("server '\(status.name)' is not available: \(status.error ?? "failed")")
+            }
+        }
+    }
+
+    /// Asks the model endpoint for its model list; an unreachable one is named with what to do.
+    private func probeModel() {
+        let endpoint = (model.config.baseURL ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let notices = notices
+        guard !endpoint.isEmpty else {
+            Task { await notices.post("no model endpoint configured: set OPENAI_BASE_URL or model.base_url; /tools, /call, /read and /prompt work without one") }
+            return
+        }
+        Task {
+            do {
+                let response = try await HTTPClient.shared.execute(HTTPRequest(
+                    url: endpoint + "/models", timeouts: HTTPTimeouts(connect: .seconds(3), total: .seconds(5))))
+                _ = try? await response.body.collect(upTo: 1 << 20)
+            } catch let error as HTTPClientError where error.requestWasNotSent {
+                await notices.post("the model endpoint \(endpoint) is not reachable (\(error.message.isEmpty ? "\(error.kind)" : error.message)): start it or set OPENAI_BASE_URL; /tools, /call, /read and /prompt work without it")
+            } catch {}
+        }
+    }
+
+    private func promptText() async -> String {
+        let status = await manager.status()
+        let enabled = status.filter { $0.state != .disabled }
+        let ready = enabled.filter { $0.state == .ready }
+        let tools = ready.reduce(0) { $0 + ($1.tools ?? 0) }
+        let servers = ready.count == enabled.count ? "\(ready.count) server\(ready.count == 1 ? "" : "s")" : "\(ready.count)/\(enabled.count) servers"
+        guard interactive else { return "" }
+        // \u{1} brackets the colour codes so libedit leaves them out of the prompt's width.
+        return style.promptSafe(style.dim("(\(servers), \(tools) tool\(tools == 1 ? "" : "s"))")) + " > "
+    }
+
+    private func refreshCandidates() async {
+        guard interactive else { return }
+        let status = await manager.status()
+        let tools = await manager.tools().map(\.qualifiedName)
+        var prompts: [String] = []
+        for server in status where server.state == .ready {
+            guard let client = try? await manager.client(named: server.name) else { continue }
+            prompts += ((try? await client.listPrompts()) ?? []).map { ToolNamespace.qualifiedName(server: server.name, tool: $0.name) }
+        }
+        candidates.value = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
+    }
+
+    // MARK: - Turns
+
+    /// Shows a turn's events; Ctrl-C cancels it (model request and tool calls) and returns here.
+    func runTurn(_ stream: AsyncThrowingStream<OrchestratorEvent, Error>) async {
+        if let still = await stillConnecting(), !still.isEmpty {
+            notice(style.dim("still connecting: \(still.joined(separator: ", ")); their tools join when they are up"))
+        }
+        await display.begin()
+        let display = display
+        let task = Task { () -> (any Error)? in
+            do {
+                for try await event in stream { await display.handle(event) }
+                return Task.isCancelled ? CancellationError() : nil
+            } catch {
+                return error
+            }
+        }
+        watcher?.onInterrupt { task.cancel() }
+        let failure = await task.value
+        watcher?.onInterrupt(nil)
+        await display.end()
+        switch failure {
+        case nil: break
+        case is CancellationError: notice(style.yellow("cancelled"))
+        case let error?: notice(style.red("error: \(error)"))
+        }
+    }
+
+    private func stillConnecting() async -> [String]? {
+        await manager.status().filter { $0.state == .connecting }.map(\.name)
+    }
+
+    /// Asks y / a / n for one call, on the terminal thread.
+    func askApproval(_ request: ToolCallRequest) async -> ApprovalDecision {
+        await display.pause()
+        let question = style.promptSafe(style.yellow("run \(ToolLine.fit("\(request.qualifiedName) \(ToolLine.flatten(request.arguments))", width: style.width - 30))? [y]es, [a]lways, [n]o ")) 
+        let reader = reader
+        while true {
+            switch await terminal.run({ reader.ask(question) }) {
+            case .line(let answer):
+                switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+                case "y", "yes": return .once
+                case "a", "always": return .always
+                case "n", "no", "": return .deny(reason: "the user said no")
+                default: continue
+                }
+            case .interrupted, .endOfInput:
+                return .deny(reason: "the user interrupted")
+            }
+        }
+    }
+
+    func applyApproval(_ mode: SlashCommand.ApprovalMode) async {
+        switch mode {
+        case .on: await orchestrator.setApproval(.always)
+        case .off: await orchestrator.setApproval(.never)
+        case .ask: await orchestrator.setApproval(.ask { [weak self] request in await self?.askApproval(request) ?? .deny(reason: nil) })
+        }
+    }
+
+    // MARK: - Output
+
+    /// A line of output (answers of commands) on stdout.
+    func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// A notice: stdout on a terminal, stderr when piped (stdout holds only answers).
+    func notice(_ text: String) {
+        let line = Data(((interactive ? "" : "lmg: ") + text + "\n").utf8)
+        (interactive ? FileHandle.standardOutput : FileHandle.standardError).write(line)
+    }
+}
+
+/// The completion snapshot, read by libedit's callback on the terminal thread.
+final class CandidateBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored = CompletionCandidates()
+    var value: CompletionCandidates {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}

@@ -1,0 +1,114 @@
+import CEditLine
+import CSystemShims
+import Foundation
+
+/// The prompt on libedit's readline interface: line editing, history saved to a file, and tab
+/// completion from a provider the REPL keeps current.
+///
+/// The readline interface (rather than el_gets) because history files and completion come with
+/// it; libedit's own signal handling is off (`rl_catch_signals = 0`), so Ctrl-C reaches our
+/// handler and the blocked read returns EINTR, which ends `readline()` with NULL and the
+/// pending-interrupt flag tells it apart from Ctrl-D.
+final class EditLineReader: LineReader, @unchecked Sendable {
+    let historyPath: String
+    nonisolated(unsafe) static var completions: @Sendable (_ word: String, _ before: String) -> [String] = { _, _ in [] }
+    nonisolated(unsafe) private static var matches: [String] = []
+    /// The pipe that turns Ctrl-C into the end of the line being edited (see InterruptWatcher).
+    nonisolated(unsafe) private static var interruptFD: Int32 = -1
+
+    init(historyPath: String, interruptFD: Int32, historySize: Int32 = 1000) {
+        self.historyPath = historyPath
+        Self.interruptFD = interruptFD
+        // libedit converts the prompt and the input with the C library's multibyte functions:
+        // without a UTF-8 locale, non-ASCII text fails to convert (and crashes some versions).
+        if setlocale(LC_CTYPE, "").map({ String(cString: $0).lowercased() }).map({ $0.contains("utf-8") || $0.contains("utf8") }) != true {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+        lmg_rl_configure()
+        lmg_rl_set_getc { _ in EditLineReader.nextCharacter() }
+        rl_initialize()
+        stifle_history(historySize)
+        try? FileManager.default.createDirectory(
+            atPath: (historyPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        read_history(historyPath)
+        lmg_rl_set_completion { text, start, _ in
+            let word = text.map { String(cString: $0) } ?? ""
+            let line = lmg_rl_line_buffer().map { String(cString: $0) } ?? ""
+            let before = String(line.utf8.prefix(Int(start))) ?? ""
+            EditLineReader.matches = EditLineReader.completions(word, before)
+            guard !EditLineReader.matches.isEmpty else { return nil }
+            return rl_completion_matches(text, { _, state in
+                let index = Int(state)
+                guard index < EditLineReader.matches.count else { return nil }
+                return strdup(EditLineReader.matches[index])
+            })
+        }
+    }
+
+    func readLine(prompt: String) -> LineInput {
+        drainInterrupts()
+        guard let raw = readline(prompt) else {
+            if InterruptWatcher.take() {
+                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                return .interrupted
+            }
+            FileHandle.standardOutput.write(Data("\n".utf8))
+            return .endOfInput
+        }
+        defer { free(raw) }
+        return .line(String(cString: raw))
+    }
+
+    private func drainInterrupts() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while Self.interruptFD >= 0 && read(Self.interruptFD, &buffer, buffer.count) > 0 {}
+        _ = InterruptWatcher.take()
+    }
+
+    /// libedit's input: the next character from stdin as a Unicode scalar (libedit takes each
+    /// value as one wide character, so UTF-8 is decoded here), or EOF when Ctrl-C arrives, which
+    /// ends `readline()` with NULL.
+    static func nextCharacter() -> Int32 {
+        var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: interruptFD, events: Int16(POLLIN), revents: 0)]
+        while true {
+            let ready = poll(&fds, interruptFD >= 0 ? 2 : 1, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return -1
+            }
+            if interruptFD >= 0 && fds[1].revents != 0 { return -1 }
+            guard fds[0].revents != 0 else { continue }
+            guard let lead = readByte() else { return -1 }
+            let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 1
+            var bytes = [lead]
+            while bytes.count < length, let next = readByte() { bytes.append(next) }
+            guard let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return Int32(lead) }
+            return Int32(bitPattern: scalar.value)
+        }
+    }
+
+    private static func readByte() -> UInt8? {
+        var byte: UInt8 = 0
+        while true {
+            let count = read(STDIN_FILENO, &byte, 1)
+            if count == 1 { return byte }
+            if count < 0 && errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    func hasPendingInput() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&descriptor, 1, 15) > 0 && descriptor.revents & Int16(POLLIN) != 0
+    }
+
+    func remember(_ entry: String) {
+        add_history(entry)
+        write_history(historyPath)
+    }
+
+    func ask(_ question: String) -> LineInput {
+        readLine(prompt: question)
+    }
+}
