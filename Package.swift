@@ -105,7 +105,6 @@ let package = Package(
             name: "MCPGatewayTests",
             dependencies: ["MCPGateway", "MCPBuiltinServer", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
-        .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator", "TestSupport"]),
         .testTarget(
             name: "OrchestratorTests",
             dependencies: ["Orchestrator", "MCPGateway", "TestSupport", .product(name: "MCP", package: "swift-sdk")]

@@ -31,15 +31,17 @@ public enum Repo {
 
 /// Runs blocking work on a thread of its own and awaits its result.
 ///
-/// The thread starts with no signal blocked: it inherits the mask of the pool thread that made it,
-/// which blocks SIGTERM, and processes spawned from it would inherit that in turn and ignore the
-/// SIGTERM their `stop()` sends.
+/// The thread unblocks the termination signals: it inherits the mask of the pool thread that made
+/// it, which blocks them, and processes spawned from it would inherit that in turn and ignore the
+/// SIGTERM their `stop()` sends. SIGCHLD stays blocked: Foundation's Process learns of exits
+/// through it, and would miss one delivered to this thread.
 public func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
-            var none = sigset_t()
-            sigemptyset(&none)
-            pthread_sigmask(SIG_SETMASK, &none, nil)
+            var termination = sigset_t()
+            sigemptyset(&termination)
+            for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT] { sigaddset(&termination, signal) }
+            pthread_sigmask(SIG_UNBLOCK, &termination, nil)
             continuation.resume(with: Result { try work() })
         }
         thread.start()
