@@ -67,7 +67,7 @@ struct ModelClientTests {
     }
 
     @Test func unreachableEndpointNamesTheURL() async throws {
-        // A port nothing listens on: bind one, then close it.
+        // Port 9 (discard): nothing listens on it here, so the connection is refused.
         let config = ModelConfig(baseURL: "http://127.0.0.1:9/v1", name: "m")
         let error = await #expect(throws: ModelClientError.self) { try await OpenAIChatClient(config: config).complete(request) { _ in } }
         #expect(error?.kind == .unreachable)

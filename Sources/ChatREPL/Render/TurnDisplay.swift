@@ -73,11 +73,6 @@ actor TurnDisplay {
         newline()
     }
 
-    /// A line of the REPL's own (notices, command output) between turns.
-    nonisolated func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
-    }
-
     /// Clears the status line (before an approval question, say).
     func pause() { hideStatus() }
 

@@ -161,7 +161,8 @@ public final class ChatSession: @unchecked Sendable {
 
     /// Shows a turn's events; Ctrl-C cancels it (model request and tool calls) and returns here.
     func runTurn(_ stream: AsyncThrowingStream<OrchestratorEvent, Error>) async {
-        if let still = await stillConnecting(), !still.isEmpty {
+        let still = await stillConnecting()
+        if !still.isEmpty {
             notice(style.dim("still connecting: \(still.joined(separator: ", ")); their tools join when they are up"))
         }
         await display.begin()
@@ -185,7 +186,7 @@ public final class ChatSession: @unchecked Sendable {
         }
     }
 
-    private func stillConnecting() async -> [String]? {
+    private func stillConnecting() async -> [String] {
         await manager.status().filter { $0.state == .connecting }.map(\.name)
     }
 

@@ -92,16 +92,10 @@ struct BenchCommand: AsyncParsableCommand {
                 return (all, failed)
             }
             let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let sorted = latencies.sorted()
-            func percentile(_ p: Double) -> Double {
-                guard !sorted.isEmpty else { return 0 }
-                let d = sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
-                return Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
-            }
+            let seconds = elapsed.milliseconds / 1000
             let report = Report(
                 server: serverName, tool: tool, transport: client.transportName, calls: n, concurrency: concurrency,
-                seconds: seconds, calls_per_second: Double(n) / seconds, p50_ms: percentile(0.5), p99_ms: percentile(0.99),
+                seconds: seconds, calls_per_second: Double(n) / seconds, p50_ms: latencies.percentileMilliseconds(0.5), p99_ms: latencies.percentileMilliseconds(0.99),
                 errors: errors)
             if global.json {
                 try Terminal.json(report)

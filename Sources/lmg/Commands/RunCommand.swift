@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
             case .toolCallStarted(let request) where !quiet:
                 Terminal.trace("→ \(request.qualifiedName) \(Self.short(request.arguments))")
             case .toolCallFinished(let outcome) where !quiet:
-                let ms = Double(outcome.duration.components.attoseconds) / 1e15 + Double(outcome.duration.components.seconds) * 1000
+                let ms = outcome.duration.milliseconds
                 let mark = outcome.isError ? "✗" : "✓"
                 Terminal.trace("\(mark) \(outcome.request.qualifiedName) \(outcome.status.rawValue) \(String(format: "%.0f", ms)) ms: \(outcome.summary)")
             case .turnFinished(let summary):
@@ -134,11 +134,10 @@ struct RunReport: Encodable {
         stop_reason = summary.stopReason.rawValue
         messages = conversation.messages
         tool_calls = summary.toolCalls.map { outcome in
-            let d = outcome.duration.components
-            return Call(
+            Call(
                 id: outcome.request.id, name: outcome.request.qualifiedName, server: outcome.request.server,
                 tool: outcome.request.tool, arguments: outcome.request.arguments, status: outcome.status.rawValue,
-                is_error: outcome.isError, duration_ms: Double(d.seconds) * 1000 + Double(d.attoseconds) / 1e15,
+                is_error: outcome.isError, duration_ms: outcome.duration.milliseconds,
                 result: outcome.content)
         }
         usage = summary.usage
