@@ -54,7 +54,7 @@ def run_json(command: list[str], env: dict) -> dict:
     done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
     if done.returncode != 0:
         raise SystemExit(f"run_ratio: {' '.join(command)} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout)
 
 
 def main() -> None:
