@@ -85,4 +85,17 @@ struct BadInputTests {
         #expect(result.status == 0, "\(result)")
         #expect(result.stderr.contains("warning: \(path): server 'time': unknown key 'tool_timout'"))
     }
+
+    @Test func urlThatRefusesConnections() async throws {
+        let path = try writeConfig(#"{"mcpServers": {"down": {"type": "http", "url": "http://127.0.0.1:9/mcp"}}}"#)
+        let result = try await runLMG(["call", "down", "echo", "text=hi", "--config", path])
+        expectOneLineError(result, status: 3, containing: ["down"])
+    }
+
+    @Test func toolCallThatOutlivesItsTimeout() async throws {
+        let fixture = Repo.fixture("mcp_fixture.py")
+        let path = try writeConfig(#"{"mcpServers": {"fx": {"command": "\#(Repo.python)", "args": ["\#(fixture)"], "tool_timeout": 0.5}}}"#)
+        let result = try await runLMG(["call", "fx", "slow", "seconds=10", "--config", path], timeout: 30)
+        expectOneLineError(result, status: 3, containing: ["fx", "tools/call", "0.5 s"])
+    }
 }

@@ -43,11 +43,10 @@ extension MCPClient {
             throw MCPClientError(.protocolViolation, server: name, method: method, "could not encode the request: \(error)", requestWasNotSent: true)
         }
         let limit = timeout ?? config.timeout
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: limit)
+        let timer = DeadlineScheduler.shared.schedule(after: limit) { [weak self] in
             self?.abandon(id, error: MCPClientError(.timedOut(limit), server: self?.name ?? "", method: method, "no answer within \(describe(limit))"), notifyServer: true)
         }
-        defer { timer.cancel() }
+        defer { DeadlineScheduler.shared.cancel(timer) }
 
         let message: JSONRPCMessage = try await withTaskCancellationHandler {
             if transport.exchangeCarriesResponse {

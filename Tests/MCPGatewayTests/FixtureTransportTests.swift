@@ -1,0 +1,195 @@
+import Foundation
+import MCP
+import MCPGateway
+import TestSupport
+import Synchronization
+import Testing
+
+/// The official Python SDK's server (Tests/Fixtures/mcp_fixture.py) in every transport mode, end to end.
+@Suite("fixture: every transport", .serialized)
+struct FixtureTransportTests {
+    enum Mode: String, CaseIterable, Sendable {
+        case stdio, sseAnswers, jsonAnswers, stateless, legacySSE
+    }
+
+    /// A connected client and whatever it took to serve it; `stop` ends both.
+    struct Peer: Sendable {
+        let client: MCPClient
+        let server: FixtureProcess?
+
+        func stop() async {
+            await client.close()
+            server?.stop()
+        }
+    }
+
+    static let paging = ["--many-tools", "25", "--page-size", "10"]
+
+    static func connect(_ mode: Mode, extra: [String] = []) async throws -> Peer {
+        let script = Repo.fixture("mcp_fixture.py")
+        var server: FixtureProcess?
+        let config: MCPServerConfig
+        switch mode {
+        case .stdio:
+            config = .stdio("fx", command: Repo.python, args: [script] + paging + extra)
+        case .sseAnswers, .jsonAnswers, .stateless:
+            let flags = mode == .jsonAnswers ? ["--json-response"] : mode == .stateless ? ["--stateless"] : []
+            let process = try await FixtureProcess.python("mcp_fixture.py", ["--transport", "streamable-http", "--port", "0"] + flags + paging + extra)
+            server = process
+            config = .http("fx", url: process.url("/mcp"))
+        case .legacySSE:
+            let process = try await FixtureProcess.python("mcp_fixture.py", ["--transport", "sse", "--port", "0"] + paging + extra)
+            server = process
+            var sse = MCPServerConfig.http("fx", url: process.url("/sse"))
+            sse.transport = .sse
+            config = sse
+        }
+        let client = MCPClient(config: config, options: TestOptions.client())
+        do {
+            try await client.connect()
+        } catch {
+            server?.stop()
+            throw error
+        }
+        return Peer(client: client, server: server)
+    }
+
+    static func text(_ result: CallTool.Result) -> String {
+        result.content.compactMap { if case .text(let text, _, _) = $0 { text } else { nil } }.joined()
+    }
+
+    @Test(arguments: Mode.allCases)
+    func endToEnd(_ mode: Mode) async throws {
+        let peer = try await Self.connect(mode)
+        do {
+            let client = peer.client
+            let tools = try await client.listTools()
+            let names = Set(tools.map(\.name))
+            #expect(names.isSuperset(of: ["echo", "add", "image", "extra_000", "extra_024"]), "\(names.sorted())")
+            #expect(tools.count == names.count, "a page came twice")
+
+            let echo = try await client.callTool("echo", arguments: ["text": .string("hello fixture")])
+            #expect(echo.isError != true)
+            #expect(Self.text(echo).contains("hello fixture"))
+
+            let failed = try await client.callTool("fail", arguments: ["message": .string("nope")])
+            #expect(failed.isError == true)
+            #expect(Self.text(failed).contains("nope"))
+
+            let image = try await client.callTool("image")
+            #expect(image.content.contains { if case .image = $0 { true } else { false } }, "\(image.content)")
+            let audio = try await client.callTool("audio")
+            #expect(audio.content.contains { if case .audio = $0 { true } else { false } }, "\(audio.content)")
+            let embedded = try await client.callTool("embedded_resource")
+            #expect(embedded.content.contains { if case .resource = $0 { true } else { false } }, "\(embedded.content)")
+
+            let resources = try await client.listResources()
+            #expect(resources.contains { $0.uri == "fixture://greeting" })
+            let greeting = try await client.readResource("fixture://greeting")
+            #expect(!greeting.contents.isEmpty)
+
+            let prompts = try await client.listPrompts()
+            #expect(prompts.contains { $0.name == "review_code" })
+            let prompt = try await client.getPrompt("review_code", arguments: ["code": "print(1)"])
+            #expect(prompt.messages.count == 2)
+            _ = try await client.ping()
+        } catch {
+            await peer.stop()
+            throw error
+        }
+        await peer.stop()
+    }
+
+    @Test(arguments: [Mode.stdio, .sseAnswers])
+    func progressReachesTheCaller(_ mode: Mode) async throws {
+        let peer = try await Self.connect(mode)
+        let seen = Counter()
+        do {
+            let result = try await peer.client.callTool(
+                "progress", arguments: ["steps": .int(3), "delay": .double(0.01)],
+                onProgress: { _ in seen.add() })
+            #expect(result.isError != true)
+            #expect(seen.value == 3)
+        } catch {
+            await peer.stop()
+            throw error
+        }
+        await peer.stop()
+    }
+
+    @Test(arguments: [Mode.stdio, .sseAnswers, .jsonAnswers])
+    func timeoutTellsTheServer(_ mode: Mode) async throws {
+        let record = NSTemporaryDirectory() + "fixture-record-\(UUID().uuidString)"
+        let peer = try await Self.connect(mode, extra: ["--record", record])
+        do {
+            let error = await #expect(throws: MCPClientError.self) {
+                _ = try await peer.client.callTool("slow", arguments: ["seconds": .double(5)], timeout: .milliseconds(300))
+            }
+            #expect(error?.kind == .timedOut(.milliseconds(300)))
+            #expect("\(error!)".contains("fx"))
+            #expect(try await Self.waitFor("cancelled", in: record), "record: \((try? String(contentsOfFile: record, encoding: .utf8)) ?? "")")
+        } catch {
+            await peer.stop()
+            throw error
+        }
+        await peer.stop()
+    }
+
+    @Test func cancellationTellsTheServer() async throws {
+        let record = NSTemporaryDirectory() + "fixture-record-\(UUID().uuidString)"
+        let peer = try await Self.connect(.stdio, extra: ["--record", record])
+        let client = peer.client
+        let call = Task { try await client.callTool("slow", arguments: ["seconds": .double(5)]) }
+        #expect(try await Self.waitFor("tool slow", in: record))
+        call.cancel()
+        let outcome = await call.result
+        #expect(throws: MCPClientError.self) { try outcome.get() }
+        #expect(try await Self.waitFor("cancelled", in: record))
+        await peer.stop()
+    }
+
+    @Test func closeLeavesNoChild() async throws {
+        let peer = try await Self.connect(.stdio)
+        let pid = try #require(peer.client.processID)
+        await peer.stop()
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
+    }
+
+    @Test func listChangedRefreshesTheCache() async throws {
+        let peer = try await Self.connect(.stdio)
+        let client = peer.client
+        _ = try await client.listTools()
+        _ = try await client.callTool("add_tool", arguments: ["name": .string("brand_new")])
+        var found = false
+        for _ in 0..<100 where !found {
+            found = client.cachedTools?.contains { $0.name == "brand_new" } ?? false
+            if !found { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(found)
+        await peer.stop()
+    }
+
+    @Test func rootsListIsAnswered() async throws {
+        let peer = try await Self.connect(.stdio)
+        let result = try await peer.client.callTool("ask_roots")
+        #expect(!Self.text(result).hasPrefix("error"), "\(Self.text(result))")
+        await peer.stop()
+    }
+
+    /// Polls the fixture's --record file for a line starting with `prefix`, up to 5 s.
+    static func waitFor(_ prefix: String, in path: String) async throws -> Bool {
+        for _ in 0..<250 {
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+            if text.split(separator: "\n").contains(where: { $0.hasPrefix(prefix) }) { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+}
+
+/// A thread-safe count, for callbacks.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}
