@@ -109,6 +109,7 @@ let package = Package(
             name: "OrchestratorTests",
             dependencies: ["Orchestrator", "MCPGateway", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
+        .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator"]),
         // Runs the real `lmg` binary (built first, as a dependency) against real peers.
         .testTarget(name: "LMGTests", dependencies: ["TestSupport", "lmg"]),
     ]

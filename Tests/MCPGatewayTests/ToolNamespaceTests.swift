@@ -40,4 +40,15 @@ struct ToolNamespaceTests {
             #expect(a.resolve(entry.qualifiedName)?.server == entry.server)
         }
     }
+
+    @Test func suggestionsCompareTheDifferingPart() {
+        let names = ["builtin__calculate", "builtin__current_time", "builtin__echo", "fx__add", "time__get_current_time"]
+        // "time" is not a typo of "echo" even though the full names are close.
+        #expect(NameSuggestion.closest(to: "builtin__time", in: names) == "builtin__current_time")
+        #expect(NameSuggestion.closest(to: "builtin__ecko", in: names) == "builtin__echo")
+        // A dropped server prefix still finds the tool.
+        #expect(NameSuggestion.ranked(to: "get_current_time", in: names) == ["time__get_current_time"])
+        #expect(NameSuggestion.closest(to: "fx__ad", in: names) == "fx__add")
+        #expect(NameSuggestion.closest(to: "weather", in: names) == nil)
+    }
 }

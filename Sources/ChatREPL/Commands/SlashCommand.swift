@@ -76,6 +76,7 @@ public enum SlashCommand: Equatable, Sendable {
         case "/tools": return words.count <= 1 ? .success(.tools(server: words.first)) : usage()
         case "/prompts": return .success(.prompts)
         case "/prompt":
+            let words = CommandWords.split(rest)
             guard let name = words.first else { return usage() }
             var arguments: [String: String] = [:]
             for pair in words.dropFirst() {

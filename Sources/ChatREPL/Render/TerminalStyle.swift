@@ -20,8 +20,13 @@ public struct TerminalStyle: Sendable {
         let tty = isatty(STDOUT_FILENO) == 1
         var size = winsize()
         let columns = ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
-        let colorAllowed = !noColor && environment["NO_COLOR"].map(\.isEmpty) != false && environment["TERM"] != "dumb"
-        return TerminalStyle(color: tty && colorAllowed, width: columns, interactive: tty)
+        return TerminalStyle(
+            color: usesColor(terminal: tty, noColor: noColor, environment: environment), width: columns, interactive: tty)
+    }
+
+    /// Colour only on a terminal, and never with `--no-color`, a non-empty NO_COLOR (no-color.org) or TERM=dumb.
+    static func usesColor(terminal: Bool, noColor: Bool, environment: [String: String]) -> Bool {
+        terminal && !noColor && environment["NO_COLOR"].map(\.isEmpty) != false && environment["TERM"] != "dumb"
     }
 
     func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }

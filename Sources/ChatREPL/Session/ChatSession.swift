@@ -54,7 +54,7 @@ public final class ChatSession: @unchecked Sendable {
             self.watcher = watcher
             let candidates = candidates
             EditLineReader.completions = { word, before in candidates.value.complete(word: word, before: before) }
-            reader = EditLineReader(historyPath: options.historyPath, interruptFD: watcher.promptFD)
+            reader = EditLineReader(historyPath: options.historyPath, interruptFD: watcher.promptFD, notices: notices)
         } else {
             watcher = nil
             reader = PipeLineReader()
@@ -74,7 +74,7 @@ public final class ChatSession: @unchecked Sendable {
         }
         var assembler = InputAssembler()
         loop: while true {
-            for line in await notices.take() { notice(line) }
+            for line in notices.take() { notice(line) }
             let prompt = assembler.isCollecting ? "… " : await promptText()
             await refreshCandidates()
             let reader = reader
@@ -105,14 +105,31 @@ public final class ChatSession: @unchecked Sendable {
 
     // MARK: - Start-up
 
+    /// Connects every server concurrently; as each one is up (or fails) the prompt's counts and the
+    /// completion names are refreshed in place, and a failure is named once.
     private func startConnecting() {
         let manager = manager, notices = notices, servers = config.servers
-        connecting = Task {
-            await manager.addServers(servers)
-            for status in await manager.status() where status.state == .failed {
-                await notices.post("server '\(status.name)' is not available: \(status.error ?? "failed")")
+        connecting = Task { [weak self] in
+            await withTaskGroup(of: Void.self) { group in
+                for server in servers {
+                    group.addTask {
+                        do {
+                            try await manager.addServer(server)
+                        } catch {
+                            // The error names the server already.
+                            if server.enabled { notices.post("not available: \(error)") }
+                        }
+                        await self?.serversChanged()
+                    }
+                }
             }
         }
+    }
+
+    private func serversChanged() async {
+        guard interactive else { return }
+        await refreshCandidates()
+        notices.update(prompt: await promptText())
     }
 
     /// Asks the model endpoint for its model list; an unreachable one is named with what to do.
@@ -120,7 +137,7 @@ public final class ChatSession: @unchecked Sendable {
         let endpoint = (model.config.baseURL ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let notices = notices
         guard !endpoint.isEmpty else {
-            Task { await notices.post("no model endpoint configured: set OPENAI_BASE_URL or model.base_url; /tools, /call, /read and /prompt work without one") }
+            Task { notices.post("no model endpoint configured: set OPENAI_BASE_URL or model.base_url; /tools, /call, /read and /prompt work without one") }
             return
         }
         Task {
@@ -129,7 +146,7 @@ public final class ChatSession: @unchecked Sendable {
                     url: endpoint + "/models", timeouts: HTTPTimeouts(connect: .seconds(3), total: .seconds(5))))
                 _ = try? await response.body.collect(upTo: 1 << 20)
             } catch let error as HTTPClientError where error.requestWasNotSent {
-                await notices.post("the model endpoint \(endpoint) is not reachable (\(error.message.isEmpty ? "\(error.kind)" : error.message)): start it or set OPENAI_BASE_URL; /tools, /call, /read and /prompt work without it")
+                notices.post("the model endpoint \(endpoint) is not reachable (\(error.message.isEmpty ? "\(error.kind)" : error.message)): start it or set OPENAI_BASE_URL; /tools, /call, /read and /prompt work without it")
             } catch {}
         }
     }

@@ -1,12 +1,73 @@
-/// Lines that arrive while the user types (a server failed, the model is unreachable), shown
-/// before the next prompt rather than over the line being edited.
-actor Notices {
+import CSystemShims
+import Foundation
+
+/// What changes while the user types: lines to show (a server failed, the model is unreachable)
+/// and the prompt's server and tool counts as servers come up.
+///
+/// Posting wakes the line editor through a pipe, so a notice appears above the line being edited
+/// and the prompt is redrawn with the new counts at once, without losing what was typed; outside
+/// the prompt the REPL takes the lines itself before the next prompt.
+final class Notices: @unchecked Sendable {
+    private let lock = NSLock()
     private var pending: [String] = []
+    private var prompt: String?
+    /// The read end the line editor polls; -1 when no pipe could be made (updates then wait for the next prompt).
+    let wakeFD: Int32
+    private let writeFD: Int32
 
-    func post(_ line: String) { pending.append(line) }
+    init() {
+        var fds: [Int32] = [-1, -1]
+        if lmg_pipe_cloexec(&fds) == 0 {
+            for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+            wakeFD = fds[0]
+            writeFD = fds[1]
+        } else {
+            wakeFD = -1
+            writeFD = -1
+        }
+    }
 
+    deinit {
+        if wakeFD >= 0 { close(wakeFD) }
+        if writeFD >= 0 { close(writeFD) }
+    }
+
+    /// Queues a line for the user.
+    func post(_ line: String) {
+        lock.withLock { pending.append(line) }
+        wake()
+    }
+
+    /// Replaces the prompt being shown (its counts changed).
+    func update(prompt: String) {
+        lock.withLock { self.prompt = prompt }
+        wake()
+    }
+
+    /// The queued lines, emptied.
     func take() -> [String] {
-        defer { pending.removeAll() }
-        return pending
+        lock.withLock {
+            defer { pending.removeAll() }
+            return pending
+        }
+    }
+
+    /// The queued lines and the newest prompt, both emptied; drains the wake pipe.
+    func takeAll() -> (lines: [String], prompt: String?) {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while wakeFD >= 0 && read(wakeFD, &buffer, buffer.count) > 0 {}
+        return lock.withLock {
+            defer {
+                pending.removeAll()
+                prompt = nil
+            }
+            return (pending, prompt)
+        }
+    }
+
+    private func wake() {
+        guard writeFD >= 0 else { return }
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)
     }
 }

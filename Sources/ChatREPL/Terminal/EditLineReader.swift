@@ -15,10 +15,15 @@ final class EditLineReader: LineReader, @unchecked Sendable {
     nonisolated(unsafe) private static var matches: [String] = []
     /// The pipe that turns Ctrl-C into the end of the line being edited (see InterruptWatcher).
     nonisolated(unsafe) private static var interruptFD: Int32 = -1
+    /// Readable when lines or a new prompt wait to be shown over the prompt (see Notices).
+    nonisolated(unsafe) private static var notices: Notices?
+    /// True while the main prompt is up; a question (`ask`) keeps its text and defers notices.
+    nonisolated(unsafe) private static var atPrompt = false
 
-    init(historyPath: String, interruptFD: Int32, historySize: Int32 = 1000) {
+    init(historyPath: String, interruptFD: Int32, notices: Notices? = nil, historySize: Int32 = 1000) {
         self.historyPath = historyPath
         Self.interruptFD = interruptFD
+        Self.notices = notices
         // libedit converts the prompt and the input with the C library's multibyte functions:
         // without a UTF-8 locale, non-ASCII text fails to convert (and crashes some versions).
         if setlocale(LC_CTYPE, "").map({ String(cString: $0).lowercased() }).map({ $0.contains("utf-8") || $0.contains("utf8") }) != true {
@@ -46,7 +51,13 @@ final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     func readLine(prompt: String) -> LineInput {
+        edit(prompt: prompt, atPrompt: true)
+    }
+
+    private func edit(prompt: String, atPrompt: Bool) -> LineInput {
         drainInterrupts()
+        Self.atPrompt = atPrompt
+        defer { Self.atPrompt = false }
         guard let raw = readline(prompt) else {
             if InterruptWatcher.take() {
                 FileHandle.standardOutput.write(Data("^C\n".utf8))
@@ -69,15 +80,19 @@ final class EditLineReader: LineReader, @unchecked Sendable {
     /// value as one wide character, so UTF-8 is decoded here), or EOF when Ctrl-C arrives, which
     /// ends `readline()` with NULL.
     static func nextCharacter() -> Int32 {
+        let wakeFD = atPrompt ? notices?.wakeFD ?? -1 : -1
+        // poll ignores negative descriptors, so absent pipes need no special case.
         var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: interruptFD, events: Int16(POLLIN), revents: 0)]
+                   pollfd(fd: interruptFD, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
         while true {
-            let ready = poll(&fds, interruptFD >= 0 ? 2 : 1, -1)
+            let ready = poll(&fds, 3, -1)
             if ready < 0 {
                 if errno == EINTR { continue }
                 return -1
             }
             if interruptFD >= 0 && fds[1].revents != 0 { return -1 }
+            if wakeFD >= 0 && fds[2].revents != 0 { showNotices() }
             guard fds[0].revents != 0 else { continue }
             guard let lead = readByte() else { return -1 }
             let length = lead < 0x80 ? 1 : lead >> 5 == 0b110 ? 2 : lead >> 4 == 0b1110 ? 3 : lead >> 3 == 0b11110 ? 4 : 1
@@ -86,6 +101,18 @@ final class EditLineReader: LineReader, @unchecked Sendable {
             guard let scalar = String(decoding: bytes, as: UTF8.self).unicodeScalars.first else { return Int32(lead) }
             return Int32(bitPattern: scalar.value)
         }
+    }
+
+    /// Prints waiting lines above the prompt and redraws it (with new counts) and the line being edited.
+    private static func showNotices() {
+        guard let (lines, prompt) = notices?.takeAll(), !lines.isEmpty || prompt != nil else { return }
+        if !lines.isEmpty {
+            // Clear the prompt's row, print the lines, and let libedit redraw below them.
+            FileHandle.standardOutput.write(Data(lines.map { "\r\u{1B}[K" + $0 + "\n" }.joined().utf8))
+        }
+        if let prompt { rl_set_prompt(prompt) }
+        if lines.isEmpty { FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8)) }
+        rl_forced_update_display()
     }
 
     private static func readByte() -> UInt8? {
@@ -109,6 +136,6 @@ final class EditLineReader: LineReader, @unchecked Sendable {
     }
 
     func ask(_ question: String) -> LineInput {
-        readLine(prompt: question)
+        edit(prompt: question, atPrompt: false)
     }
 }

@@ -9,11 +9,11 @@ public enum NameSuggestion {
     /// Up to `limit` plausible candidates, best first: those within a typo's distance, then those
     /// containing the word or contained in it (a model often drops or adds the server prefix).
     public static func ranked(to word: String, in candidates: [String], limit: Int = 3) -> [String] {
-        let needle = word.lowercased()
-        let threshold = max(2, needle.count / 3)
         var scored: [(name: String, score: Int)] = []
         for candidate in candidates {
-            let lower = candidate.lowercased()
+            // Compare what differs: `builtin__time` against `builtin__echo` is "time" against "echo".
+            let (needle, lower) = withoutSharedServer(word.lowercased(), candidate.lowercased())
+            let threshold = max(2, needle.count / 3)
             let d = distance(needle, lower)
             if d <= threshold {
                 scored.append((candidate, d))
@@ -23,6 +23,12 @@ public enum NameSuggestion {
         }
         scored.sort { ($0.score, $0.name) < ($1.score, $1.name) }
         return scored.prefix(limit).map(\.name)
+    }
+
+    /// Both names without the `server__` prefix they share, if they share one.
+    static func withoutSharedServer(_ a: String, _ b: String) -> (String, String) {
+        guard let end = a.range(of: "__")?.upperBound, b.hasPrefix(a[..<end]) else { return (a, b) }
+        return (String(a[end...]), String(b[end...]))
     }
 
     /// Levenshtein distance over characters.
