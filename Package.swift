@@ -81,6 +81,7 @@ let package = Package(
                 "MCPGateway",
                 "Orchestrator",
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The executable only parses arguments and wires the libraries together.

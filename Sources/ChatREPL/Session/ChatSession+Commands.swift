@@ -35,8 +35,11 @@ extension ChatSession {
                 var line = "\(server.name)  \(server.state.rawValue)  \(server.transport)"
                 if let tools = server.tools { line += "  \(tools) tools" }
                 if let name = server.serverName { line += "  \(name) \(server.serverVersion ?? "")" }
+                if let p50 = server.p50LatencyMs { line += String(format: "  p50 %.1f ms", p50) }
+                if server.circuit != "closed" { line += "  circuit \(server.circuit)" }
+                if server.consecutiveFailures > 0 { line += "  \(server.consecutiveFailures) failures in a row" }
                 if let error = server.error { line += "  " + style.red(error) }
-                say(server.state == .ready ? line : style.dim(line))
+                say(server.isUsable ? line : style.dim(line))
             }
         case .tools(let server):
             let tools = await manager.tools().filter { server == nil || $0.server == server }
@@ -51,7 +54,7 @@ extension ChatSession {
             }
         case .prompt(let name, let arguments):
             let (server, prompt) = try await resolvePrompt(name)
-            let result = try await manager.client(named: server).getPrompt(prompt, arguments: arguments)
+            let result = try await manager.getPrompt(server: server, name: prompt, arguments: arguments)
             let messages = Conversation.messages(from: result)
             say(style.dim("prompt \(server)/\(prompt): \(messages.count) message\(messages.count == 1 ? "" : "s") added"))
             if messages.last?.role == .user {
@@ -60,17 +63,16 @@ extension ChatSession {
                 await orchestrator.append(messages)
             }
         case .resources:
-            for server in await manager.status() where server.state == .ready {
-                let client = try await manager.client(named: server.name)
-                for resource in (try? await client.listResources()) ?? [] {
+            for server in await manager.status() where server.isUsable {
+                for resource in (try? await manager.listResources(server: server.name)) ?? [] {
                     say("\(server.name)  " + style.cyan(resource.uri) + style.dim(" \(resource.name)" + (resource.mimeType.map { " (\($0))" }.orEmpty)))
                 }
-                for template in (try? await client.listResourceTemplates()) ?? [] {
+                for template in (try? await manager.listResourceTemplates(server: server.name)) ?? [] {
                     say("\(server.name)  " + style.cyan(template.uriTemplate) + style.dim(" \(template.name) (template)"))
                 }
             }
         case .read(let server, let uri):
-            let result = try await manager.client(named: server).readResource(uri)
+            let result = try await manager.readResource(server: server, uri: uri)
             let message = Conversation.message(attaching: result.contents, from: server)
             await orchestrator.append([message])
             say(style.dim("attached \(uri) (\(message.text.count) characters) to the conversation"))
@@ -175,12 +177,7 @@ extension ChatSession {
     }
 
     private func allPrompts() async -> [(String, Prompt)] {
-        var all: [(String, Prompt)] = []
-        for server in await manager.status() where server.state == .ready {
-            guard let client = try? await manager.client(named: server.name) else { continue }
-            all += ((try? await client.listPrompts()) ?? []).map { (server.name, $0) }
-        }
-        return all
+        await manager.listAvailablePrompts().map { ($0.server, $0.prompt) }
     }
 
     /// `server__prompt`, or a bare prompt name that only one server has.

@@ -1,6 +1,7 @@
 import CSystemShims
 import CurlHTTP
 import Foundation
+import Logging
 import MCP
 import MCPGateway
 import Orchestrator
@@ -24,12 +25,14 @@ public final class ChatSession: @unchecked Sendable {
     private let reader: LineReader
     private let watcher: InterruptWatcher?
     private var connecting: Task<Void, Never>?
+    /// Applies edits of the config file's servers while the session runs.
+    private var reloader: ConfigReloader?
     /// Names for tab completion, refreshed before each prompt.
     private let candidates = CandidateBox()
 
     /// Makes a session with a new manager.
     public static func start(config: GatewayConfig, options: ChatOptions) async -> ChatSession {
-        ChatSession(config: config, options: options, manager: MCPManager())
+        ChatSession(config: config, options: options, manager: MCPManager(policy: config.manager))
     }
 
     public init(config: GatewayConfig, options: ChatOptions, manager: MCPManager) {
@@ -65,6 +68,7 @@ public final class ChatSession: @unchecked Sendable {
     public func run() async -> Int32 {
         await applyApproval(options.approval)
         startConnecting()
+        await startReloading()
         if interactive {
             say(style.bold("lmg chat") + style.dim(" · model \(model.modelName) at \(model.config.baseURL ?? "(none)") · /help for commands, Ctrl-D to quit"))
             probeModel()
@@ -99,6 +103,7 @@ public final class ChatSession: @unchecked Sendable {
             }
         }
         connecting?.cancel()
+        await reloader?.stop()
         await manager.shutdown()
         return 0
     }
@@ -124,6 +129,33 @@ public final class ChatSession: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Watches the config file: server changes apply at once, a broken edit is named and ignored.
+    private func startReloading() async {
+        guard let path = config.path else { return }
+        let notices = notices
+        // The notices below are the report; a log line on the same terminal would repeat them.
+        var quiet = Logger(label: "lmg.reload")
+        quiet.logLevel = .critical
+        let reloader = ConfigReloader(manager: manager, path: path, logger: quiet) { [weak self] event in
+            switch event {
+            case .applied(let diff) where !diff.isEmpty:
+                notices.post("\(path) changed: \(diff.summary)")
+                for server in diff.added + diff.changed {
+                    if let failure = await self?.manager.status().first(where: { $0.name == server.name && $0.state == .failed }) {
+                        notices.post("not available: \(failure.error ?? "server '\(server.name)' failed")")
+                    }
+                }
+                await self?.serversChanged()
+            case .applied:
+                break
+            case .rejected(let error):
+                notices.post("\(error.description); still running the previous configuration")
+            }
+        }
+        self.reloader = reloader
+        await reloader.start()
     }
 
     private func serversChanged() async {
@@ -154,7 +186,7 @@ public final class ChatSession: @unchecked Sendable {
     private func promptText() async -> String {
         let status = await manager.status()
         let enabled = status.filter { $0.state != .disabled }
-        let ready = enabled.filter { $0.state == .ready }
+        let ready = enabled.filter(\.isUsable)
         let tools = ready.reduce(0) { $0 + ($1.tools ?? 0) }
         let servers = ready.count == enabled.count ? "\(ready.count) server\(ready.count == 1 ? "" : "s")" : "\(ready.count)/\(enabled.count) servers"
         guard interactive else { return "" }
@@ -166,11 +198,7 @@ public final class ChatSession: @unchecked Sendable {
         guard interactive else { return }
         let status = await manager.status()
         let tools = await manager.tools().map(\.qualifiedName)
-        var prompts: [String] = []
-        for server in status where server.state == .ready {
-            guard let client = try? await manager.client(named: server.name) else { continue }
-            prompts += ((try? await client.listPrompts()) ?? []).map { ToolNamespace.qualifiedName(server: server.name, tool: $0.name) }
-        }
+        let prompts = await manager.listAvailablePrompts().map { ToolNamespace.qualifiedName(server: $0.server, tool: $0.prompt.name) }
         candidates.value = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
     }
 

@@ -12,14 +12,17 @@ struct ConfigReader {
         self.environment = environment
     }
 
-    static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "$schema"]
+    static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "$schema"]
+    static let managerKeys: Set<String> = [
+        "retry_attempts", "retry_base", "retry_cap", "breaker_threshold", "breaker_cool_down", "health_check_interval",
+    ]
     static let modelKeys: Set<String> = [
         "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout",
     ]
     static let serverKeys: Set<String> = [
         "type", "transport", "command", "args", "env", "cwd", "url", "headers", "oauth2_token", "oauth2_token_url",
         "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "timeout", "tool_timeout", "enabled",
-        "disabled", "allowed_tools", "disabled_tools", "name", "description",
+        "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
     ]
 
     mutating func readRoot(_ root: Value, path: String?) throws(ConfigError) -> GatewayConfig {
@@ -35,6 +38,9 @@ struct ConfigReader {
         if let iterations = try int(object["max_tool_iterations"], at: "max_tool_iterations") {
             guard iterations > 0 else { throw error("must be at least 1", at: "max_tool_iterations") }
             config.maxToolIterations = iterations
+        }
+        if let manager = object["manager"] {
+            config.manager = try readManager(manager)
         }
         var servers: [MCPServerConfig] = []
         if let raw = object["mcpServers"] {
@@ -66,6 +72,33 @@ struct ConfigReader {
             model.timeout = try duration(seconds, at: "model.timeout")
         }
         return model
+    }
+
+    mutating func readManager(_ raw: Value) throws(ConfigError) -> ManagerPolicy {
+        guard case .object(let object) = raw else { throw error("must be an object", at: "manager") }
+        warnUnknown(object, known: Self.managerKeys, at: "manager")
+        var policy = ManagerPolicy()
+        if let attempts = try int(object["retry_attempts"], at: "manager.retry_attempts") {
+            guard attempts >= 1 else { throw error("must be at least 1 (1 means no retry)", at: "manager.retry_attempts") }
+            policy.retry.attempts = attempts
+        }
+        if let seconds = try number(object["retry_base"], at: "manager.retry_base") {
+            policy.retry.base = try duration(seconds, at: "manager.retry_base")
+        }
+        if let seconds = try number(object["retry_cap"], at: "manager.retry_cap") {
+            policy.retry.cap = try duration(seconds, at: "manager.retry_cap")
+        }
+        if let threshold = try int(object["breaker_threshold"], at: "manager.breaker_threshold") {
+            guard threshold >= 1 else { throw error("must be at least 1", at: "manager.breaker_threshold") }
+            policy.breakerThreshold = threshold
+        }
+        if let seconds = try number(object["breaker_cool_down"], at: "manager.breaker_cool_down") {
+            policy.breakerCoolDown = try duration(seconds, at: "manager.breaker_cool_down")
+        }
+        if let seconds = try number(object["health_check_interval"], at: "manager.health_check_interval") {
+            policy.healthCheckInterval = seconds == 0 ? nil : try duration(seconds, at: "manager.health_check_interval")
+        }
+        return policy
     }
 
     mutating func readServer(name: String, _ raw: Value) throws(ConfigError) -> MCPServerConfig {
@@ -126,6 +159,10 @@ struct ConfigReader {
         }
         if let seconds = try number(object["tool_timeout"], at: field("tool_timeout")) {
             server.toolTimeout = try duration(seconds, at: field("tool_timeout"))
+        }
+        if let seconds = try number(object["health_check_interval"], at: field("health_check_interval")) {
+            // 0 turns checks off for this server.
+            server.healthCheckInterval = seconds == 0 ? .zero : try duration(seconds, at: field("health_check_interval"))
         }
         server.enabled = try bool(object["enabled"], at: field("enabled")) ?? true
         if try bool(object["disabled"], at: field("disabled")) == true { server.enabled = false }

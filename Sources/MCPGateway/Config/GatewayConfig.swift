@@ -4,6 +4,8 @@ public struct GatewayConfig: Sendable, Hashable {
     public var systemPrompt: String?
     /// How many model turns with tool calls one exchange may take.
     public var maxToolIterations: Int
+    /// Retries, circuit breaker and health checks for every server (`manager`).
+    public var manager: ManagerPolicy
     /// Sorted by name, so listings and collision handling are deterministic.
     public var servers: [MCPServerConfig]
     /// Where it was read from; nil for the embedded default.
@@ -13,8 +15,9 @@ public struct GatewayConfig: Sendable, Hashable {
 
     public init(
         model: ModelConfig = .init(), systemPrompt: String? = nil, maxToolIterations: Int = 10,
-        servers: [MCPServerConfig] = [], path: String? = nil, warnings: [String] = []
+        manager: ManagerPolicy = .init(), servers: [MCPServerConfig] = [], path: String? = nil, warnings: [String] = []
     ) {
+        self.manager = manager
         self.model = model
         self.systemPrompt = systemPrompt
         self.maxToolIterations = maxToolIterations

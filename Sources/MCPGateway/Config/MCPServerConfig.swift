@@ -41,6 +41,10 @@ public struct MCPServerConfig: Sendable, Hashable {
     /// Limit for `tools/call` (`tool_timeout`); `timeout` when absent.
     public var toolTimeout: Duration?
 
+    /// Ping interval (`health_check_interval`, seconds; 0 = off); nil takes the manager's default
+    /// for the transport (off for stdio).
+    public var healthCheckInterval: Duration?
+
     /// A disabled server is listed but never started.
     public var enabled: Bool
     /// When set, only these tools are exposed.
@@ -65,6 +69,7 @@ public struct MCPServerConfig: Sendable, Hashable {
         oauth2Scopes: [String] = [],
         timeout: Duration = .seconds(30),
         toolTimeout: Duration? = nil,
+        healthCheckInterval: Duration? = nil,
         enabled: Bool = true,
         allowedTools: [String]? = nil,
         disabledTools: [String] = []
@@ -85,6 +90,7 @@ public struct MCPServerConfig: Sendable, Hashable {
         self.oauth2Scopes = oauth2Scopes
         self.timeout = timeout
         self.toolTimeout = toolTimeout
+        self.healthCheckInterval = healthCheckInterval
         self.enabled = enabled
         self.allowedTools = allowedTools
         self.disabledTools = disabledTools

@@ -58,6 +58,11 @@ public struct CircuitBreaker: Sendable, Hashable {
         }
     }
 
+    /// The probe ended without a verdict (cancelled): let the next request probe instead.
+    public mutating func releaseProbe() {
+        if case .halfOpen(true) = state { state = .halfOpen(probeInFlight: false) }
+    }
+
     /// "closed", "open" or "half-open", for status output.
     public var label: String {
         switch state {

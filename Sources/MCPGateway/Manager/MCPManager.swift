@@ -1,104 +1,285 @@
 import Foundation
 import MCP
 
-/// Many MCP servers behind one interface: connects them concurrently, keeps each failure to
-/// its own server, and routes calls by server name.
+/// Many MCP servers behind one interface: connects them concurrently, routes calls by server or
+/// qualified tool name, and keeps each failure to its own server.
+///
+/// Every request passes the server's `ServerHealth` first: an open circuit breaker refuses at
+/// once, a dead connection (a crashed stdio server, a lost HTTP session) is restarted on use
+/// within backoff, and idempotent work is retried with full-jitter backoff. The actor only keeps
+/// the books between awaits, so a slow server never holds up calls to another.
 public actor MCPManager {
-    private var entries: [String: Entry] = [:]
-    private let options: MCPClientOptions
-
     struct Entry {
         var config: MCPServerConfig
         var client: MCPClient?
-        var state: ServerStatus.State
-        var error: String?
+        var phase: Phase
+        var health: ServerHealth
+        /// The connect or restart in progress; concurrent callers share it.
         var connecting: Task<Void, Never>?
         var failure: (any Error)?
+        var healthCheck: Task<Void, Never>?
+        /// Bumped when the entry is replaced, so late results of an old connection are dropped.
+        var generation: Int
     }
 
-    public init(options: MCPClientOptions = .init()) {
-        self.options = options
+    enum Phase {
+        case connecting, ready, failed, disabled, closed
     }
+
+    var entries: [String: Entry] = [:]
+    let options: MCPClientOptions
+    /// Retries, breaker and health checks for every server.
+    public let policy: ManagerPolicy
+    private var generations = 0
+    private var cachedNamespace: ToolNamespace?
+
+    public init(options: MCPClientOptions = .init(), policy: ManagerPolicy = .init()) {
+        self.options = options
+        self.policy = policy
+    }
+
+    // MARK: - Servers
 
     /// Adds servers and connects the enabled ones concurrently; returns when all have succeeded or failed.
     /// A server that fails is recorded in `status()`; it never stops the others.
     public func addServers(_ configs: [MCPServerConfig]) async {
         var tasks: [Task<Void, Never>] = []
         for config in configs {
+            if entries[config.name] != nil { await removeServer(named: config.name) }
             if let task = register(config) { tasks.append(task) }
         }
         for task in tasks { await task.value }
     }
 
-    /// Adds one server and connects it; throws its connection error.
+    /// Adds one server (replacing one of the same name) and connects it; throws its connection error.
     public func addServer(_ config: MCPServerConfig) async throws {
+        if entries[config.name] != nil { await removeServer(named: config.name) }
         await register(config)?.value
-        if let entry = entries[config.name], entry.state == .failed {
-            throw entry.lastError ?? MCPClientError(.notConnected, server: config.name, "could not connect")
+        if let entry = entries[config.name], entry.phase == .failed {
+            throw entry.failure ?? MCPClientError(.notConnected, server: config.name, "could not connect")
         }
     }
 
     @discardableResult
     private func register(_ config: MCPServerConfig) -> Task<Void, Never>? {
+        generations += 1
+        let generation = generations
+        cachedNamespace = nil
+        var entry = Entry(
+            config: config, client: nil, phase: config.enabled ? .connecting : .disabled,
+            health: ServerHealth(policy: policy), generation: generation)
         guard config.enabled else {
-            entries[config.name] = Entry(config: config, client: nil, state: .disabled)
+            entries[config.name] = entry
             return nil
         }
-        let client = MCPClient(config: config, options: options)
-        var entry = Entry(config: config, client: client, state: .connecting)
-        let task = Task { await self.connect(client) }
+        let task = Task { await self.connect(config.name, generation: generation, attempts: self.policy.retry.attempts) }
         entry.connecting = task
         entries[config.name] = entry
+        startHealthChecks(config.name, generation: generation)
         return task
     }
 
-    private func connect(_ client: MCPClient) async {
-        do {
-            try await client.connect()
-            // Fetch the tool list now: a server is only useful once its tools are known.
-            _ = try await client.listTools()
-            entries[client.name]?.state = .ready
-            entries[client.name]?.error = nil
-        } catch {
-            entries[client.name]?.state = .failed
-            entries[client.name]?.error = "\(error)"
-            entries[client.name]?.failure = error
-            await client.close()
+    /// Connects with up to `attempts` tries and backoff between them; a failure that retrying
+    /// cannot fix (no such executable, refused credentials) ends the tries at once.
+    private func connect(_ name: String, generation: Int, attempts: Int) async {
+        guard let config = entries[name]?.config else { return }
+        var lastError: (any Error)?
+        for attempt in 0..<attempts {
+            if attempt > 0 {
+                try? await Task.sleep(for: policy.retry.delay(forRetry: attempt - 1))
+            }
+            if Task.isCancelled { break }
+            let client = MCPClient(config: config, options: options)
+            do {
+                try await client.connect()
+                // A server is only useful once its tools are known.
+                _ = try await client.listTools()
+                guard entries[name]?.generation == generation, !Task.isCancelled else {
+                    await client.close()
+                    return
+                }
+                client.onListChanged { [weak self] kind in
+                    if kind == .tools { Task { await self?.invalidateNamespace() } }
+                }
+                entries[name]!.client = client
+                entries[name]!.phase = .ready
+                entries[name]!.failure = nil
+                entries[name]!.health.succeeded()
+                entries[name]!.connecting = nil
+                cachedNamespace = nil
+                return
+            } catch {
+                await client.close()
+                lastError = error
+                if !Self.isTransient(error) { break }
+            }
         }
-        entries[client.name]?.connecting = nil
+        guard entries[name]?.generation == generation else { return }
+        entries[name]!.phase = .failed
+        entries[name]!.failure = lastError
+        entries[name]!.health.restartFailed(Self.line(lastError ?? CancellationError()), now: .now)
+        entries[name]!.connecting = nil
+        cachedNamespace = nil
+    }
+
+    /// Replaces a dead connection with a new one (one try; the backoff is the caller's).
+    private func restart(_ name: String) -> Task<Void, Never>? {
+        guard var entry = entries[name] else { return nil }
+        if let running = entry.connecting { return running }
+        let old = entry.client
+        let generation = entry.generation
+        entry.client = nil
+        entry.phase = .connecting
+        let task = Task {
+            await old?.close()
+            await self.connect(name, generation: generation, attempts: 1)
+        }
+        entry.connecting = task
+        entries[name] = entry
+        cachedNamespace = nil
+        return task
     }
 
     /// Shuts a server down and forgets it.
     public func removeServer(named name: String) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
+        cachedNamespace = nil
         entry.connecting?.cancel()
+        entry.healthCheck?.cancel()
         await entry.client?.close()
     }
+
+    /// Brings the servers in line with `configs`: new ones are added, missing ones shut down,
+    /// changed ones restarted, identical ones left running. Returns when every started server
+    /// is connected or has failed.
+    @discardableResult
+    public func apply(_ configs: [MCPServerConfig]) async -> ConfigDiff {
+        let diff = ConfigDiff(old: entries.values.map(\.config), new: configs)
+        for name in diff.removed { await removeServer(named: name) }
+        var tasks: [Task<Void, Never>] = []
+        for config in diff.changed + diff.added {
+            await removeServer(named: config.name)
+            if let task = register(config) { tasks.append(task) }
+        }
+        for task in tasks { await task.value }
+        return diff
+    }
+
+    /// The configurations of all servers, sorted by name.
+    public var serverConfigs: [MCPServerConfig] { entries.keys.sorted().map { entries[$0]!.config } }
 
     /// The names of all servers, sorted.
     public var serverNames: [String] { entries.keys.sorted() }
 
-    /// The connected client for `name`, or an error that says why there is none.
-    public func client(named name: String) throws -> MCPClient {
-        guard let entry = entries[name] else {
-            let known = entries.keys.sorted().joined(separator: ", ")
-            throw MCPClientError(.notConnected, server: name, "no such server (configured: \(known.isEmpty ? "none" : known))", requestWasNotSent: true)
+    /// Closes every server (stdio children are terminated and reaped).
+    public func shutdown() async {
+        let clients = entries.values.compactMap(\.client)
+        for entry in entries.values {
+            entry.connecting?.cancel()
+            entry.healthCheck?.cancel()
         }
-        switch entry.state {
-        case .ready:
-            return entry.client!
-        case .disabled:
-            throw MCPClientError(.notConnected, server: name, "the server is disabled in the configuration", requestWasNotSent: true)
-        default:
-            throw entry.lastError ?? MCPClientError(.notConnected, server: name, "not connected", requestWasNotSent: true)
+        await withTaskGroup(of: Void.self) { group in
+            for client in clients { group.addTask { await client.close() } }
+        }
+        for name in entries.keys {
+            entries[name]?.phase = .closed
+            entries[name]?.connecting = nil
         }
     }
 
-    /// Every exposed tool of every ready server, with its server, sorted by server then tool.
+    // MARK: - Routing
+
+    /// The connected client for `name`, restarted first if its connection died (within backoff);
+    /// otherwise an error that says why there is none.
+    public func client(named name: String) async throws -> MCPClient {
+        try await admit(name).client
+    }
+
+    /// Passes the server's health gate: waits for a connect in progress, restarts a dead
+    /// connection at most once, and refuses at once while the breaker is open.
+    private func admit(_ name: String) async throws -> (client: MCPClient, generation: Int) {
+        var restarted = false
+        while true {
+            guard let entry = entries[name] else {
+                let known = entries.keys.sorted().joined(separator: ", ")
+                throw MCPClientError(
+                    .notConnected, server: name, "no such server (configured: \(known.isEmpty ? "none" : known))",
+                    requestWasNotSent: true)
+            }
+            switch entry.phase {
+            case .disabled:
+                throw MCPClientError(.notConnected, server: name, "the server is disabled in the configuration", requestWasNotSent: true)
+            case .closed:
+                throw MCPClientError(.notConnected, server: name, "the manager was shut down", requestWasNotSent: true)
+            default:
+                break
+            }
+            if let connecting = entry.connecting {
+                await connecting.value
+                continue
+            }
+            let connected = entry.phase == .ready && entry.client?.isConnected == true
+            if !connected && restarted {
+                throw entry.failure ?? MCPClientError(.notConnected, server: name, "could not restart the server", requestWasNotSent: true)
+            }
+            switch entries[name]!.health.admit(connected: connected, now: .now) {
+            case .proceed:
+                return (entry.client!, entry.generation)
+            case .restart:
+                restarted = true
+                await restart(name)?.value
+            case .breakerOpen(let retryAfter):
+                throw MCPManagerError.circuitOpen(server: name, retryAfter: retryAfter, lastError: entry.health.lastError)
+            case .restartBackoff(let retryAfter):
+                throw MCPManagerError.restartBackoff(server: name, retryAfter: retryAfter, lastError: entry.health.lastError)
+            }
+        }
+    }
+
+    /// Runs `body` against the server through its health gate, recording the outcome; retries
+    /// with backoff while the failure is the server's and `retryable` allows it.
+    func perform<T: Sendable>(
+        _ name: String, retryable: @Sendable (any Error) -> Bool = { _ in true },
+        _ body: @Sendable (MCPClient) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            let (client, generation) = try await admit(name)
+            let started = ContinuousClock.now
+            do {
+                let value = try await body(client)
+                record(name, generation: generation, started: started, error: nil)
+                return value
+            } catch {
+                record(name, generation: generation, started: started, error: error)
+                attempt += 1
+                guard attempt < policy.retry.attempts, Self.verdict(error) == .serverFault, retryable(error), !Task.isCancelled
+                else { throw error }
+                try await Task.sleep(for: policy.retry.delay(forRetry: attempt - 1))
+            }
+        }
+    }
+
+    private func record(_ name: String, generation: Int, started: ContinuousClock.Instant, error: (any Error)?) {
+        guard entries[name]?.generation == generation else { return }
+        let now = ContinuousClock.now
+        switch error.map(Self.verdict) {
+        case nil, .answered?:
+            entries[name]!.health.succeeded(latency: now - started)
+        case .serverFault?:
+            entries[name]!.health.failed(Self.line(error!), now: now)
+        case .abandoned?:
+            entries[name]!.health.abandoned()
+        }
+    }
+
+    // MARK: - Tools
+
+    /// Every exposed tool of every usable server, with its server, sorted by server then tool.
     public func listAvailableTools() async -> [(server: String, tool: Tool)] {
         var result: [(String, Tool)] = []
         for name in entries.keys.sorted() {
-            guard let entry = entries[name], entry.state == .ready, let client = entry.client else { continue }
+            guard let entry = entries[name], entry.phase == .ready, let client = entry.client else { continue }
             let tools = (try? await client.listTools()) ?? []
             for tool in tools where entry.config.exposes(tool: tool.name) {
                 result.append((name, tool))
@@ -107,27 +288,44 @@ public actor MCPManager {
         return result
     }
 
-    /// Calls `tool` on `server`; a tool hidden by allowed_tools/disabled_tools is refused.
-    public func callTool(
-        server: String, tool: String, arguments: [String: Value]? = nil, timeout: Duration? = nil,
-        onProgress: MCPProgressHandler? = nil
-    ) async throws -> CallTool.Result {
-        let client = try client(named: server)
-        guard client.config.exposes(tool: tool) else {
-            throw MCPClientError(.server(code: -32602), server: server, method: "tools/call", "tool '\(tool)' is disabled by the configuration")
-        }
-        return try await client.callTool(tool, arguments: arguments, timeout: timeout, onProgress: onProgress)
-    }
-
     /// Every exposed tool under its gateway-wide qualified name (`server__tool`), the namespace
     /// models see. Name clashes are resolved deterministically; `namespace().collisions` says how.
     public func tools() async -> [QualifiedTool] {
         await namespace().tools
     }
 
-    /// The namespace over every ready server's exposed tools, built from the cached tool lists.
+    /// The namespace over every ready server's exposed tools; cached until a server or a tool list changes.
     public func namespace() async -> ToolNamespace {
-        ToolNamespace(await listAvailableTools())
+        if let cachedNamespace { return cachedNamespace }
+        let namespace = ToolNamespace(await listAvailableTools())
+        cachedNamespace = namespace
+        return namespace
+    }
+
+    func invalidateNamespace() {
+        cachedNamespace = nil
+    }
+
+    /// Calls `tool` on `server`; a tool hidden by allowed_tools/disabled_tools is refused.
+    ///
+    /// Retried only when the request never reached the server, or when the tool is annotated
+    /// read-only or idempotent: other tools may have side effects.
+    public func callTool(
+        server: String, tool: String, arguments: [String: Value]? = nil, timeout: Duration? = nil,
+        onProgress: MCPProgressHandler? = nil
+    ) async throws -> CallTool.Result {
+        guard let config = entries[server]?.config, config.exposes(tool: tool) else {
+            if entries[server] == nil { _ = try await admit(server) }
+            throw MCPClientError(.server(code: -32602), server: server, method: "tools/call", "tool '\(tool)' is disabled by the configuration")
+        }
+        let repeatable = entries[server]?.client?.cachedTools?.first { $0.name == tool }.map {
+            $0.annotations.readOnlyHint == true || $0.annotations.idempotentHint == true
+        } ?? false
+        return try await perform(server, retryable: { error in
+            repeatable || (error as? MCPClientError)?.requestWasNotSent == true
+        }) { client in
+            try await client.callTool(tool, arguments: arguments, timeout: timeout, onProgress: onProgress)
+        }
     }
 
     /// Calls a tool by its qualified name; an unknown name is refused with the closest known names.
@@ -143,45 +341,117 @@ public actor MCPManager {
             server: target.server, tool: target.tool.name, arguments: arguments, timeout: timeout, onProgress: onProgress)
     }
 
+    // MARK: - Status
+
     /// Per-server state, in name order.
-    public func status() -> [ServerStatus] {
-        entries.keys.sorted().map { name in
+    public func status() async -> [ServerStatus] {
+        var result: [ServerStatus] = []
+        for name in entries.keys.sorted() {
             let entry = entries[name]!
             let client = entry.client
-            return ServerStatus(
+            let alive = entry.phase == .ready && client?.isConnected == true
+            let state: ServerStatus.State
+            switch entry.phase {
+            case .connecting: state = .connecting
+            case .disabled: state = .disabled
+            case .closed: state = .closed
+            case .failed: state = .failed
+            case .ready: state = !alive ? .failed : entry.health.isDegraded ? .degraded : .ready
+            }
+            var error = entry.health.lastError ?? entry.failure.map(Self.line)
+            if entry.phase == .ready && !alive, let reason = client?.closeReason { error = reason.description }
+            result.append(ServerStatus(
                 name: name,
                 transport: client?.transportName ?? entry.config.transport.rawValue,
-                state: entry.state,
+                state: state,
                 endpoint: entry.config.endpointDescription,
                 protocolVersion: client?.protocolVersion,
                 serverName: client?.serverInfo?.name,
                 serverVersion: client?.serverInfo?.version,
-                tools: entry.state == .ready ? client?.cachedTools.map { $0.filter { entry.config.exposes(tool: $0.name) }.count } : nil,
-                error: entry.error)
+                tools: alive ? client?.cachedTools.map { $0.filter { entry.config.exposes(tool: $0.name) }.count } : nil,
+                error: state == .ready ? nil : error,
+                lastLatencyMs: entry.health.latencies.last.map(\.milliseconds),
+                p50LatencyMs: entry.health.latencies.median.map(\.milliseconds),
+                consecutiveFailures: entry.health.consecutiveFailures,
+                circuit: entry.health.breaker.label))
+        }
+        return result
+    }
+
+    // MARK: - Health checks
+
+    private func startHealthChecks(_ name: String, generation: Int) {
+        guard let config = entries[name]?.config, let interval = policy.healthCheckInterval(for: config) else { return }
+        entries[name]?.healthCheck = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled, let self else { return }
+                await self.checkHealth(name, generation: generation)
+            }
         }
     }
 
-    /// Closes every server (stdio children are terminated and reaped).
-    public func shutdown() async {
-        let clients = entries.values.compactMap(\.client)
-        for entry in entries.values { entry.connecting?.cancel() }
-        await withTaskGroup(of: Void.self) { group in
-            for client in clients { group.addTask { await client.close() } }
-        }
-        for name in entries.keys { entries[name]?.state = .closed }
+    /// Pings the server through its health gate: a failure counts toward the breaker, a dead
+    /// connection is restarted within backoff, and a success closes a half-open breaker.
+    public func checkHealth(_ name: String) async {
+        guard let generation = entries[name]?.generation else { return }
+        await checkHealth(name, generation: generation)
     }
-}
 
-extension MCPManager.Entry {
-    var lastError: (any Error)? { failure }
+    private func checkHealth(_ name: String, generation: Int) async {
+        guard let entry = entries[name], entry.generation == generation, entry.connecting == nil,
+              entry.phase == .ready || entry.phase == .failed
+        else { return }
+        let limit = entry.config.timeout
+        _ = try? await perform(name, retryable: { _ in false }) { client in try await client.ping(timeout: limit) }
+    }
+
+    // MARK: - Failure classification
+
+    enum Verdict: Equatable {
+        /// The server or the way to it failed: counts toward the breaker and may be retried.
+        case serverFault
+        /// The server answered (a JSON-RPC error is still an answer).
+        case answered
+        /// The caller gave up; says nothing about the server.
+        case abandoned
+    }
+
+    static func verdict(_ error: any Error) -> Verdict {
+        switch error {
+        case let error as MCPClientError:
+            switch error.kind {
+            case .server: return .answered
+            case .cancelled: return .abandoned
+            default: return .serverFault
+            }
+        case is CancellationError: return .abandoned
+        case is MCPManagerError: return .abandoned
+        default: return .serverFault
+        }
+    }
+
+    /// Whether another connect attempt might succeed.
+    static func isTransient(_ error: any Error) -> Bool {
+        guard let error = error as? MCPClientError else { return !(error is CancellationError) }
+        switch error.kind {
+        case .transport(.spawnFailed), .transport(.unauthorized), .unsupportedVersion, .cancelled: return false
+        case .transport(.httpStatus(let code)): return code == 408 || code == 429 || code >= 500
+        default: return true
+        }
+    }
+
+    static func line(_ error: any Error) -> String {
+        "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
 }
 
 /// Runs `body` with a manager holding `configs`, and always shuts every server down afterwards.
 public func withMCPManager<T: Sendable>(
-    _ configs: [MCPServerConfig], options: MCPClientOptions = .init(),
+    _ configs: [MCPServerConfig], options: MCPClientOptions = .init(), policy: ManagerPolicy = .init(),
     _ body: (MCPManager) async throws -> T
 ) async throws -> T {
-    let manager = MCPManager(options: options)
+    let manager = MCPManager(options: options, policy: policy)
     await manager.addServers(configs)
     do {
         let result = try await body(manager)

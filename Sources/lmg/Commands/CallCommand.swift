@@ -41,7 +41,7 @@ struct CallCommand: AsyncParsableCommand {
             }
             let arguments = try ToolArguments.build(json: args, pairs: pairs, schema: definition.inputSchema)
             let limit = timeout.map { Duration.milliseconds(Int64($0 * 1000)) }
-            let result = try await client.callTool(tool, arguments: arguments, timeout: limit)
+            let result = try await session.manager.callTool(server: serverName, tool: tool, arguments: arguments, timeout: limit)
             if global.json {
                 try Terminal.json(result)
             } else {

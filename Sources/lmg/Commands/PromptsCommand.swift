@@ -21,11 +21,11 @@ struct PromptsCommand: AsyncParsableCommand {
     func run() async throws {
         try await Session.run(global, only: server) { session in
             var rows: [Row] = []
-            for status in await session.manager.status() where status.state == .ready {
+            for status in await session.manager.status() where status.isUsable {
                 let client = try await session.manager.client(named: status.name)
                 guard client.serverCapabilities?.prompts != nil else { continue }
                 do {
-                    for prompt in try await client.listPrompts() {
+                    for prompt in try await session.manager.listPrompts(server: status.name) {
                         rows.append(Row(server: status.name, name: prompt.name, description: prompt.description, arguments: prompt.arguments))
                     }
                 } catch {
@@ -69,8 +69,7 @@ struct GetPromptCommand: AsyncParsableCommand {
                 let (key, value) = try ToolArguments.split(pair)
                 arguments[key] = value
             }
-            let client = try await session.manager.client(named: serverName)
-            let result = try await client.getPrompt(name, arguments: arguments.isEmpty ? nil : arguments)
+            let result = try await session.manager.getPrompt(server: serverName, name: name, arguments: arguments.isEmpty ? nil : arguments)
             if global.json {
                 try Terminal.json(result)
             } else {

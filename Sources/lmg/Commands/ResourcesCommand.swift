@@ -23,15 +23,15 @@ struct ResourcesCommand: AsyncParsableCommand {
     func run() async throws {
         try await Session.run(global, only: server) { session in
             var rows: [Row] = []
-            for status in await session.manager.status() where status.state == .ready {
+            for status in await session.manager.status() where status.isUsable {
                 let client = try await session.manager.client(named: status.name)
                 guard client.serverCapabilities?.resources != nil else { continue }
                 do {
-                    for resource in try await client.listResources() {
+                    for resource in try await session.manager.listResources(server: status.name) {
                         rows.append(Row(server: status.name, uri: resource.uri, uriTemplate: nil, name: resource.name,
                                         description: resource.description, mimeType: resource.mimeType))
                     }
-                    for template in (try? await client.listResourceTemplates()) ?? [] {
+                    for template in (try? await session.manager.listResourceTemplates(server: status.name)) ?? [] {
                         rows.append(Row(server: status.name, uri: nil, uriTemplate: template.uriTemplate, name: template.name,
                                         description: template.description, mimeType: template.mimeType))
                     }
@@ -67,8 +67,7 @@ struct ReadCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Session.run(global, only: serverName) { session in
-            let client = try await session.manager.client(named: serverName)
-            let result = try await client.readResource(uri)
+            let result = try await session.manager.readResource(server: serverName, uri: uri)
             if global.json {
                 try Terminal.json(result)
             } else {

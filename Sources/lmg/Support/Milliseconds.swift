@@ -1,10 +1,6 @@
-/// Durations as fractional milliseconds, and percentiles of samples, for benchmark reports.
-extension Duration {
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}
+import MCPGateway
 
+/// Percentiles of samples, for benchmark reports.
 extension Array where Element == Duration {
     /// The nearest-rank percentile (`p` in 0…1) in milliseconds; 0 for no samples.
     func percentileMilliseconds(_ p: Double) -> Double {

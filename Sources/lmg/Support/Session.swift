@@ -11,7 +11,7 @@ struct Session {
     /// Connects `servers` concurrently. Each failure is named once on stderr; throws (exit 3)
     /// only when none of the enabled servers is reachable and `requireServers` says that matters.
     static func open(_ config: GatewayConfig, servers: [MCPServerConfig], requireServers: Bool = true) async throws -> Session {
-        let manager = MCPManager()
+        let manager = MCPManager(policy: config.manager)
         await manager.addServers(servers)
         let status = await manager.status()
         let failed = status.filter { $0.state == .failed }

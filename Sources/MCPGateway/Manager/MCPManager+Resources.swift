@@ -1,0 +1,53 @@
+import MCP
+
+/// Resources and prompts through the manager: the same health gate as tool calls, and retried
+/// with backoff, since reading and listing change nothing on the server.
+extension MCPManager {
+    /// The server's resources (every page).
+    public func listResources(server: String) async throws -> [Resource] {
+        try await perform(server) { try await $0.listResources() }
+    }
+
+    /// The server's resource templates.
+    public func listResourceTemplates(server: String) async throws -> [Resource.Template] {
+        try await perform(server) { try await $0.listResourceTemplates() }
+    }
+
+    /// Reads one resource.
+    public func readResource(server: String, uri: String) async throws -> ReadResource.Result {
+        try await perform(server) { try await $0.readResource(uri) }
+    }
+
+    /// The server's prompts (every page).
+    public func listPrompts(server: String) async throws -> [Prompt] {
+        try await perform(server) { try await $0.listPrompts() }
+    }
+
+    /// Renders one prompt into messages.
+    public func getPrompt(server: String, name: String, arguments: [String: String]? = nil) async throws -> GetPrompt.Result {
+        try await perform(server) { try await $0.getPrompt(name, arguments: arguments) }
+    }
+
+    /// Pings the server once (no retry) and returns the round trip.
+    public func ping(server: String) async throws -> Duration {
+        try await perform(server, retryable: { _ in false }) { try await $0.ping() }
+    }
+
+    /// Every resource of every usable server, with its server; a server that fails to list is skipped.
+    public func listAvailableResources() async -> [(server: String, resource: Resource)] {
+        var result: [(String, Resource)] = []
+        for status in await status() where status.isUsable && entries[status.name]?.client?.serverCapabilities?.resources != nil {
+            for resource in (try? await listResources(server: status.name)) ?? [] { result.append((status.name, resource)) }
+        }
+        return result
+    }
+
+    /// Every prompt of every usable server, with its server; a server that fails to list is skipped.
+    public func listAvailablePrompts() async -> [(server: String, prompt: Prompt)] {
+        var result: [(String, Prompt)] = []
+        for status in await status() where status.isUsable && entries[status.name]?.client?.serverCapabilities?.prompts != nil {
+            for prompt in (try? await listPrompts(server: status.name)) ?? [] { result.append((status.name, prompt)) }
+        }
+        return result
+    }
+}
