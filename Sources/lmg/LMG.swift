@@ -18,7 +18,7 @@ struct LMG: AsyncParsableCommand {
         version: LMGVersion.current,
         subcommands: [
             ChatCommand.self, RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
-            PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, LoopBenchCommand.self, MCPServerCommand.self,
+            PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, LoopBenchCommand.self, RoutingBenchCommand.self, MCPServerCommand.self,
         ],
         defaultSubcommand: ChatCommand.self
     )

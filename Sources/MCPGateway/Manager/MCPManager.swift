@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import Synchronization
 
 /// Many MCP servers behind one interface: connects them concurrently, routes calls by server or
 /// qualified tool name, and keeps each failure to its own server.
@@ -8,12 +9,25 @@ import MCP
 /// once, a dead connection (a crashed stdio server, a lost HTTP session) is restarted on use
 /// within backoff, and idempotent work is retried with full-jitter backoff. The actor only keeps
 /// the books between awaits, so a slow server never holds up calls to another.
+///
+/// Tool calls to a healthy server take a path that never enters the actor: a lock-guarded table
+/// of live routes and the server's `HealthGate` decide, and the actor is consulted only to
+/// connect, restart or retry.
 public actor MCPManager {
+    /// What the hot path needs of a connected server.
+    struct Route: Sendable {
+        let client: MCPClient
+        let config: MCPServerConfig
+        let gate: HealthGate
+        /// Tools annotated read-only or idempotent: safe to send twice.
+        let repeatable: Set<String>
+    }
+
     struct Entry {
         var config: MCPServerConfig
         var client: MCPClient?
         var phase: Phase
-        var health: ServerHealth
+        let gate: HealthGate
         /// The connect or restart in progress; concurrent callers share it.
         var connecting: Task<Void, Never>?
         var failure: (any Error)?
@@ -31,7 +45,14 @@ public actor MCPManager {
     /// Retries, breaker and health checks for every server.
     public let policy: ManagerPolicy
     private var generations = 0
-    private var cachedNamespace: ToolNamespace?
+    /// Connected servers by name, for the hot path; kept in step with `entries` by `publish`.
+    private nonisolated let routes = Mutex<[String: Route]>([:])
+    /// The namespace over every ready server; nil when a server or a tool list changed.
+    private nonisolated let namespaceCache = Mutex<ToolNamespace?>(nil)
+    private var cachedNamespace: ToolNamespace? {
+        get { namespaceCache.withLock { $0 } }
+        set { namespaceCache.withLock { $0 = newValue } }
+    }
 
     public init(options: MCPClientOptions = .init(), policy: ManagerPolicy = .init()) {
         self.options = options
@@ -67,7 +88,7 @@ public actor MCPManager {
         cachedNamespace = nil
         var entry = Entry(
             config: config, client: nil, phase: config.enabled ? .connecting : .disabled,
-            health: ServerHealth(policy: policy), generation: generation)
+            gate: HealthGate(policy: policy), generation: generation)
         guard config.enabled else {
             entries[config.name] = entry
             return nil
@@ -99,14 +120,15 @@ public actor MCPManager {
                     return
                 }
                 client.onListChanged { [weak self] kind in
-                    if kind == .tools { Task { await self?.invalidateNamespace() } }
+                    if kind == .tools { Task { await self?.toolsChanged(name) } }
                 }
                 entries[name]!.client = client
                 entries[name]!.phase = .ready
                 entries[name]!.failure = nil
-                entries[name]!.health.succeeded()
+                entries[name]!.gate.connected()
                 entries[name]!.connecting = nil
                 cachedNamespace = nil
+                publish(name)
                 return
             } catch {
                 await client.close()
@@ -117,9 +139,22 @@ public actor MCPManager {
         guard entries[name]?.generation == generation else { return }
         entries[name]!.phase = .failed
         entries[name]!.failure = lastError
-        entries[name]!.health.restartFailed(Self.line(lastError ?? CancellationError()), now: .now)
+        entries[name]!.gate.restartFailed(Self.line(lastError ?? CancellationError()))
         entries[name]!.connecting = nil
         cachedNamespace = nil
+        publish(name)
+    }
+
+    /// Puts a ready server's route in the hot path's table, or takes it out.
+    private func publish(_ name: String) {
+        let route = entries[name].flatMap { entry -> Route? in
+            guard entry.phase == .ready, let client = entry.client else { return nil }
+            let repeatable = (client.cachedTools ?? []).filter {
+                $0.annotations.readOnlyHint == true || $0.annotations.idempotentHint == true
+            }.map(\.name)
+            return Route(client: client, config: entry.config, gate: entry.gate, repeatable: Set(repeatable))
+        }
+        routes.withLock { $0[name] = route }
     }
 
     /// Replaces a dead connection with a new one (one try; the backoff is the caller's).
@@ -130,6 +165,7 @@ public actor MCPManager {
         let generation = entry.generation
         entry.client = nil
         entry.phase = .connecting
+        routes.withLock { $0[name] = nil }
         let task = Task {
             await old?.close()
             await self.connect(name, generation: generation, attempts: 1)
@@ -143,6 +179,7 @@ public actor MCPManager {
     /// Shuts a server down and forgets it.
     public func removeServer(named name: String) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
+        routes.withLock { $0[name] = nil }
         cachedNamespace = nil
         entry.connecting?.cancel()
         entry.healthCheck?.cancel()
@@ -174,6 +211,7 @@ public actor MCPManager {
     /// Closes every server (stdio children are terminated and reaped).
     public func shutdown() async {
         let clients = entries.values.compactMap(\.client)
+        routes.withLock { $0.removeAll() }
         for entry in entries.values {
             entry.connecting?.cancel()
             entry.healthCheck?.cancel()
@@ -222,55 +260,48 @@ public actor MCPManager {
             if !connected && restarted {
                 throw entry.failure ?? MCPClientError(.notConnected, server: name, "could not restart the server", requestWasNotSent: true)
             }
-            switch entries[name]!.health.admit(connected: connected, now: .now) {
+            switch entry.gate.admit(connected: connected, now: .now) {
             case .proceed:
                 return (entry.client!, entry.generation)
             case .restart:
                 restarted = true
                 await restart(name)?.value
             case .breakerOpen(let retryAfter):
-                throw MCPManagerError.circuitOpen(server: name, retryAfter: retryAfter, lastError: entry.health.lastError)
+                throw MCPManagerError.circuitOpen(server: name, retryAfter: retryAfter, lastError: entry.gate.snapshot.lastError)
             case .restartBackoff(let retryAfter):
-                throw MCPManagerError.restartBackoff(server: name, retryAfter: retryAfter, lastError: entry.health.lastError)
+                throw MCPManagerError.restartBackoff(server: name, retryAfter: retryAfter, lastError: entry.gate.snapshot.lastError)
             }
         }
     }
 
     /// Runs `body` against the server through its health gate, recording the outcome; retries
     /// with backoff while the failure is the server's and `retryable` allows it.
+    /// `attemptsMade`: tries already spent on the hot path, so the total stays within the policy.
     func perform<T: Sendable>(
-        _ name: String, retryable: @Sendable (any Error) -> Bool = { _ in true },
+        _ name: String, attemptsMade: Int = 0, retryable: @Sendable (any Error) -> Bool = { _ in true },
         _ body: @Sendable (MCPClient) async throws -> T
     ) async throws -> T {
-        var attempt = 0
+        var attempt = attemptsMade
+        if attempt > 0 { try await Task.sleep(for: policy.retry.delay(forRetry: attempt - 1)) }
         while true {
             let (client, generation) = try await admit(name)
+            let gate = entries[name]?.generation == generation ? entries[name]?.gate : nil
             let started = ContinuousClock.now
             do {
                 let value = try await body(client)
-                record(name, generation: generation, started: started, error: nil)
+                gate?.record(nil, started: started)
                 return value
             } catch {
-                record(name, generation: generation, started: started, error: error)
+                gate?.record(error, started: started)
                 attempt += 1
-                guard attempt < policy.retry.attempts, Self.verdict(error) == .serverFault, retryable(error), !Task.isCancelled
-                else { throw error }
+                guard Self.mayRetry(error, attempt: attempt, of: policy.retry.attempts, retryable: retryable) else { throw error }
                 try await Task.sleep(for: policy.retry.delay(forRetry: attempt - 1))
             }
         }
     }
 
-    private func record(_ name: String, generation: Int, started: ContinuousClock.Instant, error: (any Error)?) {
-        guard entries[name]?.generation == generation else { return }
-        let now = ContinuousClock.now
-        switch error.map(Self.verdict) {
-        case nil, .answered?:
-            entries[name]!.health.succeeded(latency: now - started)
-        case .serverFault?:
-            entries[name]!.health.failed(Self.line(error!), now: now)
-        case .abandoned?:
-            entries[name]!.health.abandoned()
-        }
+    nonisolated static func mayRetry(_ error: any Error, attempt: Int, of attempts: Int, retryable: (any Error) -> Bool) -> Bool {
+        attempt < attempts && verdict(error) == .serverFault && retryable(error) && !Task.isCancelled
     }
 
     // MARK: - Tools
@@ -302,38 +333,75 @@ public actor MCPManager {
         return namespace
     }
 
-    func invalidateNamespace() {
+    /// A server's tool list changed: the namespace and its route's annotations are rebuilt.
+    func toolsChanged(_ name: String) {
         cachedNamespace = nil
+        publish(name)
     }
 
     /// Calls `tool` on `server`; a tool hidden by allowed_tools/disabled_tools is refused.
     ///
     /// Retried only when the request never reached the server, or when the tool is annotated
     /// read-only or idempotent: other tools may have side effects.
-    public func callTool(
+    public nonisolated func callTool(
         server: String, tool: String, arguments: [String: Value]? = nil, timeout: Duration? = nil,
         onProgress: MCPProgressHandler? = nil
+    ) async throws -> CallTool.Result {
+        var attemptsMade = 0
+        // The hot path: a connected server whose breaker lets the call through.
+        if let route = routes.withLock({ $0[server] }), route.client.isConnected, route.config.exposes(tool: tool) {
+            switch route.gate.admit(connected: true, now: .now) {
+            case .breakerOpen(let retryAfter):
+                throw MCPManagerError.circuitOpen(server: server, retryAfter: retryAfter, lastError: route.gate.snapshot.lastError)
+            case .proceed:
+                let started = ContinuousClock.now
+                do {
+                    let result = try await route.client.callTool(tool, arguments: arguments, timeout: timeout, onProgress: onProgress)
+                    route.gate.record(nil, started: started)
+                    return result
+                } catch {
+                    route.gate.record(error, started: started)
+                    let repeatable = route.repeatable.contains(tool)
+                    guard Self.mayRetry(error, attempt: 1, of: policy.retry.attempts, retryable: { Self.maySendAgain($0, repeatable: repeatable) })
+                    else { throw error }
+                    attemptsMade = 1
+                }
+            case .restart, .restartBackoff:
+                break
+            }
+        }
+        return try await routedCall(
+            server: server, tool: tool, arguments: arguments, timeout: timeout, onProgress: onProgress, attemptsMade: attemptsMade)
+    }
+
+    /// A tool call is sent again only if the first never arrived, or the tool says it is safe.
+    nonisolated static func maySendAgain(_ error: any Error, repeatable: Bool) -> Bool {
+        repeatable || (error as? MCPClientError)?.requestWasNotSent == true
+    }
+
+    /// The call through the actor: connects or restarts the server as needed, and retries.
+    private func routedCall(
+        server: String, tool: String, arguments: [String: Value]?, timeout: Duration?, onProgress: MCPProgressHandler?,
+        attemptsMade: Int
     ) async throws -> CallTool.Result {
         guard let config = entries[server]?.config, config.exposes(tool: tool) else {
             if entries[server] == nil { _ = try await admit(server) }
             throw MCPClientError(.server(code: -32602), server: server, method: "tools/call", "tool '\(tool)' is disabled by the configuration")
         }
-        let repeatable = entries[server]?.client?.cachedTools?.first { $0.name == tool }.map {
-            $0.annotations.readOnlyHint == true || $0.annotations.idempotentHint == true
-        } ?? false
-        return try await perform(server, retryable: { error in
-            repeatable || (error as? MCPClientError)?.requestWasNotSent == true
+        return try await perform(server, attemptsMade: attemptsMade, retryable: { error in
+            Self.maySendAgain(error, repeatable: self.routes.withLock { $0[server] }?.repeatable.contains(tool) ?? false)
         }) { client in
             try await client.callTool(tool, arguments: arguments, timeout: timeout, onProgress: onProgress)
         }
     }
 
     /// Calls a tool by its qualified name; an unknown name is refused with the closest known names.
-    public func callTool(
+    public nonisolated func callTool(
         qualifiedName: String, arguments: [String: Value]? = nil, timeout: Duration? = nil,
         onProgress: MCPProgressHandler? = nil
     ) async throws -> CallTool.Result {
-        let namespace = await namespace()
+        let cached = namespaceCache.withLock { $0 }
+        let namespace = if let cached { cached } else { await namespace() }
         guard let target = namespace.resolve(qualifiedName) else {
             throw MCPManagerError.unknownTool(qualifiedName, suggestions: namespace.closestNames(to: qualifiedName))
         }
@@ -356,9 +424,10 @@ public actor MCPManager {
             case .disabled: state = .disabled
             case .closed: state = .closed
             case .failed: state = .failed
-            case .ready: state = !alive ? .failed : entry.health.isDegraded ? .degraded : .ready
+            case .ready: state = !alive ? .failed : entry.gate.snapshot.isDegraded ? .degraded : .ready
             }
-            var error = entry.health.lastError ?? entry.failure.map(Self.line)
+            let health = entry.gate.snapshot
+            var error = health.lastError ?? entry.failure.map(Self.line)
             if entry.phase == .ready && !alive, let reason = client?.closeReason { error = reason.description }
             result.append(ServerStatus(
                 name: name,
@@ -370,10 +439,10 @@ public actor MCPManager {
                 serverVersion: client?.serverInfo?.version,
                 tools: alive ? client?.cachedTools.map { $0.filter { entry.config.exposes(tool: $0.name) }.count } : nil,
                 error: state == .ready ? nil : error,
-                lastLatencyMs: entry.health.latencies.last.map(\.milliseconds),
-                p50LatencyMs: entry.health.latencies.median.map(\.milliseconds),
-                consecutiveFailures: entry.health.consecutiveFailures,
-                circuit: entry.health.breaker.label))
+                lastLatencyMs: health.latencies.last.map(\.milliseconds),
+                p50LatencyMs: health.latencies.median.map(\.milliseconds),
+                consecutiveFailures: health.consecutiveFailures,
+                circuit: health.breaker.label))
         }
         return result
     }
@@ -417,7 +486,7 @@ public actor MCPManager {
         case abandoned
     }
 
-    static func verdict(_ error: any Error) -> Verdict {
+    nonisolated static func verdict(_ error: any Error) -> Verdict {
         switch error {
         case let error as MCPClientError:
             switch error.kind {
@@ -441,7 +510,7 @@ public actor MCPManager {
         }
     }
 
-    static func line(_ error: any Error) -> String {
+    nonisolated static func line(_ error: any Error) -> String {
         "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }
