@@ -156,24 +156,12 @@ extension ChatSession {
         let clock = ContinuousClock()
         let start = clock.now
         let result = try await manager.callTool(server: target.server, tool: target.tool.name, arguments: arguments)
-        let text = Self.render(result)
+        let text = ContentText.render(result)
         await display.handle(.toolCallFinished(ToolCallOutcome(
             request: request, status: .completed, isError: result.isError == true, content: text,
             summary: ToolLine.flatten(text), duration: clock.now - start, truncated: false)))
         await display.end()
         say(text)
-    }
-
-    static func render(_ result: CallTool.Result) -> String {
-        result.content.map { item -> String in
-            switch item {
-            case .text(let text, _, _): return text
-            case .image(_, let mime, _, _): return "[image: \(mime)]"
-            case .audio(_, let mime, _, _): return "[audio: \(mime)]"
-            case .resource(let resource, _, _): return resource.text ?? "[resource \(resource.uri)]"
-            case .resourceLink(let uri, let name, _, _, _, _): return "[resource link: \(uri) (\(name))]"
-            }
-        }.joined(separator: "\n")
     }
 
     private func allPrompts() async -> [(String, Prompt)] {

@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import MCPGateway
 
 /// Turns an MCP tool result into what a chat model can read: one text, plus images for vision
 /// models. Nothing is dropped silently: what cannot be shown is described, what is cut says so.
@@ -68,11 +69,7 @@ struct ToolResultFormatter {
         return line.count > width ? String(line.prefix(width - 1)) + "…" : line
     }
 
-    static func json(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\(value)"
-    }
+    static func json(_ value: Value) -> String { ContentText.json(value) }
 
     /// True when `text` carries the same data as `structured`: its JSON, or, for the
     /// `{"result": v}` wrapper SDKs put around plain return values, `v` itself.
@@ -84,7 +81,5 @@ struct ToolResultFormatter {
         return parsed == inner
     }
 
-    static func size(_ base64: String) -> Int {
-        Data(base64Encoded: base64)?.count ?? base64.count * 3 / 4
-    }
+    static func size(_ base64: String) -> Int { ContentText.decodedSize(base64) }
 }

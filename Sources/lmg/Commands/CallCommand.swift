@@ -45,7 +45,7 @@ struct CallCommand: AsyncParsableCommand {
             if global.json {
                 try Terminal.json(result)
             } else {
-                let text = ContentRendering.render(result)
+                let text = ContentText.render(result)
                 if result.isError == true {
                     Terminal.error("server '\(serverName)': tool '\(tool)' returned an error: \(text)")
                 } else {

@@ -88,7 +88,7 @@ struct GetPromptCommand: AsyncParsableCommand {
         case .text(let text): return text
         case .image(_, let mimeType): return "[image: \(mimeType)]"
         case .audio(_, let mimeType): return "[audio: \(mimeType)]"
-        case .resource(let resource, _, _): return ContentRendering.render(resource)
+        case .resource(let resource, _, _): return ContentText.render(resource)
         case .resourceLink(let uri, _, _, _, _, _): return "[resource link: \(uri)]"
         }
     }
