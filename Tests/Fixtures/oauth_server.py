@@ -23,6 +23,8 @@ Endpoints:
                                        {method: n}, "errors": {code: n}, "resources": [..],
                                        "introspections": n, "revocations": n}
   POST /admin/revoke_all?client_id=ID  revokes every access token of that client (refresh tokens stay).
+  GET  /admin/tokens                   {"access_tokens": [..], "refresh_tokens": [..]}: every token issued,
+                                       so tests can grep outputs for them.
 """
 
 from __future__ import annotations
@@ -301,6 +303,12 @@ def revoke_all():
                 token.access_revoked = True
                 count += 1
     return jsonify({"revoked": count})
+
+
+@app.get("/admin/tokens")
+def all_tokens():
+    with lock:
+        return jsonify({"access_tokens": list(tokens.keys()), "refresh_tokens": list(refresh_tokens.keys())})
 
 
 def parse_client(text: str, resource_server: bool = False) -> Client:
