@@ -135,6 +135,16 @@ struct OAuth2StateTests {
         #expect(OAuth2Discovery.appended("openid-configuration", to: "https://as.example").isEmpty)
     }
 
+    @Test func metadataForAnotherResourceIsRefused() {
+        let mine = "http://127.0.0.1:8000/mcp"
+        #expect(OAuth2Discovery.covers(advertised: nil, resource: mine))
+        #expect(OAuth2Discovery.covers(advertised: "http://127.0.0.1:8000/mcp/", resource: mine))
+        #expect(OAuth2Discovery.covers(advertised: "http://127.0.0.1:8000", resource: mine))
+        #expect(!OAuth2Discovery.covers(advertised: "http://127.0.0.1:8000/mc", resource: mine))
+        #expect(!OAuth2Discovery.covers(advertised: "http://127.0.0.1:9000/mcp", resource: mine))
+        #expect(!OAuth2Discovery.covers(advertised: "http://evil.example/mcp", resource: mine))
+    }
+
     @Test func bearerChallengeParsing() {
         let sdk = #"Bearer error="invalid_token", error_description="Authentication required", resource_metadata="http://127.0.0.1:1/.well-known/oauth-protected-resource/mcp""#
         let parsed = BearerChallenge(header: sdk)

@@ -18,7 +18,8 @@ struct OAuth2Discovery: Sendable {
         }
         candidates += Self.wellKnown("oauth-protected-resource", for: resource)
         let (prmURL, prm) = try await firstDocument(candidates, server: server, what: "protected resource metadata") { object in
-            ((object["authorization_servers"] as? [Any])?.first as? String).map { _ in object }
+            guard Self.covers(advertised: object["resource"] as? String, resource: resource) else { return nil }
+            return ((object["authorization_servers"] as? [Any])?.first as? String).map { _ in object }
         }
         guard let issuer = (prm["authorization_servers"] as? [Any])?.first as? String else {
             throw OAuth2Error(.discoveryFailed, server: server, endpoint: prmURL, detail: "OAuth discovery failed: \(prmURL) names no authorization_servers")
@@ -30,6 +31,20 @@ struct OAuth2Discovery: Sendable {
             (object["token_endpoint"] as? String).map { _ in object }
         }
         return metadata["token_endpoint"] as! String
+    }
+
+    /// RFC 9728 §3.3: metadata about another resource must not send our credentials elsewhere.
+    /// Accepts the server's own URL or a prefix of it (an origin-wide resource), trailing slashes aside.
+    static func covers(advertised: String?, resource: String) -> Bool {
+        guard let advertised else { return true }
+        func trimmed(_ text: String) -> String {
+            var text = text.lowercased()
+            while text.hasSuffix("/") { text.removeLast() }
+            return text
+        }
+        let mine = trimmed(resource)
+        let theirs = trimmed(advertised)
+        return mine == theirs || mine.hasPrefix(theirs + "/")
     }
 
     /// RFC 9728 §3.1 / RFC 8414 §3.1: the well-known segment goes between the host and the path;
