@@ -248,6 +248,21 @@ struct OAuth2FixtureTests {
         #expect(second > first)
         #expect(Self.text(try await client.callTool("echo", arguments: ["text": "after"])) == "after")
         #expect(try await peers.tokenRequests() == 2)
+        // A forced refresh and callers at the same moment share one request.
+        let credentials = try #require(await manager.credentials(for: config))
+        async let forced = manager.refreshAll()
+        async let calls = withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<10 {
+                group.addTask { Self.text(try await client.callTool("echo", arguments: ["text": .string("c\(index)")])) }
+            }
+            group.addTask { try await manager.accessToken(for: credentials) }
+            var count = 0
+            for try await _ in group { count += 1 }
+            return count
+        }
+        #expect(await forced.isEmpty)
+        #expect(try await calls == 11)
+        #expect(try await peers.tokenRequests() == 3)
         await client.close()
     }
 }

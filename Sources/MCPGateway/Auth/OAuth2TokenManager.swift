@@ -50,22 +50,39 @@ public actor OAuth2TokenManager {
         }
         let action = entry.state.tokenNeeded(now: now())
         entries[key] = entry
-        return try await perform(action, key: key)
+        switch resolve(action, key: key) {
+        case .token(let token): return token
+        case .fetch(let fetch): return try await fetch.value
+        }
     }
 
-    private func perform(_ action: OAuth2TokenState.TokenAction, key: OAuth2TokenKey) async throws -> String {
+    /// What an action comes to: a token now, or a fetch to await.
+    private enum Resolution {
+        case token(String)
+        case fetch(Task<String, any Error>)
+    }
+
+    /// Turns the state's decision into a token or a fetch without suspending, so the state's
+    /// "fetching" and the stored Task are always set together: a caller that is told to wait
+    /// always finds the fetch to wait for.
+    private func resolve(_ action: OAuth2TokenState.TokenAction, key: OAuth2TokenKey) -> Resolution {
         switch action {
         case .use(let token):
-            return token
+            return .token(token)
         case .waitForFetch:
-            guard let fetch = entries[key]?.fetch else { throw CancellationError() }
-            return try await fetch.value
+            if let fetch = entries[key]?.fetch { return .fetch(fetch) }
+            // Unreachable while the invariant holds; fetching anew beats failing a call.
+            return .fetch(startFetch(key: key, grant: .clientCredentials))
         case .startFetch(let grant):
-            // Unstructured on purpose: a caller that gives up must not cancel the fetch others wait for.
-            let fetch = Task { try await self.runFetch(key: key, grant: grant) }
-            entries[key]?.fetch = fetch
-            return try await fetch.value
+            return .fetch(startFetch(key: key, grant: grant))
         }
+    }
+
+    private func startFetch(key: OAuth2TokenKey, grant: OAuth2TokenState.Grant) -> Task<String, any Error> {
+        // Unstructured on purpose: a caller that gives up must not cancel the fetch others wait for.
+        let fetch = Task { try await self.runFetch(key: key, grant: grant) }
+        entries[key]?.fetch = fetch
+        return fetch
     }
 
     private func runFetch(key: OAuth2TokenKey, grant: OAuth2TokenState.Grant) async throws -> String {
@@ -106,31 +123,26 @@ public actor OAuth2TokenManager {
     /// failures by key so the caller can report them per server.
     @discardableResult
     public func refreshAll() async -> [OAuth2TokenKey: OAuth2Error] {
-        var actions: [(OAuth2TokenKey, OAuth2TokenState.TokenAction, String)] = []
+        var fetches: [(OAuth2TokenKey, Task<String, any Error>, String)] = []
         for key in entries.keys {
-            if let action = entries[key]?.state.refreshRequested() {
-                actions.append((key, action, entries[key]!.credentials.server))
+            guard let action = entries[key]?.state.refreshRequested() else { continue }
+            if case .fetch(let fetch) = resolve(action, key: key) {
+                fetches.append((key, fetch, entries[key]!.credentials.server))
             }
         }
-        return await withTaskGroup(of: (OAuth2TokenKey, OAuth2Error?).self) { group in
-            for (key, action, server) in actions {
-                group.addTask {
-                    do {
-                        _ = try await self.perform(action, key: key)
-                        return (key, nil)
-                    } catch let error as OAuth2Error {
-                        return (key, error)
-                    } catch {
-                        return (key, OAuth2Error(.unreachable, server: server, endpoint: key.tokenURL, detail: "token request to \(key.tokenURL) failed: \(error)"))
-                    }
-                }
+        var failures: [OAuth2TokenKey: OAuth2Error] = [:]
+        // Each fetch already runs; awaiting them in turn costs no concurrency.
+        for (key, fetch, server) in fetches {
+            do {
+                _ = try await fetch.value
+            } catch let error as OAuth2Error {
+                failures[key] = error
+            } catch {
+                failures[key] = OAuth2Error(
+                    .unreachable, server: server, endpoint: key.tokenURL, detail: "token request to \(key.tokenURL) failed: \(error)")
             }
-            var failures: [OAuth2TokenKey: OAuth2Error] = [:]
-            for await (key, error) in group {
-                if let error { failures[key] = error }
-            }
-            return failures
         }
+        return failures
     }
 
     /// When the token for `key` expires, for status; nil when none is held. Never the token itself.
