@@ -263,6 +263,7 @@ struct OAuth2FixtureTests {
         #expect(await forced.isEmpty)
         #expect(try await calls == 11)
         #expect(try await peers.tokenRequests() == 3)
+        #expect(await manager.tokenRequestCount == 3)
         await client.close()
     }
 }

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Logging
 
 /// Owns every OAuth2 token of the process: one cache entry per (token URL, client, scopes,
 /// resource), renewed before expiry, one token request at a time per entry however many callers wait.
@@ -29,10 +30,17 @@ public actor OAuth2TokenManager {
     /// Token requests sent, for benchmarks and status ("no token request per call").
     public private(set) var tokenRequestCount = 0
 
-    /// `now` is injectable so tests can drive expiry without sleeping.
-    public init(http: HTTPClient = .shared, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    private let logger: Logger
+
+    /// `now` is injectable so tests can drive expiry without sleeping. The logger gets one debug
+    /// line per token request and discovery (`lmg -v`), naming server, client and endpoint only.
+    public init(
+        http: HTTPClient = .shared, logger: Logger = Logger(label: "lmg.oauth2"),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.endpoint = OAuth2TokenEndpoint(http: http)
         self.discovery = OAuth2Discovery(http: http)
+        self.logger = logger
         self.now = now
     }
 
@@ -99,8 +107,15 @@ public actor OAuth2TokenManager {
                     requestedAt: requestedAt, requestedAtDate: requestedAtDate)
                 entries[key]?.state.fetchSucceeded(token)
                 entries[key]?.fetch = nil
+                logger.debug("OAuth2 token obtained", metadata: [
+                    "server": "\(credentials.server)", "client": "\(key.clientID)", "endpoint": "\(key.tokenURL)",
+                    "grant": "\(grant.name)", "expires_in": "\(answer.lifetime.map { "\(Int($0.seconds)) s" } ?? "unknown")",
+                ])
                 return answer.accessToken
             } catch {
+                logger.debug("OAuth2 token request failed", metadata: [
+                    "server": "\(credentials.server)", "grant": "\(grant.name)", "error": "\(error.detail)",
+                ])
                 switch entries[key]?.state.fetchFailed(oauthCode: error.code) ?? .fail {
                 case .retry(let next):
                     grant = next
@@ -181,6 +196,7 @@ public actor OAuth2TokenManager {
         if let known = discovered[resource] { return known }
         let found = try await discovery.tokenEndpoint(server: server, resource: resource, challenge: challenge)
         discovered[resource] = found
+        logger.debug("OAuth2 token endpoint discovered", metadata: ["server": "\(server)", "endpoint": "\(found)"])
         return found
     }
 }

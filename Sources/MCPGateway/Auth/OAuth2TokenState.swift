@@ -12,6 +12,14 @@ struct OAuth2TokenState: Sendable, Equatable {
     enum Grant: Sendable, Equatable {
         case clientCredentials
         case refreshToken(String)
+
+        /// The `grant_type`, for logs (never the refresh token).
+        var name: String {
+            switch self {
+            case .clientCredentials: return "client_credentials"
+            case .refreshToken: return "refresh_token"
+            }
+        }
     }
 
     /// A token as the state machine needs it: when to refresh, when it is gone.
