@@ -27,7 +27,6 @@ import argparse
 import base64
 import json
 import logging
-import socket
 import sys
 import urllib.error
 import urllib.parse
@@ -38,6 +37,7 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
+from mcp_fixture import listening_socket, serve_asgi
 
 record_file: str | None = None
 
@@ -108,23 +108,6 @@ def recording(app):
     return wrapped
 
 
-async def serve(app, sock: socket.socket) -> None:
-    import uvicorn
-
-    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-
-    async def announce() -> None:
-        while not server.started:
-            await anyio.sleep(0.01)
-        print(f"READY {sock.getsockname()[1]}", flush=True)
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(announce)
-        await server.serve(sockets=[sock])
-        tg.cancel_scope.cancel()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0)
@@ -137,10 +120,7 @@ def main() -> None:
     global record_file
     record_file = args.record
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", args.port))
-    sock.listen(128)
+    sock = listening_socket(args.port)  # bound first: the resource URL holds the port
     port = sock.getsockname()[1]
     resource = f"http://127.0.0.1:{port}/mcp"
     auth_server = args.auth_server.rstrip("/")
@@ -173,7 +153,7 @@ def main() -> None:
     app = recording(server.streamable_http_app(json_response=True))
     if args.plain_challenge:
         app = plain_challenge(app)
-    anyio.run(serve, app, sock)
+    anyio.run(serve_asgi, app, port, sock)
 
 
 if __name__ == "__main__":
