@@ -7,12 +7,14 @@ import Foundation
 public struct OAuth2TokenKey: Sendable, Hashable, CustomStringConvertible {
     /// The token endpoint, configured or discovered.
     public var tokenURL: String
+    /// Tokens of different clients never mix, even for the same server.
     public var clientID: String
     /// Requested scopes, in configuration order (order is kept: it is what the server sees).
     public var scopes: [String]
     /// The RFC 8707 `resource` the token is bound to: the MCP server's URL.
     public var resource: String?
 
+    /// Built by hand when asking the manager about a key it was not handed credentials for (status).
     public init(tokenURL: String, clientID: String, scopes: [String], resource: String?) {
         self.tokenURL = tokenURL
         self.clientID = clientID
@@ -33,13 +35,20 @@ public struct OAuth2TokenKey: Sendable, Hashable, CustomStringConvertible {
 public struct OAuth2Credentials: Sendable, Hashable, CustomStringConvertible {
     /// The MCP server's name from the config; errors name it.
     public var server: String
+    /// Where tokens come from: `oauth2_token_url`, or what discovery found.
     public var tokenURL: String
+    /// `oauth2_client_id`; part of the cache key.
     public var clientID: String
+    /// `oauth2_client_secret`; sent only to the token endpoint, never printed.
     public var clientSecret: String
+    /// `oauth2_scopes`, sent space-separated; part of the cache key.
     public var scopes: [String]
+    /// The RFC 8707 `resource` (the MCP server URL), so the token is valid there and nowhere else.
     public var resource: String?
+    /// Basic header or form fields, as the token endpoint accepts.
     public var authMethod: OAuth2ClientAuthMethod
 
+    /// Library users can ask the manager for tokens for endpoints lmg's config does not describe.
     public init(
         server: String, tokenURL: String, clientID: String, clientSecret: String, scopes: [String] = [],
         resource: String? = nil, authMethod: OAuth2ClientAuthMethod = .clientSecretBasic

@@ -16,6 +16,7 @@ public struct OAuth2Error: Error, Sendable, Equatable, CustomStringConvertible {
         case discoveryFailed
     }
 
+    /// Lets the refresh logic tell `invalid_grant` from other failures without parsing text.
     public var kind: Kind
     /// The MCP server's name from the config.
     public var server: String
@@ -24,6 +25,7 @@ public struct OAuth2Error: Error, Sendable, Equatable, CustomStringConvertible {
     /// The rest of the line, after the server name.
     public var detail: String
 
+    /// `detail` must already be safe to show: callers build it from URLs and server-sent codes only.
     public init(_ kind: Kind, server: String, endpoint: String, detail: String) {
         self.kind = kind
         self.server = server
@@ -45,5 +47,6 @@ public struct OAuth2Error: Error, Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
+    /// One line, prefixed like every other lmg error so users can grep by server.
     public var description: String { "server '\(server)': \(detail)" }
 }
