@@ -127,6 +127,31 @@ struct OAuth2FixtureTests {
         await client.close()
     }
 
+    @Test func aRevokedRefreshTokenFallsBackToClientCredentials() async throws {
+        let peers = try await Peers.start()
+        defer { peers.stop() }
+        let manager = OAuth2TokenManager()
+        let client = try await Self.connect(peers.config(), manager: manager)
+        // RFC 7009 with token_type_hint=refresh_token: the refresh token dies, the access token lives.
+        let issued = try await Peers.json(peers.auth.url("/admin/tokens"))
+        let refreshTokens = try #require(issued["refresh_tokens"] as? [String])
+        #expect(refreshTokens.count == 1)
+        var headers: HTTPHeaders = ["Content-Type": "application/x-www-form-urlencoded"]
+        headers.add(name: "Authorization", value: "Basic " + Data("files:\(Self.secret)".utf8).base64EncodedString())
+        for token in refreshTokens {
+            _ = try await Peers.json(peers.auth.url("/revoke"), method: "POST", headers: headers, body: "token=\(token)&token_type_hint=refresh_token")
+        }
+        let failures = await manager.refreshAll()
+        #expect(failures.isEmpty, "\(failures)")
+        let stats = try await peers.stats()
+        #expect((stats["by_grant"] as? [String: Any])?["refresh_token"] as? Int == 1, "\(stats)")
+        #expect((stats["by_grant"] as? [String: Any])?["client_credentials"] as? Int == 2, "\(stats)")
+        #expect((stats["errors"] as? [String: Any])?["invalid_grant"] as? Int == 1, "\(stats)")
+        #expect(Self.text(try await client.callTool("echo", arguments: ["text": "still"])) == "still")
+        #expect(try await peers.tokenRequests() == 3)
+        await client.close()
+    }
+
     @Test func aWrongSecretFailsWithTheOAuthErrorNamedAndNoSecret() async throws {
         let peers = try await Peers.start()
         defer { peers.stop() }
