@@ -73,7 +73,10 @@ public final class MCPClient: Sendable {
     }
 
     func makeTransport(_ kind: MCPServerConfig.TransportKind) -> any MCPTransport {
-        let authorizer = options.authorizer ?? config.oauth2Token.map { StaticTokenAuthorizer(token: $0) }
+        // Client credentials win over a static token: they can be renewed, the token cannot.
+        let authorizer: (any RequestAuthorizer)? = options.authorizer
+            ?? OAuth2Authorizer(config: config, manager: options.tokenManager)
+            ?? config.oauth2Token.flatMap { $0.isEmpty ? nil : StaticTokenAuthorizer(token: $0) }
         switch kind {
         case .stdio:
             return StdioTransport(

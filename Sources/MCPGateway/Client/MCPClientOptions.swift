@@ -14,6 +14,9 @@ public struct MCPClientOptions: Sendable {
     public var roots: [Root]
     /// Supplies `Authorization` for HTTP servers; overrides `oauth2_token` when set.
     public var authorizer: (any RequestAuthorizer)?
+    /// Where OAuth2 client-credentials tokens are cached and renewed; the process-wide instance by
+    /// default so every client of one OAuth client shares a token and `refreshAll()` reaches them all.
+    public var tokenManager: OAuth2TokenManager
     /// The HTTP engine; shared by default so connections are reused across servers.
     public var http: HTTPClient
     /// How long a stdio server gets to exit after stdin closes, and again after SIGTERM.
@@ -26,6 +29,7 @@ public struct MCPClientOptions: Sendable {
         logDirectory: String = MCPClientOptions.defaultLogDirectory(),
         roots: [Root] = [Root(uri: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).absoluteString, name: "working directory")],
         authorizer: (any RequestAuthorizer)? = nil,
+        tokenManager: OAuth2TokenManager = .shared,
         http: HTTPClient = .shared,
         shutdownGrace: Duration = .seconds(2),
         logger: Logger = Logger(label: "lmg.mcp")
@@ -35,6 +39,7 @@ public struct MCPClientOptions: Sendable {
         self.logDirectory = logDirectory
         self.roots = roots
         self.authorizer = authorizer
+        self.tokenManager = tokenManager
         self.http = http
         self.shutdownGrace = shutdownGrace
         self.logger = logger

@@ -21,8 +21,8 @@ struct ConfigReader {
     ]
     static let serverKeys: Set<String> = [
         "type", "transport", "command", "args", "env", "cwd", "url", "headers", "oauth2_token", "oauth2_token_url",
-        "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "timeout", "tool_timeout", "enabled",
-        "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
+        "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "oauth2_auth_method", "timeout", "tool_timeout",
+        "enabled", "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
     ]
 
     mutating func readRoot(_ root: Value, path: String?) throws(ConfigError) -> GatewayConfig {
@@ -154,6 +154,14 @@ struct ConfigReader {
         } else {
             server.oauth2Scopes = try stringArray(object["oauth2_scopes"], at: field("oauth2_scopes")) ?? []
         }
+        if let method = try string(object["oauth2_auth_method"], at: field("oauth2_auth_method")) {
+            guard let parsed = OAuth2ClientAuthMethod(rawValue: method.lowercased()) else {
+                let known = OAuth2ClientAuthMethod.allCases.map(\.rawValue).joined(separator: " or ")
+                throw error("unknown auth method \"\(method)\" (expected \(known))", at: field("oauth2_auth_method"))
+            }
+            server.oauth2AuthMethod = parsed
+        }
+        fillFromEnvironment(&server)
         if let seconds = try number(object["timeout"], at: field("timeout")) {
             server.timeout = try duration(seconds, at: field("timeout"))
         }
@@ -169,6 +177,27 @@ struct ConfigReader {
         server.allowedTools = try stringArray(object["allowed_tools"], at: field("allowed_tools"))
         server.disabledTools = try stringArray(object["disabled_tools"], at: field("disabled_tools")) ?? []
         return server
+    }
+
+    /// The seed design's convention: for a server named `file_service`, FILE_SERVICE_CLIENT_ID,
+    /// FILE_SERVICE_CLIENT_SECRET and FILE_SERVICE_TOKEN fill the OAuth2 fields the entry left empty,
+    /// so secrets can stay out of config files without `${VAR}` in every entry.
+    func fillFromEnvironment(_ server: inout MCPServerConfig) {
+        let prefix = Self.environmentPrefix(for: server.name)
+        func fill(_ value: inout String?, _ suffix: String) {
+            guard (value ?? "").isEmpty, let found = environment[prefix + suffix], !found.isEmpty else { return }
+            value = found
+        }
+        fill(&server.oauth2ClientID, "_CLIENT_ID")
+        fill(&server.oauth2ClientSecret, "_CLIENT_SECRET")
+        fill(&server.oauth2Token, "_TOKEN")
+    }
+
+    /// `file-service.v2` → `FILE_SERVICE_V2`: uppercased, anything not a letter or digit → `_`.
+    static func environmentPrefix(for name: String) -> String {
+        String(name.uppercased().unicodeScalars.map { scalar -> Character in
+            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) ? Character(scalar) : "_"
+        })
     }
 
     // MARK: - Typed fields

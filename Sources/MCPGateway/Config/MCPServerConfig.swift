@@ -35,6 +35,8 @@ public struct MCPServerConfig: Sendable, Hashable {
     public var oauth2ClientID: String?
     public var oauth2ClientSecret: String?
     public var oauth2Scopes: [String]
+    /// How the client authenticates at the token endpoint (`oauth2_auth_method`).
+    public var oauth2AuthMethod: OAuth2ClientAuthMethod
 
     /// Per-request limit (`timeout`, seconds; default 30).
     public var timeout: Duration
@@ -67,6 +69,7 @@ public struct MCPServerConfig: Sendable, Hashable {
         oauth2ClientID: String? = nil,
         oauth2ClientSecret: String? = nil,
         oauth2Scopes: [String] = [],
+        oauth2AuthMethod: OAuth2ClientAuthMethod = .clientSecretBasic,
         timeout: Duration = .seconds(30),
         toolTimeout: Duration? = nil,
         healthCheckInterval: Duration? = nil,
@@ -88,6 +91,7 @@ public struct MCPServerConfig: Sendable, Hashable {
         self.oauth2ClientID = oauth2ClientID
         self.oauth2ClientSecret = oauth2ClientSecret
         self.oauth2Scopes = oauth2Scopes
+        self.oauth2AuthMethod = oauth2AuthMethod
         self.timeout = timeout
         self.toolTimeout = toolTimeout
         self.healthCheckInterval = healthCheckInterval
@@ -104,6 +108,12 @@ public struct MCPServerConfig: Sendable, Hashable {
     /// A Streamable HTTP server entry.
     public static func http(_ name: String, url: String, headers: [HeaderConfig] = []) -> Self {
         .init(name: name, transport: .http, url: url, headers: headers)
+    }
+
+    /// True when the entry has client credentials: tokens come from the token endpoint (configured
+    /// or discovered) and are refreshed, rather than a fixed `oauth2_token`.
+    public var usesOAuth2ClientCredentials: Bool {
+        !(oauth2ClientID ?? "").isEmpty && !(oauth2ClientSecret ?? "").isEmpty && url != nil
     }
 
     /// Whether `tool` passes `allowed_tools` and `disabled_tools`.

@@ -442,9 +442,25 @@ public actor MCPManager {
                 lastLatencyMs: health.latencies.last.map(\.milliseconds),
                 p50LatencyMs: health.latencies.median.map(\.milliseconds),
                 consecutiveFailures: health.consecutiveFailures,
-                circuit: health.breaker.label))
+                circuit: health.breaker.label,
+                tokenExpiresAt: await options.tokenManager.expiry(for: entry.config)))
         }
         return result
+    }
+
+    /// Renews every OAuth2 token now, concurrently (ahead of a planned revocation, or to check that
+    /// credentials still work); returns the failures by server. Calls keep flowing meanwhile.
+    @discardableResult
+    public func refreshTokens() async -> [String: OAuth2Error] {
+        let failures = await options.tokenManager.refreshAll()
+        guard !failures.isEmpty else { return [:] }
+        var byServer: [String: OAuth2Error] = [:]
+        for config in entries.values.map(\.config) {
+            if let key = await options.tokenManager.credentials(for: config)?.key, let failure = failures[key] {
+                byServer[config.name] = failure
+            }
+        }
+        return byServer
     }
 
     // MARK: - Health checks

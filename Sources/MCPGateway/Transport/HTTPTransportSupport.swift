@@ -43,7 +43,7 @@ struct HTTPTransportSupport: Sendable {
             }
             if response.status == 401, !retried, let authorizer {
                 let challenge = response.headers["WWW-Authenticate"]
-                if await authorizer.invalidate(challenge: challenge) {
+                if await authorizer.invalidate(challenge: challenge, rejected: request.headers["Authorization"]) {
                     retried = true
                     continue
                 }

@@ -4,6 +4,16 @@ public protocol RequestAuthorizer: Sendable {
     func authorization(for url: String) async throws -> String?
     /// The server answered 401: drop cached credentials. Returns true when a retry may succeed.
     func invalidate(challenge: String?) async -> Bool
+    /// Same, knowing the `Authorization` value the rejected request carried, so an authorizer shared
+    /// by concurrent requests drops only the credential that was refused, not its replacement.
+    func invalidate(challenge: String?, rejected: String?) async -> Bool
+}
+
+extension RequestAuthorizer {
+    /// Authorizers that hold a single credential need not tell rejections apart.
+    public func invalidate(challenge: String?, rejected: String?) async -> Bool {
+        await invalidate(challenge: challenge)
+    }
 }
 
 /// A fixed bearer token (`oauth2_token`): nothing to refresh, so a 401 is final.
