@@ -16,6 +16,22 @@ struct InspectionCommandTests {
         }
     }
 
+    @Test func toolNameClashesAreResolvedAndNamed() async throws {
+        // "my.srv" and "my_srv" both sanitize to "my_srv": their echo tools would share a name.
+        let builtin = #"{"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}"#
+        let path = try writeConfig(#"{"mcpServers": {"my.srv": \#(builtin), "my_srv": \#(builtin)}}"#)
+        let result = try await runLMG(["tools", "--json", "--config", path])
+        #expect(result.status == 0, "\(result)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let names = rows.compactMap { $0["qualifiedName"] as? String }
+        #expect(names.count == rows.count && Set(names).count == names.count, "every tool keeps a name of its own: \(names)")
+        #expect(names.contains("my_srv__echo"))
+        #expect(names.allSatisfy { $0.range(of: "^[a-zA-Z0-9_-]{1,64}$", options: .regularExpression) != nil })
+        let clashes = result.stderrLines.filter { $0.contains("name clash") }
+        #expect(clashes.count == rows.count / 2, "\(result.stderr)")
+        #expect(clashes.first?.contains("my_srv") == true)
+    }
+
     @Test func callTypesArgumentsBySchemaAndPrintsJSON() async throws {
         let path = try writeConfig(BadInputTests.timeServer)
         let result = try await runLMG(["call", "time", "convert_time", "source_timezone=UTC", "time=12:00", "target_timezone=Asia/Tokyo", "--json", "--config", path])

@@ -5,6 +5,7 @@ import Logging
 import MCP
 import MCPGateway
 import Orchestrator
+import Synchronization
 
 /// `lmg chat`: the conversation loop in a terminal (or over a pipe).
 ///
@@ -25,6 +26,8 @@ public final class ChatSession: @unchecked Sendable {
     private let reader: LineReader
     private let watcher: InterruptWatcher?
     private var connecting: Task<Void, Never>?
+    /// Name clashes already shown, so each is named once.
+    private let reportedCollisions = Mutex<Set<String>>([])
     /// Applies edits of the config file's servers while the session runs.
     private var reloader: ConfigReloader?
     /// Names for tab completion, refreshed before each prompt.
@@ -159,6 +162,9 @@ public final class ChatSession: @unchecked Sendable {
     }
 
     private func serversChanged() async {
+        for collision in await manager.namespace().collisions where reportedCollisions.withLock({ $0.insert(collision).inserted }) {
+            notices.post("name clash: \(collision)")
+        }
         guard interactive else { return }
         await refreshCandidates()
         notices.update(prompt: await promptText())

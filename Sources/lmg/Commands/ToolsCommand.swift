@@ -15,6 +15,8 @@ struct ToolsCommand: AsyncParsableCommand {
     struct Row: Encodable {
         let server: String
         let name: String
+        /// The gateway-wide name models call it by.
+        let qualifiedName: String
         let title: String?
         let description: String?
         let inputSchema: Value
@@ -23,17 +25,21 @@ struct ToolsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Session.run(global, only: server) { session in
-            let tools = await session.manager.listAvailableTools()
+            let namespace = await session.manager.namespace()
+            // A clash is resolved, never hidden: say how, once, beside the listing.
+            for collision in namespace.collisions { Terminal.error("name clash: \(collision)") }
+            let tools = namespace.tools
             if global.json {
                 try Terminal.json(tools.map {
-                    Row(server: $0.server, name: $0.tool.name, title: $0.tool.title, description: $0.tool.description,
-                        inputSchema: $0.tool.inputSchema, annotations: $0.tool.annotations.isEmpty ? nil : $0.tool.annotations)
+                    Row(server: $0.server, name: $0.tool.name, qualifiedName: $0.qualifiedName, title: $0.tool.title,
+                        description: $0.tool.description, inputSchema: $0.tool.inputSchema,
+                        annotations: $0.tool.annotations.isEmpty ? nil : $0.tool.annotations)
                 })
             } else if tools.isEmpty {
                 Terminal.out("no tools")
             } else {
-                let rows = tools.map { [$0.server, $0.tool.name, Self.firstLine($0.tool.description)] }
-                Terminal.out(Terminal.table(["SERVER", "TOOL", "DESCRIPTION"], rows, maxWidth: 72))
+                let rows = tools.map { [$0.server, $0.tool.name, $0.qualifiedName, Self.firstLine($0.tool.description)] }
+                Terminal.out(Terminal.table(["SERVER", "TOOL", "AS", "DESCRIPTION"], rows, maxWidth: 72))
             }
             return 0
         }
