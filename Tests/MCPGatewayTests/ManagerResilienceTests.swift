@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import MCPGateway
+import Synchronization
 import TestSupport
 import Testing
 
@@ -66,13 +67,13 @@ struct ManagerResilienceTests {
         let manager = MCPManager(options: TestOptions.client(), policy: Self.policy())
         await manager.addServers([.stdio("fx", command: Repo.python, args: [Self.fixture, "--record", record])])
         let pid = try #require(try await manager.client(named: "fx").processID)
-        let call = Task { try await manager.callTool(server: "fx", tool: "slow", arguments: ["seconds": 5]) }
+        let call = Task { try await manager.callTool(server: "fx", tool: "slow", arguments: ["seconds": 30]) }
         try await Task.sleep(for: .milliseconds(500))
         kill(pid, SIGKILL)
         let clock = ContinuousClock()
         let start = clock.now
         await #expect(throws: MCPClientError.self) { try await call.value }
-        #expect(clock.now - start < .seconds(2), "the caller learns at once")
+        #expect(clock.now - start < .seconds(10), "the caller learns when the process dies, not when the call would have ended")
         // `slow` has side effects as far as the manager knows: it was not sent again.
         #expect(Self.recorded(record, "tool slow") == 1)
 
@@ -138,11 +139,9 @@ struct ManagerResilienceTests {
         #expect(status.consecutiveFailures >= 3)
 
         // While open, calls are refused at once, without touching the network.
-        let clock = ContinuousClock()
-        let start = clock.now
         var refusal: (any Error)?
         do { _ = try await manager.callTool(server: "web", tool: "echo", arguments: ["text": "x"]) } catch { refusal = error }
-        #expect(clock.now - start < .milliseconds(50))
+        #expect(await manager.status().first?.consecutiveFailures == status.consecutiveFailures, "no new attempt was made")
         guard case .circuitOpen(let name, _, let lastError)? = refusal as? MCPManagerError else {
             Issue.record("expected circuitOpen, got \(String(describing: refusal))")
             return
@@ -197,18 +196,22 @@ struct ManagerResilienceTests {
             .stdio("slowpoke", command: Repo.python, args: [Self.fixture]),
             .stdio("fast", command: Repo.lmgBinary, args: ["mcp-server"]),
         ])
-        let slow = Task { try await manager.callTool(server: "slowpoke", tool: "slow", arguments: ["seconds": 3]) }
+        let slowEnded = Mutex(false)
+        let slow = Task {
+            defer { slowEnded.withLock { $0 = true } }
+            return try await manager.callTool(server: "slowpoke", tool: "slow", arguments: ["seconds": 8])
+        }
         try await Task.sleep(for: .milliseconds(200))
-        let clock = ContinuousClock()
-        let start = clock.now
         for i in 0..<50 {
             let result = try await manager.callTool(server: "fast", tool: "echo", arguments: ["text": "\(i)"])
             #expect(Self.text(result) == "\(i)")
         }
-        _ = try await manager.tools()
+        _ = await manager.tools()
         _ = await manager.status()
-        #expect(clock.now - start < .seconds(1.5), "50 fast calls took \(clock.now - start) beside a 3 s call")
-        #expect(Self.text(try await slow.value) == "slept 3.0")
+        // Every fast call, the listing and the status came back while the slow call still ran.
+        #expect(!slowEnded.withLock { $0 }, "the fast calls waited for the slow one")
+        slow.cancel()
+        await #expect(throws: MCPClientError.self) { try await slow.value }
         await manager.shutdown()
     }
 
