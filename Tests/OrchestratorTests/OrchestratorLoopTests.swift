@@ -98,7 +98,7 @@ struct OrchestratorLoopTests {
             #expect(turn.finished.count == 6)
             #expect(turn.finished.allSatisfy { $0.status == .completed })
             // One after another would take 4.8 s.
-            #expect(elapsed < .seconds(2.5), "six 0.8 s calls took \(elapsed)")
+            #expect(elapsed < .seconds(4), "six 0.8 s calls took \(elapsed)")
             #expect(try model.toolMessages(inRequest: 1).map { $0["tool_call_id"] as? String } == (0..<6).map { "s\($0)" })
         }
     }
@@ -198,7 +198,7 @@ struct OrchestratorLoopTests {
             let start = clock.now
             consumer.cancel()
             _ = await consumer.value
-            #expect(clock.now - start < .seconds(2))
+            #expect(clock.now - start < .seconds(10), "the call would have run for 30 s")
             // The server heard about it.
             let heard = ContinuousClock.now + .seconds(5)
             while !alpha.recorded.contains(where: { $0.hasPrefix("cancelled") }), ContinuousClock.now < heard {
