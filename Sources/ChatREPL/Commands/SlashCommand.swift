@@ -54,6 +54,7 @@ public enum SlashCommand: Equatable, Sendable {
         ("/quit", "/quit", "leave (Ctrl-D too)"),
     ]
 
+    /// Every command name, for completion and suggestions.
     public static var names: [String] { catalog.map(\.name) }
 
     /// True when `line` is meant as a command rather than a message.

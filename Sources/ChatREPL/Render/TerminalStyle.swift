@@ -3,6 +3,7 @@ import Foundation
 /// Colours and width for terminal output: colours only on a terminal, and never with NO_COLOR
 /// (https://no-color.org) or `--no-color`.
 public struct TerminalStyle: Sendable {
+    /// Emit ANSI colours.
     public var color: Bool
     /// Columns; tool lines are cut to fit.
     public var width: Int

@@ -14,12 +14,14 @@ public final class MCPClient: Sendable {
     /// Protocol versions this client speaks, newest first.
     public static let supportedProtocolVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
 
+    /// The entry this client was made from.
     public let config: MCPServerConfig
     let options: MCPClientOptions
     let state: Mutex<ClientState>
     /// One re-initialization at a time after the HTTP session expired.
     let reinitializeGate = Mutex<Task<Void, any Error>?>(nil)
 
+    /// The server's name in the config; every error names it.
     public var name: String { config.name }
 
     public init(config: MCPServerConfig, options: MCPClientOptions = .init()) {
@@ -34,6 +36,7 @@ public final class MCPClient: Sendable {
     public var protocolVersion: String? { state.withLock { $0.initializeResult?.protocolVersion } }
     /// The server's name and version from initialize.
     public var serverInfo: Server.Info? { state.withLock { $0.initializeResult?.serverInfo } }
+    /// What the server offers (tools, resources, prompts, list_changed).
     public var serverCapabilities: Server.Capabilities? { state.withLock { $0.initializeResult?.capabilities } }
     /// Usage hints the server gave for models.
     public var instructions: String? { state.withLock { $0.initializeResult?.instructions } }

@@ -7,6 +7,7 @@ import MCP
 public struct MCPClientOptions: Sendable {
     /// Sent as `clientInfo` in initialize.
     public var clientName: String
+    /// Sent as `clientInfo.version`.
     public var clientVersion: String
     /// Where stdio servers' stderr is written, one `<server>.log` each.
     public var logDirectory: String
@@ -21,6 +22,7 @@ public struct MCPClientOptions: Sendable {
     public var http: HTTPClient
     /// How long a stdio server gets to exit after stdin closes, and again after SIGTERM.
     public var shutdownGrace: Duration
+    /// Protocol and lifecycle logs (never secrets).
     public var logger: Logger
 
     public init(

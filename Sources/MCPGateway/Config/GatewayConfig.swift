@@ -1,6 +1,8 @@
 /// The whole `lmg` configuration file.
 public struct GatewayConfig: Sendable, Hashable {
+    /// The model endpoint (`model`).
     public var model: ModelConfig
+    /// The system message of every conversation (`system_prompt`).
     public var systemPrompt: String?
     /// How many model turns with tool calls one exchange may take.
     public var maxToolIterations: Int

@@ -20,20 +20,28 @@ public struct MCPServerConfig: Sendable, Hashable {
     /// True for a `url` entry without `type`: try Streamable HTTP, fall back to legacy SSE.
     public var fallbackToSSE: Bool
 
+    /// The program to spawn (stdio); `lmg` means the running binary.
     public var command: String?
+    /// Its arguments, `${VAR}`-expanded.
     public var args: [String]
     /// Merged over the parent's environment when the process is spawned.
     public var env: [String: String]
+    /// The working directory of the spawned process; lmg's own when nil.
     public var cwd: String?
 
+    /// The endpoint of an HTTP or SSE server.
     public var url: String?
+    /// Sent with every HTTP request; values never appear in output.
     public var headers: [HeaderConfig]
 
     /// A static bearer token (`oauth2_token`).
     public var oauth2Token: String?
+    /// The token endpoint for client credentials; discovered from the server's 401 when nil.
     public var oauth2TokenURL: String?
+    /// Client credentials (`oauth2_client_id`, `oauth2_client_secret`); the secret is never shown.
     public var oauth2ClientID: String?
     public var oauth2ClientSecret: String?
+    /// Scopes asked for with each token.
     public var oauth2Scopes: [String]
     /// How the client authenticates at the token endpoint (`oauth2_auth_method`).
     public var oauth2AuthMethod: OAuth2ClientAuthMethod

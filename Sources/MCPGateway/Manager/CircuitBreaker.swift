@@ -5,6 +5,7 @@
 /// once until `coolDown` has passed. Half-open: one probe request is let through; its success
 /// closes the breaker, its failure opens it again.
 public struct CircuitBreaker: Sendable, Hashable {
+    /// Where the breaker stands.
     public enum State: Sendable, Hashable {
         case closed(consecutiveFailures: Int)
         case open(until: ContinuousClock.Instant)
@@ -18,8 +19,11 @@ public struct CircuitBreaker: Sendable, Hashable {
         case reject(retryAfter: Duration)
     }
 
+    /// Consecutive failures that open it.
     public var threshold: Int
+    /// How long it stays open before a probe.
     public var coolDown: Duration
+    /// The current state.
     public private(set) var state: State = .closed(consecutiveFailures: 0)
 
     public init(threshold: Int = 5, coolDown: Duration = .seconds(30)) {
@@ -45,10 +49,12 @@ public struct CircuitBreaker: Sendable, Hashable {
         }
     }
 
+    /// A request succeeded: closes the breaker and clears the count.
     public mutating func recordSuccess() {
         state = .closed(consecutiveFailures: 0)
     }
 
+    /// A request failed: counts toward the threshold, or reopens a half-open breaker.
     public mutating func recordFailure(now: ContinuousClock.Instant) {
         switch state {
         case .closed(let failures):

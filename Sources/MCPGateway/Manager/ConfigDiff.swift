@@ -1,9 +1,13 @@
 /// What changed between two server lists, by name: the plan a hot reload carries out.
 /// Unchanged servers keep running untouched; changed ones are restarted.
 public struct ConfigDiff: Sendable, Hashable {
+    /// Entries only in the new list.
     public var added: [MCPServerConfig]
+    /// Names only in the old list.
     public var removed: [String]
+    /// Entries whose settings differ; they are restarted.
     public var changed: [MCPServerConfig]
+    /// Names whose entries are identical; they keep running.
     public var unchanged: [String]
 
     public init(old: [MCPServerConfig], new: [MCPServerConfig]) {
@@ -15,6 +19,7 @@ public struct ConfigDiff: Sendable, Hashable {
         unchanged = after.keys.sorted().filter { before[$0] == after[$0] }
     }
 
+    /// True when nothing needs to start, stop or restart.
     public var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
 
     /// "added a, b; removed c; restarted d", or "no server changed".

@@ -18,6 +18,7 @@ public actor ConfigReloader {
         case rejected(ConfigError)
     }
 
+    /// The file watched.
     public let path: String
     private let manager: MCPManager
     private let loader: ConfigLoader

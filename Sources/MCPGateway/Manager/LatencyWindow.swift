@@ -3,12 +3,14 @@
 public struct LatencyWindow: Sendable, Hashable {
     private var samples: [Duration] = []
     private var next = 0
+    /// How many samples are kept.
     public let capacity: Int
 
     public init(capacity: Int = 128) {
         self.capacity = max(1, capacity)
     }
 
+    /// Adds a sample, dropping the oldest when full.
     public mutating func record(_ latency: Duration) {
         if samples.count < capacity {
             samples.append(latency)
@@ -29,5 +31,6 @@ public struct LatencyWindow: Sendable, Hashable {
         return samples.sorted()[(samples.count - 1) / 2]
     }
 
+    /// Samples held.
     public var count: Int { samples.count }
 }

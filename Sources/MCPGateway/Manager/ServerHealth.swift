@@ -14,11 +14,13 @@ public struct ServerHealth: Sendable, Hashable {
         case restartBackoff(retryAfter: Duration)
     }
 
+    /// The server's circuit breaker.
     public private(set) var breaker: CircuitBreaker
     /// Failures in a row, of requests and restarts alike; a success resets it.
     public private(set) var consecutiveFailures = 0
     /// The latest failure, one line.
     public private(set) var lastError: String?
+    /// Recent request latencies.
     public private(set) var latencies = LatencyWindow()
     /// Restarts that failed in a row; the backoff before the next one grows with it.
     public private(set) var failedRestarts = 0
