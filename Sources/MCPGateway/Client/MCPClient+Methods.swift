@@ -55,6 +55,12 @@ extension MCPClient {
         try await request("resources/read", params: ReadResourceParams(uri: uri))
     }
 
+    /// The resource list from the last listing, if still valid (no list_changed since).
+    var cachedResources: [Resource]? { state.withLock { $0.resources } }
+
+    /// The prompt list from the last listing, if still valid.
+    var cachedPrompts: [Prompt]? { state.withLock { $0.prompts } }
+
     /// Every prompt, all pages; cached.
     public func listPrompts(refresh: Bool = false) async throws -> [Prompt] {
         if !refresh, let cached = state.withLock({ $0.prompts }) { return cached }

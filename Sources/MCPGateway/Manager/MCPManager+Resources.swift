@@ -5,7 +5,9 @@ import MCP
 extension MCPManager {
     /// The server's resources (every page).
     public func listResources(server: String) async throws -> [Resource] {
-        try await perform(server) { try await $0.listResources() }
+        // A cached list is no request: it must not count as one in the server's latency.
+        if let cached = liveClient(server)?.cachedResources { return cached }
+        return try await perform(server) { try await $0.listResources() }
     }
 
     /// The server's resource templates.
@@ -20,7 +22,8 @@ extension MCPManager {
 
     /// The server's prompts (every page).
     public func listPrompts(server: String) async throws -> [Prompt] {
-        try await perform(server) { try await $0.listPrompts() }
+        if let cached = liveClient(server)?.cachedPrompts { return cached }
+        return try await perform(server) { try await $0.listPrompts() }
     }
 
     /// Renders one prompt into messages.
@@ -31,6 +34,12 @@ extension MCPManager {
     /// Pings the server once (no retry) and returns the round trip.
     public func ping(server: String) async throws -> Duration {
         try await perform(server, retryable: { _ in false }) { try await $0.ping() }
+    }
+
+    /// The server's client when it is connected.
+    private func liveClient(_ server: String) -> MCPClient? {
+        guard let entry = entries[server], entry.phase == .ready, let client = entry.client, client.isConnected else { return nil }
+        return client
     }
 
     /// Every resource of every usable server, with its server; a server that fails to list is skipped.
