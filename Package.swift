@@ -99,6 +99,7 @@ let package = Package(
         // Starts and stops the real peers (Python fixtures, the lmg binary) that tests talk to.
         .target(
             name: "TestSupport",
+            dependencies: ["CSystemShims"],
             path: "Tests/TestSupport"
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),

@@ -121,6 +121,79 @@ struct ManagerResilienceTests {
         await manager.shutdown()
     }
 
+    @Test func aCrashUnderLoadCountsOnceAndDoesNotOpenTheBreaker() async throws {
+        // Threshold 3, six calls in flight when the process dies: one failure of the server, not six.
+        let manager = MCPManager(options: TestOptions.client(), policy: Self.policy(threshold: 3))
+        await manager.addServers([.stdio("fx", command: Repo.python, args: [Self.fixture])])
+        let pid = try #require(try await manager.client(named: "fx").processID)
+        let calls = (0..<6).map { _ in Task { try await manager.callTool(server: "fx", tool: "slow", arguments: ["seconds": 30]) } }
+        try await Task.sleep(for: .milliseconds(500))
+        kill(pid, SIGKILL)
+        for call in calls { _ = try? await call.value }
+        let status = try #require(await manager.status().first)
+        #expect(status.circuit == "closed", "\(status)")
+        #expect(status.consecutiveFailures == 1)
+        #expect(Self.text(try await manager.callTool(server: "fx", tool: "add", arguments: ["a": 1, "b": 1])) == "2")
+        await manager.shutdown()
+    }
+
+    /// Processes whose environment carries `marker`: what a test started, found without asking the manager.
+    static func processes(marked marker: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let environ = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
+            return String(decoding: environ, as: UTF8.self).contains(marker)
+        }
+    }
+
+    static func marked(_ name: String, _ marker: String, delay: Double = 0) -> MCPServerConfig {
+        .stdio(name, command: "/bin/sh", args: ["-c", "sleep \(delay); exec \"$0\" mcp-server", Repo.lmgBinary], env: ["LMG_TEST_MARKER": marker])
+    }
+
+    @Test func replacingAServerTwiceAtOnceLeavesNoProcessBehind() async throws {
+        let marker = UUID().uuidString
+        let manager = MCPManager(options: TestOptions.client(), policy: Self.policy())
+        await manager.addServers([Self.marked("x", marker)])
+        async let first: Void = manager.addServers([Self.marked("x", marker, delay: 0.1)])
+        async let second: Void = manager.addServers([Self.marked("x", marker, delay: 0.2)])
+        _ = await (first, second)
+        #expect(await manager.status().first?.state == .ready)
+        await manager.shutdown()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(Self.processes(marked: marker).isEmpty, "left running: \(Self.processes(marked: marker))")
+    }
+
+    @Test func shutdownDuringAConnectLeavesItClosedAndNoProcess() async throws {
+        let marker = UUID().uuidString
+        let manager = MCPManager(options: TestOptions.client(), policy: Self.policy())
+        let adding = Task { await manager.addServers([Self.marked("late", marker, delay: 1)]) }
+        try await Task.sleep(for: .milliseconds(200))
+        await manager.shutdown()
+        await adding.value
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(await manager.status().first?.state == .closed)
+        #expect(Self.processes(marked: marker).isEmpty, "left running: \(Self.processes(marked: marker))")
+        await #expect(throws: MCPClientError.self) { try await manager.callTool(server: "late", tool: "echo") }
+        #expect(Self.processes(marked: marker).isEmpty, "a call after shutdown must not start the server again")
+    }
+
+    @Test func statusWhileServersComeAndGoNeverFails() async throws {
+        let manager = MCPManager(options: TestOptions.client(), policy: Self.policy())
+        for _ in 0..<30 {
+            var configs = (0..<30).map { MCPServerConfig.stdio("s\($0)", command: "/bin/true") }
+            for index in configs.indices { configs[index].enabled = false }
+            await manager.addServers(configs)
+            let remover = Task { for index in 0..<30 { await manager.removeServer(named: "s\(index)") } }
+            let reader = Task {
+                while await !manager.serverNames.isEmpty { _ = await manager.status() }
+            }
+            await remover.value
+            await reader.value
+        }
+        #expect(await manager.serverNames.isEmpty)
+        await manager.shutdown()
+    }
+
     // MARK: - HTTP outages and the breaker
 
     @Test func theBreakerOpensOnAnHTTPOutageAndClosesWhenTheServerIsBack() async throws {

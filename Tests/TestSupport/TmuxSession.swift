@@ -73,7 +73,8 @@ public final class TmuxSession: @unchecked Sendable {
     deinit { stop() }
 
     private func tmux(_ arguments: [String]) async throws -> CommandResult {
-        let argv = ["tmux", "-L", socket] + arguments
+        // -f /dev/null: the user's ~/.tmux.conf must not change what the tests see.
+        let argv = ["tmux", "-L", socket, "-f", "/dev/null"] + arguments
         let result = try await offPool { try spawnAndWait(argv) }
         guard result.status == 0 else { throw FixtureError("tmux \(arguments.first ?? "") failed: \(result.stderr)") }
         return result

@@ -9,6 +9,10 @@
 /** posix_spawn_file_actions_addchdir_np (glibc >= 2.29). Returns 0 or an errno value. */
 int lmg_spawn_file_actions_addchdir(posix_spawn_file_actions_t *actions, const char *path);
 
+/** posix_spawn_file_actions_addclosefrom_np (glibc >= 2.34): the child closes every descriptor
+    from `from` up, so it inherits none of the parent's files by accident. 0 or an errno value. */
+int lmg_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from);
+
 /** pipe2(fds, O_CLOEXEC). Returns 0 or -1 with errno set. */
 int lmg_pipe_cloexec(int fds[2]);
 

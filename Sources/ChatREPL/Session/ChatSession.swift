@@ -81,11 +81,13 @@ public final class ChatSession: @unchecked Sendable {
         }
         var assembler = InputAssembler()
         loop: while true {
-            for line in notices.take() { notice(line) }
-            let prompt = assembler.isCollecting ? "… " : await promptText()
+            // A prompt posted earlier is stale now: the one computed below is current.
+            for line in notices.takeAll().lines { notice(line) }
+            let live = !assembler.isCollecting
+            let prompt = live ? await promptText() : "… "
             await refreshCandidates()
             let reader = reader
-            let input = await terminal.run { reader.readLine(prompt: prompt) }
+            let input = await terminal.run { reader.readLine(prompt: prompt, live: live) }
             switch input {
             case .endOfInput:
                 break loop
@@ -162,12 +164,13 @@ public final class ChatSession: @unchecked Sendable {
     }
 
     private func serversChanged() async {
+        let ticket = notices.ticket()
         for collision in await manager.namespace().collisions where reportedCollisions.withLock({ $0.insert(collision).inserted }) {
             notices.post("name clash: \(collision)")
         }
         guard interactive else { return }
-        await refreshCandidates()
-        notices.update(prompt: await promptText())
+        await refreshCandidates(fetch: true)
+        notices.update(prompt: await promptText(), ticket: ticket)
     }
 
     /// Asks the model endpoint for its model list; an unreachable one is named with what to do.
@@ -200,11 +203,14 @@ public final class ChatSession: @unchecked Sendable {
         return style.promptSafe(style.dim("(\(servers), \(tools) tool\(tools == 1 ? "" : "s"))")) + " > "
     }
 
-    private func refreshCandidates() async {
+    /// `fetch`: ask servers for prompt lists not yet known; at the prompt only what is cached is
+    /// used, so a slow server can never hold the prompt back.
+    private func refreshCandidates(fetch: Bool = false) async {
         guard interactive else { return }
         let status = await manager.status()
         let tools = await manager.tools().map(\.qualifiedName)
-        let prompts = await manager.listAvailablePrompts().map { ToolNamespace.qualifiedName(server: $0.server, tool: $0.prompt.name) }
+        let listed = fetch ? await manager.listAvailablePrompts() : await manager.cachedPrompts()
+        let prompts = listed.map { ToolNamespace.qualifiedName(server: $0.server, tool: $0.prompt.name) }
         candidates.value = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
     }
 

@@ -11,6 +11,8 @@ final class Notices: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [String] = []
     private var prompt: String?
+    private var tickets = 0
+    private var shownTicket = 0
     /// The read end the line editor polls; -1 when no pipe could be made (updates then wait for the next prompt).
     let wakeFD: Int32
     private let writeFD: Int32
@@ -38,18 +40,24 @@ final class Notices: @unchecked Sendable {
         wake()
     }
 
-    /// Replaces the prompt being shown (its counts changed).
-    func update(prompt: String) {
-        lock.withLock { self.prompt = prompt }
-        wake()
+    /// Orders prompt updates: take one before computing a prompt, pass it to `update`.
+    func ticket() -> Int {
+        lock.withLock {
+            tickets += 1
+            return tickets
+        }
     }
 
-    /// The queued lines, emptied.
-    func take() -> [String] {
-        lock.withLock {
-            defer { pending.removeAll() }
-            return pending
+    /// Replaces the prompt being shown (its counts changed), unless a prompt computed later
+    /// was posted already: updates computed concurrently may finish out of order.
+    func update(prompt: String, ticket: Int) {
+        let newer = lock.withLock {
+            guard ticket > shownTicket else { return false }
+            shownTicket = ticket
+            self.prompt = prompt
+            return true
         }
+        if newer { wake() }
     }
 
     /// The queued lines and the newest prompt, both emptied; drains the wake pipe.

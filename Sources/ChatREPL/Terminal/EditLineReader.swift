@@ -50,8 +50,8 @@ final class EditLineReader: LineReader, @unchecked Sendable {
         }
     }
 
-    func readLine(prompt: String) -> LineInput {
-        edit(prompt: prompt, atPrompt: true)
+    func readLine(prompt: String, live: Bool) -> LineInput {
+        edit(prompt: prompt, atPrompt: live)
     }
 
     private func edit(prompt: String, atPrompt: Bool) -> LineInput {

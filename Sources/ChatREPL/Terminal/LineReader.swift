@@ -11,8 +11,9 @@ public enum LineInput: Equatable, Sendable {
 
 /// Reads lines from the user; blocking, called on the terminal thread.
 protocol LineReader: AnyObject, Sendable {
-    /// Shows `prompt` and reads a line.
-    func readLine(prompt: String) -> LineInput
+    /// Shows `prompt` and reads a line. `live`: notices may appear above it and the prompt may be
+    /// redrawn with new server counts (not for the "… " of a continued message).
+    func readLine(prompt: String, live: Bool) -> LineInput
     /// True when input is already waiting (the rest of a paste).
     func hasPendingInput() -> Bool
     /// Remembers an entered message in the history (saved across sessions).
@@ -23,7 +24,7 @@ protocol LineReader: AnyObject, Sendable {
 
 /// stdin that is not a terminal: each line is a message.
 final class PipeLineReader: LineReader, @unchecked Sendable {
-    func readLine(prompt: String) -> LineInput {
+    func readLine(prompt: String, live: Bool) -> LineInput {
         guard let line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
         return .line(line)
     }

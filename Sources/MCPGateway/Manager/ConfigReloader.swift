@@ -26,6 +26,8 @@ public actor ConfigReloader {
     private let onEvent: @Sendable (Event) async -> Void
     private let logger: Logger
     private var task: Task<Void, Never>?
+    /// The reload under way; the next one waits for it, so two never interleave.
+    private var running: Task<Event, Never>?
     private var applied: FileStamp?
     private var pending: FileStamp?
 
@@ -55,10 +57,11 @@ public actor ConfigReloader {
         }
     }
 
-    /// Stops watching.
-    public func stop() {
+    /// Stops watching, and waits for a reload under way to finish.
+    public func stop() async {
         task?.cancel()
         task = nil
+        _ = await running?.value
     }
 
     /// One polling step: notes a change, and applies it once it has settled.
@@ -80,6 +83,16 @@ public actor ConfigReloader {
     /// Loads the file and applies it now, whatever its timestamp.
     @discardableResult
     public func reload() async -> Event {
+        let previous = running
+        let next = Task {
+            _ = await previous?.value
+            return await self.load()
+        }
+        running = next
+        return await next.value
+    }
+
+    private func load() async -> Event {
         applied = FileStamp(path: path)
         let event: Event
         do {

@@ -42,6 +42,14 @@ extension MCPManager {
         return client
     }
 
+    /// The prompts already listed, without asking any server: for places that must not wait,
+    /// like completion at a prompt.
+    public func cachedPrompts() -> [(server: String, prompt: Prompt)] {
+        entries.keys.sorted().flatMap { name in
+            (liveClient(name)?.cachedPrompts ?? []).map { (name, $0) }
+        }
+    }
+
     /// Every resource of every usable server, with its server; a server that fails to list is skipped.
     public func listAvailableResources() async -> [(server: String, resource: Resource)] {
         var result: [(String, Resource)] = []

@@ -45,6 +45,12 @@ public actor MCPManager {
     /// Retries, breaker and health checks for every server.
     public let policy: ManagerPolicy
     private var generations = 0
+    /// Set by `shutdown()`: nothing connects, restarts or registers afterwards.
+    private var isShutDown = false
+    /// Clients of replaced entries, closing; `shutdown()` waits for them.
+    private var closing: [Task<Void, Never>] = []
+    /// Bumped by every change that can alter the namespace, so a listing that raced one is not cached.
+    private var namespaceVersion = 0
     /// Connected servers by name, for the hot path; kept in step with `entries` by `publish`.
     private nonisolated let routes = Mutex<[String: Route]>([:])
     /// The namespace over every ready server; nil when a server or a tool list changed.
@@ -66,7 +72,6 @@ public actor MCPManager {
     public func addServers(_ configs: [MCPServerConfig]) async {
         var tasks: [Task<Void, Never>] = []
         for config in configs {
-            if entries[config.name] != nil { await removeServer(named: config.name) }
             if let task = register(config) { tasks.append(task) }
         }
         for task in tasks { await task.value }
@@ -74,18 +79,25 @@ public actor MCPManager {
 
     /// Adds one server (replacing one of the same name) and connects it; throws its connection error.
     public func addServer(_ config: MCPServerConfig) async throws {
-        if entries[config.name] != nil { await removeServer(named: config.name) }
+        guard !isShutDown else {
+            throw MCPClientError(.notConnected, server: config.name, "the manager was shut down", requestWasNotSent: true)
+        }
         await register(config)?.value
         if let entry = entries[config.name], entry.phase == .failed {
             throw entry.failure ?? MCPClientError(.notConnected, server: config.name, "could not connect")
         }
     }
 
+    /// Installs a new entry for `config.name` in one step, retiring any entry it replaces (its
+    /// tasks cancelled, its client closed in the background), so there is no moment when calls
+    /// find no server and no way for two replacements to leave a client behind.
     @discardableResult
     private func register(_ config: MCPServerConfig) -> Task<Void, Never>? {
+        guard !isShutDown else { return nil }
+        if let old = entries[config.name] { retire(old) }
         generations += 1
         let generation = generations
-        cachedNamespace = nil
+        invalidateNamespace()
         var entry = Entry(
             config: config, client: nil, phase: config.enabled ? .connecting : .disabled,
             gate: HealthGate(policy: policy), generation: generation)
@@ -100,10 +112,25 @@ public actor MCPManager {
         return task
     }
 
+    /// Stops what an entry runs; its client closes in the background (tracked, so shutdown waits).
+    private func retire(_ entry: Entry) {
+        entry.connecting?.cancel()
+        entry.healthCheck?.cancel()
+        routes.withLock { if $0[entry.config.name]?.gate === entry.gate { $0[entry.config.name] = nil } }
+        if let client = entry.client { closeInBackground(client) }
+    }
+
+    private func closeInBackground(_ client: MCPClient) {
+        closing.append(Task { await client.close() })
+    }
+
     /// Connects with up to `attempts` tries and backoff between them; a failure that retrying
     /// cannot fix (no such executable, refused credentials) ends the tries at once.
     private func connect(_ name: String, generation: Int, attempts: Int) async {
         guard let config = entries[name]?.config else { return }
+        defer {
+            if entries[name]?.generation == generation { entries[name]?.connecting = nil }
+        }
         var lastError: (any Error)?
         for attempt in 0..<attempts {
             if attempt > 0 {
@@ -115,7 +142,7 @@ public actor MCPManager {
                 try await client.connect()
                 // A server is only useful once its tools are known.
                 _ = try await client.listTools()
-                guard entries[name]?.generation == generation, !Task.isCancelled else {
+                guard entries[name]?.generation == generation, !Task.isCancelled, !isShutDown else {
                     await client.close()
                     return
                 }
@@ -126,8 +153,7 @@ public actor MCPManager {
                 entries[name]!.phase = .ready
                 entries[name]!.failure = nil
                 entries[name]!.gate.connected()
-                entries[name]!.connecting = nil
-                cachedNamespace = nil
+                invalidateNamespace()
                 publish(name)
                 return
             } catch {
@@ -136,12 +162,11 @@ public actor MCPManager {
                 if !Self.isTransient(error) { break }
             }
         }
-        guard entries[name]?.generation == generation else { return }
+        guard entries[name]?.generation == generation, !isShutDown, !Task.isCancelled else { return }
         entries[name]!.phase = .failed
         entries[name]!.failure = lastError
         entries[name]!.gate.restartFailed(Self.line(lastError ?? CancellationError()))
-        entries[name]!.connecting = nil
-        cachedNamespace = nil
+        invalidateNamespace()
         publish(name)
     }
 
@@ -159,7 +184,7 @@ public actor MCPManager {
 
     /// Replaces a dead connection with a new one (one try; the backoff is the caller's).
     private func restart(_ name: String) -> Task<Void, Never>? {
-        guard var entry = entries[name] else { return nil }
+        guard !isShutDown, var entry = entries[name] else { return nil }
         if let running = entry.connecting { return running }
         let old = entry.client
         let generation = entry.generation
@@ -172,7 +197,7 @@ public actor MCPManager {
         }
         entry.connecting = task
         entries[name] = entry
-        cachedNamespace = nil
+        invalidateNamespace()
         return task
     }
 
@@ -180,10 +205,12 @@ public actor MCPManager {
     public func removeServer(named name: String) async {
         guard let entry = entries.removeValue(forKey: name) else { return }
         routes.withLock { $0[name] = nil }
-        cachedNamespace = nil
+        invalidateNamespace()
         entry.connecting?.cancel()
         entry.healthCheck?.cancel()
         await entry.client?.close()
+        // A connect that was under way may have produced a client before it saw the cancellation.
+        await entry.connecting?.value
     }
 
     /// Brings the servers in line with `configs`: new ones are added, missing ones shut down,
@@ -192,12 +219,12 @@ public actor MCPManager {
     @discardableResult
     public func apply(_ configs: [MCPServerConfig]) async -> ConfigDiff {
         let diff = ConfigDiff(old: entries.values.map(\.config), new: configs)
-        for name in diff.removed { await removeServer(named: name) }
+        // The replacements are in place before anything awaits, so calls never find a gap.
         var tasks: [Task<Void, Never>] = []
         for config in diff.changed + diff.added {
-            await removeServer(named: config.name)
             if let task = register(config) { tasks.append(task) }
         }
+        for name in diff.removed { await removeServer(named: name) }
         for task in tasks { await task.value }
         return diff
     }
@@ -210,19 +237,22 @@ public actor MCPManager {
 
     /// Closes every server (stdio children are terminated and reaped).
     public func shutdown() async {
-        let clients = entries.values.compactMap(\.client)
+        isShutDown = true
         routes.withLock { $0.removeAll() }
-        for entry in entries.values {
-            entry.connecting?.cancel()
-            entry.healthCheck?.cancel()
+        for name in entries.keys {
+            entries[name]!.connecting?.cancel()
+            entries[name]!.healthCheck?.cancel()
+            entries[name]!.phase = .closed
         }
+        let clients = entries.values.compactMap(\.client)
+        let pending = entries.values.compactMap(\.connecting) + closing
+        closing = []
         await withTaskGroup(of: Void.self) { group in
             for client in clients { group.addTask { await client.close() } }
+            // Connects finish their own cleanup once cancelled; wait, so no child outlives shutdown.
+            for task in pending { group.addTask { await task.value } }
         }
-        for name in entries.keys {
-            entries[name]?.phase = .closed
-            entries[name]?.connecting = nil
-        }
+        for name in entries.keys { entries[name]?.connecting = nil }
     }
 
     // MARK: - Routing
@@ -289,10 +319,10 @@ public actor MCPManager {
             let started = ContinuousClock.now
             do {
                 let value = try await body(client)
-                gate?.record(nil, started: started)
+                gate?.record(nil, started: started, on: client)
                 return value
             } catch {
-                gate?.record(error, started: started)
+                gate?.record(error, started: started, on: client)
                 attempt += 1
                 guard Self.mayRetry(error, attempt: attempt, of: policy.retry.attempts, retryable: retryable) else { throw error }
                 try await Task.sleep(for: policy.retry.delay(forRetry: attempt - 1))
@@ -328,15 +358,21 @@ public actor MCPManager {
     /// The namespace over every ready server's exposed tools; cached until a server or a tool list changes.
     public func namespace() async -> ToolNamespace {
         if let cachedNamespace { return cachedNamespace }
+        let version = namespaceVersion
         let namespace = ToolNamespace(await listAvailableTools())
-        cachedNamespace = namespace
+        if version == namespaceVersion { cachedNamespace = namespace }
         return namespace
     }
 
     /// A server's tool list changed: the namespace and its route's annotations are rebuilt.
     func toolsChanged(_ name: String) {
-        cachedNamespace = nil
+        invalidateNamespace()
         publish(name)
+    }
+
+    private func invalidateNamespace() {
+        namespaceVersion += 1
+        cachedNamespace = nil
     }
 
     /// Calls `tool` on `server`; a tool hidden by allowed_tools/disabled_tools is refused.
@@ -357,10 +393,10 @@ public actor MCPManager {
                 let started = ContinuousClock.now
                 do {
                     let result = try await route.client.callTool(tool, arguments: arguments, timeout: timeout, onProgress: onProgress)
-                    route.gate.record(nil, started: started)
+                    route.gate.record(nil, started: started, on: route.client)
                     return result
                 } catch {
-                    route.gate.record(error, started: started)
+                    route.gate.record(error, started: started, on: route.client)
                     let repeatable = route.repeatable.contains(tool)
                     guard Self.mayRetry(error, attempt: 1, of: policy.retry.attempts, retryable: { Self.maySendAgain($0, repeatable: repeatable) })
                     else { throw error }
@@ -415,7 +451,8 @@ public actor MCPManager {
     public func status() async -> [ServerStatus] {
         var result: [ServerStatus] = []
         for name in entries.keys.sorted() {
-            let entry = entries[name]!
+            // Awaiting the token manager below lets other work run: a server may be gone by now.
+            guard let entry = entries[name] else { continue }
             let client = entry.client
             let alive = entry.phase == .ready && client?.isConnected == true
             let state: ServerStatus.State

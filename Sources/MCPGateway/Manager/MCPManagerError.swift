@@ -13,7 +13,8 @@ public enum MCPManagerError: Error, Sendable, Equatable, CustomStringConvertible
             let hint = suggestions.isEmpty ? "" : " (did you mean \(suggestions.map { "'\($0)'" }.joined(separator: ", "))?)"
             return "no tool named '\(name)'\(hint)"
         case .circuitOpen(let server, let retryAfter, let lastError):
-            return "server '\(server)': not tried, its circuit breaker is open after repeated failures (next try in \(Self.seconds(retryAfter)))"
+            let when = retryAfter > .zero ? "next try in \(Self.seconds(retryAfter))" : "a probe request is testing it now"
+            return "server '\(server)': not tried, its circuit breaker is open after repeated failures (\(when))"
                 + (lastError.map { "; last error: \($0)" } ?? "")
         case .restartBackoff(let server, let retryAfter, let lastError):
             return "server '\(server)' is down; restarting it in \(Self.seconds(retryAfter))"

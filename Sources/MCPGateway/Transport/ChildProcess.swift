@@ -44,6 +44,8 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
         posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, errFD, 2)
+        // Only stdin, stdout and stderr: a server must not hold lmg's other files open.
+        _ = lmg_spawn_file_actions_addclosefrom(&actions, 3)
         if let cwd {
             let rc = lmg_spawn_file_actions_addchdir(&actions, cwd)
             guard rc == 0 else { throw SpawnFailure(message: "cannot use cwd \(cwd): \(String(cString: strerror(rc)))") }
