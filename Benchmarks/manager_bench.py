@@ -13,6 +13,8 @@ Build first: swift build -c release --product lmg; needs scripts/setup.sh --test
 """
 import argparse, json, os, subprocess, sys, tempfile, urllib.request
 
+from run_ratio import start_http, stop  # this folder's shared fixture start and stop
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests/Fixtures")
 
@@ -25,22 +27,9 @@ def write_config(servers):
 
 
 def start(script, *args):
-    proc = subprocess.Popen([sys.executable, os.path.join(FIXTURES, script), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline().split()
-    if not line or line[0] != "READY":
-        proc.kill()
-        raise SystemExit("%s did not start" % script)
-    return proc, int(line[1])
-
-
-def stop(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    """A fixture from Tests/Fixtures, and the port of its `READY <port>` line."""
+    proc, port = start_http([sys.executable, os.path.join(FIXTURES, script), *args], r"^READY (\d+)")
+    return proc, int(port)
 
 
 def token_requests(port):

@@ -1,4 +1,5 @@
 import Foundation
+import MCPGateway
 import Orchestrator
 
 /// The one-line forms of tool calls in the terminal, cut to the width. Pure, for tests.
@@ -42,7 +43,7 @@ enum ToolLine {
     }
 
     static func milliseconds(_ d: Duration) -> String {
-        let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        let ms = d.milliseconds
         return ms < 1000 ? String(format: "%.0f ms", ms) : String(format: "%.1f s", ms / 1000)
     }
 

@@ -25,7 +25,8 @@ final class HealthGate: Sendable {
     /// request, or a single crash under load would open the breaker instead of restarting.
     func record(_ error: (any Error)?, started: ContinuousClock.Instant, on connection: MCPClient) {
         let now = ContinuousClock.now
-        let alive = connection.isConnected
+        // Only a failure needs to know whether the connection survived; successes skip the lock.
+        let alive = error == nil || connection.isConnected
         state.withLock { state in
             switch error.map(MCPManager.verdict) {
             case nil, .answered?:

@@ -38,8 +38,7 @@ extension MCPManager {
 
     /// The server's client when it is connected.
     private func liveClient(_ server: String) -> MCPClient? {
-        guard let entry = entries[server], entry.phase == .ready, let client = entry.client, client.isConnected else { return nil }
-        return client
+        entries[server]?.liveClient
     }
 
     /// The prompts already listed, without asking any server: for places that must not wait,

@@ -34,6 +34,13 @@ public actor MCPManager {
         var healthCheck: Task<Void, Never>?
         /// Bumped when the entry is replaced, so late results of an old connection are dropped.
         var generation: Int
+
+        /// The client, when the server is ready and its connection alive (a stdio process that
+        /// died leaves the entry ready until the next use restarts it).
+        var liveClient: MCPClient? {
+            guard phase == .ready, let client, client.isConnected else { return nil }
+            return client
+        }
     }
 
     enum Phase {
@@ -229,9 +236,6 @@ public actor MCPManager {
         return diff
     }
 
-    /// The configurations of all servers, sorted by name.
-    public var serverConfigs: [MCPServerConfig] { entries.keys.sorted().map { entries[$0]!.config } }
-
     /// The names of all servers, sorted.
     public var serverNames: [String] { entries.keys.sorted() }
 
@@ -265,7 +269,7 @@ public actor MCPManager {
 
     /// Passes the server's health gate: waits for a connect in progress, restarts a dead
     /// connection at most once, and refuses at once while the breaker is open.
-    private func admit(_ name: String) async throws -> (client: MCPClient, generation: Int) {
+    private func admit(_ name: String) async throws -> (client: MCPClient, gate: HealthGate) {
         var restarted = false
         while true {
             guard let entry = entries[name] else {
@@ -286,13 +290,14 @@ public actor MCPManager {
                 await connecting.value
                 continue
             }
-            let connected = entry.phase == .ready && entry.client?.isConnected == true
+            let live = entry.liveClient
+            let connected = live != nil
             if !connected && restarted {
                 throw entry.failure ?? MCPClientError(.notConnected, server: name, "could not restart the server", requestWasNotSent: true)
             }
             switch entry.gate.admit(connected: connected, now: .now) {
             case .proceed:
-                return (entry.client!, entry.generation)
+                return (live!, entry.gate)
             case .restart:
                 restarted = true
                 await restart(name)?.value
@@ -314,15 +319,14 @@ public actor MCPManager {
         var attempt = attemptsMade
         if attempt > 0 { try await Task.sleep(for: policy.retry.delay(forRetry: attempt - 1)) }
         while true {
-            let (client, generation) = try await admit(name)
-            let gate = entries[name]?.generation == generation ? entries[name]?.gate : nil
+            let (client, gate) = try await admit(name)
             let started = ContinuousClock.now
             do {
                 let value = try await body(client)
-                gate?.record(nil, started: started, on: client)
+                gate.record(nil, started: started, on: client)
                 return value
             } catch {
-                gate?.record(error, started: started, on: client)
+                gate.record(error, started: started, on: client)
                 attempt += 1
                 guard Self.mayRetry(error, attempt: attempt, of: policy.retry.attempts, retryable: retryable) else { throw error }
                 try await Task.sleep(for: policy.retry.delay(forRetry: attempt - 1))
@@ -454,16 +458,16 @@ public actor MCPManager {
             // Awaiting the token manager below lets other work run: a server may be gone by now.
             guard let entry = entries[name] else { continue }
             let client = entry.client
-            let alive = entry.phase == .ready && client?.isConnected == true
+            let alive = entry.liveClient != nil
+            let health = entry.gate.snapshot
             let state: ServerStatus.State
             switch entry.phase {
             case .connecting: state = .connecting
             case .disabled: state = .disabled
             case .closed: state = .closed
             case .failed: state = .failed
-            case .ready: state = !alive ? .failed : entry.gate.snapshot.isDegraded ? .degraded : .ready
+            case .ready: state = !alive ? .failed : health.isDegraded ? .degraded : .ready
             }
-            let health = entry.gate.snapshot
             var error = health.lastError ?? entry.failure.map(Self.line)
             if entry.phase == .ready && !alive, let reason = client?.closeReason { error = reason.description }
             result.append(ServerStatus(

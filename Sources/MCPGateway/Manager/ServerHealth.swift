@@ -83,9 +83,4 @@ public struct ServerHealth: Sendable, Hashable {
     public var isDegraded: Bool {
         consecutiveFailures > 0 || breaker.label != "closed"
     }
-
-    /// Forgets a failure record, as after a config change restarts the server.
-    public mutating func reset() {
-        self = ServerHealth(policy: ManagerPolicy(retry: retry, breakerThreshold: breaker.threshold, breakerCoolDown: breaker.coolDown))
-    }
 }
