@@ -34,7 +34,7 @@ let package = Package(
         // The async HTTP + SSE engine over libcurl's multi interface.
         .target(
             name: "CurlHTTP",
-            dependencies: ["CCurl"]
+            dependencies: ["CCurl", "CSystemShims"]
         ),
         // JSON-RPC 2.0 framing shared by the client and the built-in server.
         .target(

@@ -5,6 +5,10 @@
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <pthread.h>
+#include <time.h>
 
 int lmg_spawn_file_actions_addclosefrom(posix_spawn_file_actions_t *actions, int from) {
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
@@ -64,4 +68,35 @@ int lmg_take_interrupt(void) {
     int was = interrupt_pending;
     interrupt_pending = 0;
     return was;
+}
+
+int lmg_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int lmg_epoll_ctl(int epfd, int op, int fd, unsigned events) {
+    struct epoll_event event = { .events = events, .data.fd = fd };
+    return epoll_ctl(epfd, op, fd, &event);
+}
+
+int lmg_epoll_wait(int epfd, int *fds, unsigned *events, int max, int timeout_ms) {
+    struct epoll_event ready[64];
+    if (max > 64) max = 64;
+    int count = epoll_wait(epfd, ready, max, timeout_ms);
+    for (int i = 0; i < count; i++) {
+        fds[i] = ready[i].data.fd;
+        events[i] = ready[i].events;
+    }
+    return count;
+}
+
+int lmg_eventfd(void) {
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+}
+
+long long lmg_thread_cpu_nanoseconds(unsigned long thread) {
+    clockid_t clock;
+    struct timespec now;
+    if (pthread_getcpuclockid((pthread_t)thread, &clock) != 0 || clock_gettime(clock, &now) != 0) return -1;
+    return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }

@@ -1,4 +1,5 @@
 import CCurl
+import CSystemShims
 import Foundation
 import Synchronization
 
@@ -6,7 +7,10 @@ import Synchronization
 ///
 /// A single multi handle owns the connection cache, so sequential requests to the same host
 /// reuse one connection; easy handles are recycled with `curl_easy_reset`.
-final class CurlLoop: @unchecked Sendable {
+///
+/// It is also a `TaskExecutor`: a task that prefers it runs between transfers on this thread,
+/// so the response it awaits resumes it with no hand-off to another thread.
+final class CurlLoop: TaskExecutor, @unchecked Sendable {
     enum Command {
         case add(Transfer)
         case cancel(Transfer)
@@ -15,10 +19,16 @@ final class CurlLoop: @unchecked Sendable {
 
     private let multi: UnsafeMutableRawPointer
     private let commands = Mutex<[Command]>([])
+    private let jobs = Mutex<[UnownedJob]>([])
+    /// The loop thread's id once it runs; `pthread_t` is an integer on Linux.
+    private let loopThread = Atomic<UInt>(0)
     // Loop-thread state.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var spareHandles: [UnsafeMutableRawPointer] = []
     private var stopping = false
+    /// How long the loop keeps polling after activity before it sleeps: long enough to cover
+    /// a local server's answer, short enough that a slow server costs little CPU per request.
+    private let spin = Duration.microseconds(250)
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -32,15 +42,57 @@ final class CurlLoop: @unchecked Sendable {
         thread.start()
     }
 
+    /// CPU time the loop thread has used (nil before it runs): idle, it must not grow.
+    var threadCPUTime: Duration? {
+        let thread = loopThread.load(ordering: .relaxed)
+        let nanoseconds = thread == 0 ? -1 : lmg_thread_cpu_nanoseconds(thread)
+        return nanoseconds < 0 ? nil : .nanoseconds(nanoseconds)
+    }
+
+    /// Whether the caller runs on the loop thread (then nothing needs waking).
+    var inLoop: Bool { loopThread.load(ordering: .relaxed) == UInt(pthread_self()) }
+
     func submit(_ command: Command) {
         commands.withLock { $0.append(command) }
-        curl_multi_wakeup(multi)
+        if !inLoop { curl_multi_wakeup(multi) }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+        if !inLoop { curl_multi_wakeup(multi) }
+    }
+
+    /// Runs queued jobs until none are left; true when any ran.
+    private func runJobs() -> Bool {
+        var ran = false
+        while true {
+            let batch = jobs.withLock { jobs in
+                var taken: [UnownedJob] = []
+                swap(&taken, &jobs)
+                return taken
+            }
+            if batch.isEmpty { return ran }
+            ran = true
+            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        }
+    }
+
+    /// Whether commands or jobs wait, so the loop must not sleep.
+    private var hasWork: Bool {
+        !commands.withLock { $0.isEmpty } || !jobs.withLock { $0.isEmpty }
     }
 
     private func run() {
         var running: Int32 = 0
+        let clock = ContinuousClock()
+        var lastActivity = clock.now
+        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
         while true {
-            for command in commands.withLock({ queue in defer { queue.removeAll() }; return queue }) {
+            if runJobs() { lastActivity = clock.now }
+            let batch = commands.withLock { queue in defer { queue.removeAll() }; return queue }
+            if !batch.isEmpty { lastActivity = clock.now }
+            for command in batch {
                 switch command {
                 case .add(let transfer): add(transfer)
                 case .cancel(let transfer): finish(transfer, error: cancellation(transfer))
@@ -62,7 +114,19 @@ final class CurlLoop: @unchecked Sendable {
                 let code = message.pointee.data.result
                 finish(transfer, error: code == CURLE_OK ? nil : error(for: code, transfer: transfer))
             }
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            // Tasks resumed by this round's callbacks run now, before the loop polls again.
+            if runJobs() { lastActivity = clock.now }
+            if hasWork { continue }
+            // Right after traffic (a request sent, data received) the answer is usually
+            // microseconds away: poll without sleeping for a short while, since being woken
+            // costs more than the whole wait. A quiet open stream does not count as traffic.
+            var ready: Int32 = 0
+            let spinUntil = lastActivity.advanced(by: spin)
+            while ready == 0 && !hasWork && clock.now < spinUntil {
+                curl_multi_poll(multi, nil, 0, 0, &ready)
+            }
+            if ready == 0 && !hasWork { curl_multi_poll(multi, nil, 0, 1000, &ready) }
+            if ready > 0 { lastActivity = clock.now }
         }
         for easy in spareHandles { curl_easy_cleanup(easy) }
         curl_multi_cleanup(multi)

@@ -14,6 +14,14 @@ public final class HTTPClient: Sendable {
         loop = CurlLoop()
     }
 
+    /// The engine's thread as an executor. Tasks that prefer it
+    /// (`withTaskExecutorPreference(client.executor)`) are resumed by the thread that received
+    /// their data, with no hand-off; they must not block, or every transfer waits.
+    public var executor: any TaskExecutor { loop }
+
+    /// CPU time the engine's thread has used, for tests that check it sleeps when idle.
+    var threadCPUTime: Duration? { loop.threadCPUTime }
+
     /// Sends `request` and returns once the status and headers are in; the body streams after.
     ///
     /// Cancelling the calling Task before then aborts the transfer and throws `CancellationError`;

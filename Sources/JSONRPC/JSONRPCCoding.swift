@@ -47,7 +47,18 @@ public enum JSONRPCCoding {
     }
 
     public static func request<P: Encodable>(id: JSONRPCID, method: String, params: P?) throws -> Data {
-        try encoder.encode(Request(id: id, method: method, params: params))
+        if let params = params as? any JSONWritable {
+            var writer = JSONWriter()
+            writer.raw(#"{"jsonrpc":"2.0","id":"#)
+            writer.id(id)
+            writer.raw(#","method":"#)
+            writer.string(method)
+            writer.raw(#","params":"#)
+            params.write(to: &writer)
+            writer.raw("}")
+            return writer.data
+        }
+        return try encoder.encode(Request(id: id, method: method, params: params))
     }
 
     public static func notification<P: Encodable>(method: String, params: P?) throws -> Data {

@@ -17,6 +17,9 @@ public struct JSONRPCMessage: Sendable {
     public let kind: Kind
     /// The message exactly as received, for typed decoding of `params` or `result`.
     public let raw: Data
+    /// The members as `JSONValueParser` read them, when it could; typed decoding that has a
+    /// `ValueDecodable` path reads from here instead of parsing `raw` again.
+    public let members: [String: Value]?
 
     private struct Head: Decodable {
         var id: JSONRPCID?
@@ -32,13 +35,20 @@ public struct JSONRPCMessage: Sendable {
 
     /// Classifies `raw`; throws `JSONRPCDecodingError` for JSON that is not a JSON-RPC message.
     public init(_ raw: Data) throws {
+        self.raw = raw
+        if case .object(let members)? = try? JSONValueParser.parse(raw), let kind = Self.classify(members) {
+            self.kind = kind
+            self.members = members
+            return
+        }
+        // Anything unusual goes through `JSONDecoder`, whose errors name what is wrong.
+        members = nil
         let head: Head
         do {
             head = try JSONRPCCoding.decoder.decode(Head.self, from: raw)
         } catch {
             throw JSONRPCDecodingError(raw: raw, reason: Self.describe(error))
         }
-        self.raw = raw
         if let method = head.method {
             kind = head.id.map { .request(id: $0, method: method) } ?? .notification(method: method)
         } else if let error = head.error {
@@ -50,8 +60,40 @@ public struct JSONRPCMessage: Sendable {
         }
     }
 
+    /// The kind from parsed members, or nil when they are not a well-formed message; the
+    /// same rules as the `Head` path: `method` makes a request or notification, then `error`,
+    /// then `id` with a non-null `result`.
+    static func classify(_ members: [String: Value]) -> Kind? {
+        let id: JSONRPCID?
+        switch members["id"] {
+        case .int(let number)?: id = .int(number)
+        case .string(let text)?: id = .string(text)
+        case .null?, nil: id = nil
+        default: return nil
+        }
+        switch members["method"] {
+        case .string(let method)?: return id.map { .request(id: $0, method: method) } ?? .notification(method: method)
+        case .null?, nil: break
+        default: return nil
+        }
+        switch members["error"] {
+        case .object(let error)?:
+            guard case .int(let code)? = error["code"], case .string(let message)? = error["message"] else { return nil }
+            var data = error["data"]
+            if data == Value.null { data = nil }
+            return .errorResponse(id: id, error: JSONRPCErrorObject(code: code, message: message, data: data))
+        case .null?, nil: break
+        default: return nil
+        }
+        guard let id, let result = members["result"], result != .null else { return nil }
+        return .response(id: id)
+    }
+
     /// Decodes `result` as `R`.
     public func result<R: Decodable>(as type: R.Type = R.self) throws -> R {
+        if let fast = R.self as? any ValueDecodable.Type, let value = members?["result"], let result = fast.init(value: value) {
+            return result as! R
+        }
         do {
             return try JSONRPCCoding.decoder.decode(ResultBox<R>.self, from: raw).result
         } catch {

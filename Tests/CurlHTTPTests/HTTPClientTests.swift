@@ -1,4 +1,4 @@
-import CurlHTTP
+@testable import CurlHTTP
 import Foundation
 import TestSupport
 import Testing
@@ -169,6 +169,22 @@ final class HTTPClientTests: @unchecked Sendable {
         #expect(ContinuousClock.now - started < .seconds(5))
         // The engine is still healthy afterwards.
         #expect(try await client.execute(HTTPRequest(url: fixture.url("/status/200"))).status == 200)
+    }
+
+    /// The engine polls briefly after traffic instead of sleeping at once; an open stream with
+    /// nothing on it is not traffic, so the thread must sleep (a spinning one would use ~1 s).
+    @Test func aQuietOpenStreamLetsTheEngineSleep() async throws {
+        let response = try await client.execute(HTTPRequest(url: fixture.url("/sse-hold?key=quiet")))
+        var events = response.body.sseEvents().makeAsyncIterator()
+        _ = try await events.next()
+        _ = try await events.next()
+        try await Task.sleep(for: .milliseconds(100))
+        let before = try #require(client.threadCPUTime)
+        try await Task.sleep(for: .seconds(1))
+        let used = try #require(client.threadCPUTime) - before
+        #expect(used < .milliseconds(200), "the engine used \(used) of CPU in 1 s with nothing to do")
+        _ = try await client.execute(HTTPRequest(url: fixture.url("/release?key=quiet"))).body.collect(upTo: 1024)
+        #expect(try await events.next()?.data == "last")
     }
 
     @Test func manyConcurrentRequests() async throws {

@@ -28,4 +28,28 @@ int lmg_install_interrupt_handler(int notify_fd, int prompt_fd);
 /** 1 when SIGINT arrived since the last call, then clears it. */
 int lmg_take_interrupt(void);
 
+/* epoll and eventfd for the event loop, behind plain types: `struct epoll_event` is packed on
+   x86-64, which Swift does not import reliably. */
+enum {
+    LMG_EPOLL_ADD = 1, LMG_EPOLL_DEL = 2, LMG_EPOLL_MOD = 3,
+    LMG_EPOLL_IN = 0x001, LMG_EPOLL_OUT = 0x004, LMG_EPOLL_ERR = 0x008, LMG_EPOLL_HUP = 0x010
+};
+
+/** epoll_create1(EPOLL_CLOEXEC). */
+int lmg_epoll_create(void);
+
+/** epoll_ctl(epfd, op, fd, {events, data.fd = fd}); op is LMG_EPOLL_ADD, _MOD or _DEL. */
+int lmg_epoll_ctl(int epfd, int op, int fd, unsigned events);
+
+/** epoll_wait into two arrays of `max` entries: the ready descriptors and their events.
+    Returns how many, 0 on timeout, -1 with errno set. */
+int lmg_epoll_wait(int epfd, int *fds, unsigned *events, int max, int timeout_ms);
+
+/** eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK). */
+int lmg_eventfd(void);
+
+/** CPU time, in nanoseconds, the thread `thread` (a pthread_t) has used; -1 if unknown.
+    Lets tests tell an event loop that sleeps when idle from one that spins. */
+long long lmg_thread_cpu_nanoseconds(unsigned long thread);
+
 #endif

@@ -48,7 +48,7 @@ public final class BuiltinMCPServer: Sendable {
     /// object, no newline), or nil for notifications, responses and cancelled requests. It is
     /// called before this returns for every request that needs no task.
     public func handle(_ data: Data, reply: @escaping @Sendable (Data?) -> Void) {
-        guard let head = try? JSONRPCCoding.decode(RequestHead.self, from: data), let method = head.method else {
+        guard let head = RequestHead.read(data), let method = head.method else {
             reply(Self.answerNonRequest(data))
             return
         }

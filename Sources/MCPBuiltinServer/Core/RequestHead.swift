@@ -1,4 +1,6 @@
+import Foundation
 import JSONRPC
+import MCP
 
 /// A request's envelope, plus the name and string arguments of a `tools/call`, in one parse.
 ///
@@ -11,6 +13,34 @@ struct RequestHead: Decodable {
     let method: String?
     let params: CallParams?
 
+    /// Reads `data` with `JSONValueParser`, or `JSONDecoder` for the shapes the fast reading
+    /// leaves alone (odd ids, `data:` URL arguments); nil when it is not a JSON object.
+    static func read(_ data: Data) -> RequestHead? {
+        if case .object(let members)? = try? JSONValueParser.parse(data), let head = RequestHead(members) { return head }
+        return try? JSONRPCCoding.decode(RequestHead.self, from: data)
+    }
+
+    private init?(_ members: [String: Value]) {
+        switch members["id"] {
+        case .int(let number)?: id = .int(number)
+        case .string(let text)?: id = .string(text)
+        case .null?, nil: id = nil
+        default: return nil
+        }
+        switch members["method"] {
+        case .string(let text)?: method = text
+        case .null?, nil: method = nil
+        default: return nil
+        }
+        switch members["params"] {
+        case .object(let params)?:
+            guard let call = CallParams(params) else { return nil }
+            self.params = call
+        case .null?, nil: params = nil
+        default: params = CallParams(name: nil, arguments: nil, argumentsUnreadable: false)
+        }
+    }
+
     struct CallParams: Decodable {
         let name: String?
         let arguments: StringArguments?
@@ -18,6 +48,32 @@ struct RequestHead: Decodable {
         let argumentsUnreadable: Bool
 
         private enum CodingKeys: String, CodingKey { case name, arguments }
+
+        init(name: String?, arguments: StringArguments?, argumentsUnreadable: Bool) {
+            (self.name, self.arguments, self.argumentsUnreadable) = (name, arguments, argumentsUnreadable)
+        }
+
+        /// Mirrors `init(from:)`; nil for a `data:` URL, which the parser no longer holds as text.
+        init?(_ members: [String: Value]) {
+            if case .string(let text)? = members["name"] { name = text } else { name = nil }
+            switch members["arguments"] {
+            case nil, .null?:
+                (arguments, argumentsUnreadable) = (nil, false)
+            case .object(let values)?:
+                var entries: [String: StringArguments.Entry] = [:]
+                for (key, value) in values {
+                    switch value {
+                    case .string(let text): entries[key] = .string(text)
+                    case .null: entries[key] = .null
+                    case .data: return nil
+                    default: entries[key] = .notString
+                    }
+                }
+                (arguments, argumentsUnreadable) = (StringArguments(entries), false)
+            case .some:
+                (arguments, argumentsUnreadable) = (nil, true)
+            }
+        }
 
         init(from decoder: any Decoder) throws {
             guard let container = try? decoder.container(keyedBy: CodingKeys.self) else {

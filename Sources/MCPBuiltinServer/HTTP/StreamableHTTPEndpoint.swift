@@ -134,11 +134,20 @@ public final class StreamableHTTPEndpoint: Sendable {
         return ["localhost", "127.0.0.1", "::1", "[::1]"].contains(host)
     }
 
+    /// Whether an Accept header admits JSON. Byte-wise: it runs on every POST, and Foundation's
+    /// trimming cost more than answering an `echo`.
     static func acceptsJSON(_ accept: String) -> Bool {
-        accept.lowercased().split(separator: ",").contains { item in
-            let type = (item.split(separator: ";").first ?? "").trimmingCharacters(in: .whitespaces)
-            return type == "application/json" || type == "application/*" || type == "*/*"
+        let isBlank = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+        for item in accept.utf8.split(separator: UInt8(ascii: ",")) {
+            var media = item.prefix { $0 != UInt8(ascii: ";") }
+            while let first = media.first, isBlank(first) { media = media.dropFirst() }
+            while let last = media.last, isBlank(last) { media = media.dropLast() }
+            let lowered = media.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            for accepted in ["application/json", "application/*", "*/*"] where lowered.elementsEqual(accepted.utf8) {
+                return true
+            }
         }
+        return false
     }
 
     /// An HTTP error with a JSON-RPC error body (id null), which MCP clients know how to show.

@@ -42,16 +42,22 @@ public struct StreamableHTTPServer: Sendable {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             try await Self.respond(to: request, endpoint: endpoint)
         }
+        // One event loop that also runs the handlers: a request is read, answered and written on
+        // one thread, with no hop to the task pool and back (which cost more than the answer).
+        let loop = EventLoopGroupProvider.singleton.eventLoopGroup.next()
         let app = Application(
             responder: responder,
             configuration: ApplicationConfiguration(address: .hostname(Self.host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+            eventLoopGroupProvider: .shared(loop),
             logger: logger)
         do {
-            if handlingSignals {
-                try await app.runService()
-            } else {
-                try await app.run()
+            try await withTaskExecutorPreference(EventLoopTaskExecutor(loop)) {
+                if handlingSignals {
+                    try await app.runService()
+                } else {
+                    try await app.run()
+                }
             }
         } catch let error as IOError {
             // At this level an I/O error is the listening socket's: the port is taken or forbidden.
@@ -87,6 +93,21 @@ public struct StreamableHTTPServer: Sendable {
         }
         let body = reply.body.isEmpty ? ResponseBody() : ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body))
         return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: body)
+    }
+}
+
+/// A NIO event loop as a `TaskExecutor`, so the handlers' tasks run on the loop's thread.
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+
+    init(_ loop: any EventLoop) {
+        self.loop = loop
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        loop.execute { job.runSynchronously(on: executor) }
     }
 }
 

@@ -50,16 +50,18 @@ extension MCPClient {
 
         let message: JSONRPCMessage = try await withTaskCancellationHandler {
             if transport.exchangeCarriesResponse {
-                // HTTP: the answer comes back on this POST; send and wait side by side.
-                let sender = Task { [weak self] in
+                // HTTP: the answer comes back on this POST; send and wait side by side. A child
+                // task (not `Task {}`) keeps the caller's executor preference.
+                async let sent: Void = {
                     do {
                         try await transport.send(data, expecting: id)
                     } catch {
-                        self?.abandon(id, error: self?.clientError(error, method: method) ?? error, notifyServer: false)
+                        self.abandon(id, error: self.clientError(error, method: method), notifyServer: false)
                     }
-                }
-                defer { sender.cancel() }
-                return try await waiter.wait()
+                }()
+                let message = try await waiter.wait()
+                await sent
+                return message
             }
             do {
                 try await transport.send(data, expecting: id)

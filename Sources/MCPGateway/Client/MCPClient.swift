@@ -44,6 +44,14 @@ public final class MCPClient: Sendable {
     public var transportName: String { state.withLock { $0.transportName ?? config.transport.rawValue } }
     /// The stdio server's pid while it runs (nil for HTTP servers).
     public var processID: Int32? { (state.withLock { $0.transport } as? StdioTransport)?.processID }
+    /// The executor whose thread reads this server's messages.
+    ///
+    /// A task running there (`withTaskExecutorPreference(client.preferredExecutor)`) is resumed
+    /// by the thread that read its response, with no hand-off to another thread: the lowest
+    /// latency for tight loops of calls. Code there must not block, or every server it serves waits.
+    public var preferredExecutor: any TaskExecutor {
+        config.transport == .stdio ? IOEventLoop.shared : options.http.executor
+    }
     /// True between a successful `connect()` and the connection's end.
     public var isConnected: Bool { state.withLock { $0.phase == .ready } }
     /// Why the connection ended, if it did on its own.

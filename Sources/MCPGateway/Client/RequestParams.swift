@@ -22,10 +22,25 @@ struct CursorParams: Encodable {
     let cursor: String?
 }
 
-struct CallToolParams: Encodable {
+struct CallToolParams: JSONWritable {
     let name: String
     let arguments: [String: Value]?
     let _meta: ProgressMeta?
+
+    func write(to writer: inout JSONWriter) {
+        writer.raw(#"{"name":"#)
+        writer.string(name)
+        if let arguments {
+            writer.raw(#","arguments":"#)
+            writer.value(.object(arguments))
+        }
+        if let _meta {
+            writer.raw(#","_meta":{"progressToken":"#)
+            writer.id(_meta.progressToken)
+            writer.raw("}")
+        }
+        writer.raw("}")
+    }
 }
 
 struct ReadResourceParams: Encodable {

@@ -86,22 +86,6 @@ final class ChildProcess: Sendable {
         ChildProcessRegistry.shared.add(pid)
     }
 
-    /// Writes all of `data` to the child's stdin; false when the pipe is closed (the child exited).
-    func write(_ data: Data) -> Bool {
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(stdinFD, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
-    }
-
     /// Closes stdin: a well-behaved MCP server exits on EOF.
     func closeStdin() {
         let wasOpen = stdinOpen.withLock { open in

@@ -8,8 +8,8 @@ import Glibc
 
 /// MCP over a spawned process's stdin/stdout, newline-delimited.
 ///
-/// Reads are event-driven: a dedicated thread blocks in `read(2)` and hands each line to the
-/// client as it arrives (no polling). The server's stderr goes to a per-server log file, never to
+/// Reads are event-driven: the shared `IOEventLoop` waits on the pipe and hands each line to the
+/// client as it arrives (no polling, no thread per server). The server's stderr goes to a per-server log file, never to
 /// the user's terminal; its last line is quoted when the server dies.
 public final class StdioTransport: MCPTransport {
     public let server: String
@@ -23,6 +23,12 @@ public final class StdioTransport: MCPTransport {
     let grace: Duration
 
     private let state = Mutex<State>(.idle)
+    /// Where inbound lines go; nil once the close was delivered, so it is delivered once.
+    private let handlers = Mutex<TransportHandlers?>(nil)
+    /// Touched only on the loop thread; the lock is never contended.
+    private let framer = Mutex(LineFramer())
+    private let output = Mutex(PipeOutput())
+    private let loop: IOEventLoop
     /// Where this run's stderr starts in the log, so errors quote this run only.
     private let logStart = Mutex<UInt64>(0)
 
@@ -47,8 +53,9 @@ public final class StdioTransport: MCPTransport {
     ///   - logDirectory: where `<server>.log` receives the child's stderr.
     public init(
         server: String, command: String, arguments: [String], environment: [String: String] = [:],
-        cwd: String? = nil, logDirectory: String, grace: Duration = .seconds(2)
+        cwd: String? = nil, logDirectory: String, grace: Duration = .seconds(2), loop: IOEventLoop = .shared
     ) {
+        self.loop = loop
         self.server = server
         self.command = command
         self.arguments = arguments
@@ -91,23 +98,39 @@ public final class StdioTransport: MCPTransport {
             await child.terminate(grace: .milliseconds(100))
             throw TransportError(.closed, server: server, "transport was already started or closed")
         }
-        let thread = Thread { [self] in self.readLoop(child: child, handlers: handlers) }
-        thread.name = "lmg-stdio-\(server)"
-        thread.start()
+        self.handlers.withLock { $0 = handlers }
+        Self.setNonBlocking(child.stdoutFD)
+        Self.setNonBlocking(child.stdinFD)
+        loop.watch(child.stdoutFD, for: .readable) { [self] _, scratch in readable(child, scratch) }
     }
 
     public func send(_ message: Data, expecting: JSONRPCID?) async throws {
         try sendNow(message)
     }
 
-    /// Writes one message and its newline with a single `write(2)`, so lines never interleave.
+    /// Writes one message and its newline, in order with every other; what the pipe cannot take
+    /// now is written by the event loop later, so a server that stops reading blocks nobody.
     func sendNow(_ message: Data) throws {
         guard case .running(let child) = state.withLock({ $0 }) else {
             throw TransportError(.closed, server: server, "the server connection is closed", requestWasNotSent: true)
         }
-        var line = message
-        line.append(UInt8(ascii: "\n"))
-        guard child.write(line) else {
+        let fd = child.stdinFD
+        // Watching starts and stops under the same lock as the queue changes, so a drain on
+        // the loop can never stop the watch a new partial write just needed.
+        let action = output.withLock { queue in
+            let action = message.withUnsafeBytes { bytes in
+                queue.send(bytes) { write(fd, $0.baseAddress, $0.count) }
+            }
+            if action == .waitForWritable {
+                loop.watch(fd, for: .writable) { [self] _, _ in
+                    output.withLock { queue in
+                        if queue.flush(write: { write(fd, $0.baseAddress, $0.count) }) { loop.unwatchNow(fd) }
+                    }
+                }
+            }
+            return action
+        }
+        if action == .failed {
             throw TransportError(.processExited(status: child.poll()), server: server, exitDescription(child), requestWasNotSent: true)
         }
     }
@@ -118,44 +141,57 @@ public final class StdioTransport: MCPTransport {
             if case .running(let child) = state { return child }
             return nil
         }
-        await child?.terminate(grace: grace)
+        guard let child else { return }
+        // Stop watching before the descriptors are closed, so no handler sees a reused number.
+        await loop.unwatch(child.stdinFD)
+        await loop.unwatch(child.stdoutFD)
+        deliverClose(nil)
+        await child.terminate(grace: grace)
     }
 
-    private func readLoop(child: ChildProcess, handlers: TransportHandlers) {
-        var framer = LineFramer()
-        let capacity = 64 * 1024
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 1)
-        defer { buffer.deallocate() }
-        var failure: TransportError?
-        while true {
-            let n = read(child.stdoutFD, buffer.baseAddress, capacity)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            do {
-                for line in try framer.append(UnsafeRawBufferPointer(rebasing: buffer[0..<n])) {
-                    handlers.onMessage(line)
-                }
-            } catch {
-                failure = TransportError(.protocolViolation, server: server, "\(error)")
-                break
-            }
+    /// On the loop thread: reads what is there and hands over every complete line.
+    private func readable(_ child: ChildProcess, _ scratch: UnsafeMutableRawBufferPointer) {
+        let n = read(child.stdoutFD, scratch.baseAddress, scratch.count)
+        if n < 0 && (errno == EAGAIN || errno == EINTR) { return }
+        guard n > 0 else { return endOfOutput(child) }
+        let lines: [Data]
+        do {
+            lines = try framer.withLock { try $0.append(UnsafeRawBufferPointer(rebasing: scratch[0..<n])) }
+        } catch {
+            loop.unwatchNow(child.stdoutFD)
+            return deliverClose(TransportError(.protocolViolation, server: server, "\(error)"))
         }
-        if let rest = framer.finish() { handlers.onMessage(rest) }
+        guard let onMessage = handlers.withLock({ $0?.onMessage }) else { return }
+        for line in lines { onMessage(line) }
+    }
+
+    /// The server closed its stdout: it died, or we closed it.
+    private func endOfOutput(_ child: ChildProcess) {
+        loop.unwatchNow(child.stdoutFD)
+        if let rest = framer.withLock({ $0.finish() }), let onMessage = handlers.withLock({ $0?.onMessage }) { onMessage(rest) }
         let closedByUs = state.withLock { state in
             if case .closed = state { return true }
             return false
         }
-        if closedByUs {
-            handlers.onClose(nil)
-            return
+        if closedByUs { return deliverClose(nil) }
+        // Give the dying server a moment to be reaped, off the loop, so the error has its status.
+        Task.detached { [self] in
+            _ = await child.waitForExit(timeout: .seconds(1))
+            deliverClose(TransportError(.processExited(status: child.poll()), server: server, exitDescription(child)))
         }
-        if failure == nil {
-            // EOF without close(): the server died or closed stdout. Give it a moment to be reaped.
-            let deadline = Date().addingTimeInterval(1)
-            while child.poll() == nil && Date() < deadline { usleep(2_000) }
-            failure = TransportError(.processExited(status: child.poll()), server: server, exitDescription(child))
-        }
-        handlers.onClose(failure)
+    }
+
+    /// Tells the client once that the connection ended.
+    private func deliverClose(_ error: TransportError?) {
+        guard let onClose = handlers.withLock({ handlers -> (@Sendable (TransportError?) -> Void)? in
+            defer { handlers = nil }
+            return handlers?.onClose
+        }) else { return }
+        onClose(error)
+    }
+
+    private static func setNonBlocking(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     }
 
     /// "server process exited with status 1: <last stderr line>".

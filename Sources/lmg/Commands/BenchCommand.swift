@@ -31,6 +31,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Untimed calls first, to warm caches and connections.")
     var warmup = 50
 
+    @Flag(inversion: .prefixedNo, help: "Run the calls on the thread that reads the server's answers, as latency-critical callers should.")
+    var onEventLoop = true
+
     func validate() throws {
         guard n > 0 else { throw ValidationError("-n must be at least 1") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be at least 1") }
@@ -60,13 +63,14 @@ struct BenchCommand: AsyncParsableCommand {
             let arguments = try ToolArguments.build(json: args, pairs: pairs, schema: definition.inputSchema)
             for _ in 0..<warmup { _ = try? await client.callTool(tool, arguments: arguments) }
 
+            let executor = onEventLoop ? client.preferredExecutor : nil
             let clock = ContinuousClock()
             let start = clock.now
             let (latencies, errors) = await withTaskGroup(of: ([Duration], Int).self) { group in
                 let perWorker = n / concurrency
                 for worker in 0..<concurrency {
                     let count = perWorker + (worker < n % concurrency ? 1 : 0)
-                    group.addTask {
+                    group.addTask(executorPreference: executor) {
                         var samples: [Duration] = []
                         samples.reserveCapacity(count)
                         var errors = 0

@@ -1,0 +1,168 @@
+import CSystemShims
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One thread that waits on every stdio server's pipes with `epoll` and also runs Swift tasks.
+///
+/// Two reasons for one loop instead of a reader thread per server. Threads: seven servers cost one
+/// thread, not seven. Latency: the loop is a `TaskExecutor`, so a caller that runs on it
+/// (`withTaskExecutorPreference(IOEventLoop.shared)`, or `MCPClient.preferredExecutor`) is resumed
+/// by the very thread that read the response, with no wake-up of a pool thread in between. That
+/// hand-off cost more than the rest of a round trip to a fast server.
+///
+/// Handlers and jobs run on the loop thread and must not block; `StdioTransport` queues writes
+/// the pipe cannot take yet instead of waiting for them.
+public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
+    /// The process-wide loop every stdio transport uses; started on first use, never stopped.
+    public static let shared = IOEventLoop(name: "lmg-io")
+
+    /// What a watched descriptor is ready for.
+    struct Readiness: OptionSet, Sendable {
+        let rawValue: UInt32
+        static let readable = Readiness(rawValue: UInt32(LMG_EPOLL_IN))
+        static let writable = Readiness(rawValue: UInt32(LMG_EPOLL_OUT))
+        /// The other end closed or the descriptor failed; a read then returns 0 or an error.
+        static let hangUp = Readiness(rawValue: UInt32(LMG_EPOLL_HUP | LMG_EPOLL_ERR))
+    }
+
+    /// Called on the loop thread with the readiness and a scratch buffer valid for the call.
+    typealias Handler = @Sendable (Readiness, UnsafeMutableRawBufferPointer) -> Void
+
+    private struct State {
+        var jobs: [UnownedJob] = []
+        /// True while the loop is (about to be) blocked in `epoll_wait`: enqueuers must wake it.
+        var sleeping = false
+        var handlers: [Int32: Handler] = [:]
+    }
+
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    private let state = Mutex(State())
+    /// The loop thread's id, set once it runs; `pthread_t` is an integer on Linux.
+    private let loopThread = Atomic<UInt>(0)
+
+    /// How long the loop keeps polling after its last event before it sleeps.
+    private let spin: Duration
+
+    init(name: String, spin: Duration = .microseconds(100)) {
+        self.spin = spin
+        epollFD = lmg_epoll_create()
+        wakeFD = lmg_eventfd()
+        precondition(epollFD >= 0 && wakeFD >= 0, "epoll_create1 or eventfd failed: \(String(cString: strerror(errno)))")
+        lmg_epoll_ctl(epollFD, Int32(LMG_EPOLL_ADD), wakeFD, UInt32(LMG_EPOLL_IN))
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    /// CPU time the loop thread has used (nil before it runs): idle, it must not grow.
+    var threadCPUTime: Duration? {
+        let thread = loopThread.load(ordering: .relaxed)
+        let nanoseconds = thread == 0 ? -1 : lmg_thread_cpu_nanoseconds(thread)
+        return nanoseconds < 0 ? nil : .nanoseconds(nanoseconds)
+    }
+
+    /// Whether the caller is running on the loop thread.
+    public var inLoop: Bool { loopThread.load(ordering: .relaxed) == UInt(pthread_self()) }
+
+    // MARK: TaskExecutor
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let wake = state.withLock { state in
+            state.jobs.append(job)
+            defer { state.sleeping = false }
+            return state.sleeping
+        }
+        if wake { signal() }
+    }
+
+    // MARK: Descriptors
+
+    /// Starts calling `handler` whenever `fd` is ready for `interest` (level-triggered).
+    /// Hang-ups are always reported. One handler per descriptor; watching again replaces it.
+    func watch(_ fd: Int32, for interest: Readiness, _ handler: @escaping Handler) {
+        let replaced = state.withLock { state in
+            defer { state.handlers[fd] = handler }
+            return state.handlers[fd] != nil
+        }
+        lmg_epoll_ctl(epollFD, Int32(replaced ? LMG_EPOLL_MOD : LMG_EPOLL_ADD), fd, interest.rawValue)
+    }
+
+    /// Stops watching `fd`. On the loop thread this is immediate. From elsewhere it returns once
+    /// the loop has dropped the handler, so the caller may close `fd` right after without a
+    /// handler still running on a descriptor number that could be reused.
+    func unwatch(_ fd: Int32) async {
+        if inLoop { return unwatchNow(fd) }
+        await withTaskExecutorPreference(self) { self.unwatchNow(fd) }
+    }
+
+    /// `unwatch` for the loop thread.
+    func unwatchNow(_ fd: Int32) {
+        let known = state.withLock { $0.handlers.removeValue(forKey: fd) != nil }
+        if known { lmg_epoll_ctl(epollFD, Int32(LMG_EPOLL_DEL), fd, 0) }
+    }
+
+    // MARK: The loop
+
+    private func signal() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    private func run() {
+        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
+        let executor = asUnownedTaskExecutor()
+        let clock = ContinuousClock()
+        var lastActivity = clock.now
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+        let capacity = 64
+        let fds = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        let events = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        while true {
+            while true {
+                let jobs = state.withLock { state in
+                    var taken: [UnownedJob] = []
+                    swap(&taken, &state.jobs)
+                    return taken
+                }
+                if jobs.isEmpty { break }
+                for job in jobs { job.runSynchronously(on: executor) }
+                lastActivity = clock.now
+            }
+            var count = lmg_epoll_wait(epollFD, fds, events, Int32(capacity), 0)
+            if count == 0 {
+                // Right after work, an answer is usually microseconds away: look again for a
+                // short while instead of sleeping, because being woken costs far more.
+                let spinUntil = lastActivity.advanced(by: spin)
+                while count == 0 && state.withLock({ $0.jobs.isEmpty }) && clock.now < spinUntil {
+                    count = lmg_epoll_wait(epollFD, fds, events, Int32(capacity), 0)
+                }
+            }
+            if count == 0 {
+                let idle = state.withLock { state in
+                    state.sleeping = state.jobs.isEmpty
+                    return state.sleeping
+                }
+                count = lmg_epoll_wait(epollFD, fds, events, Int32(capacity), idle ? -1 : 0)
+                state.withLock { $0.sleeping = false }
+            }
+            guard count > 0 else { continue }
+            lastActivity = clock.now
+            for index in 0..<Int(count) {
+                let fd = fds[index]
+                if fd == wakeFD {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                    continue
+                }
+                guard let handler = state.withLock({ $0.handlers[fd] }) else { continue }
+                handler(Readiness(rawValue: events[index]), scratch)
+            }
+        }
+    }
+}
