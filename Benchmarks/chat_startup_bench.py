@@ -8,7 +8,7 @@ until the prompt line `(… servers, … tools) > ` appears (ready), then until 
 (all joined), then send Ctrl-D and wait for the exit.
 
 Usage: python3 Benchmarks/chat_startup_bench.py [--lmg .build/release/lmg] [-n 10]
-Build first: swift build -c release --product lmg
+Build first: swift build -c release --static-swift-stdlib --product lmg
 """
 import argparse, json, os, pty, re, select, signal, statistics, subprocess, sys, tempfile, time
 

@@ -9,7 +9,7 @@
    server's own count of token requests before and after.
 
 Usage: python3 Benchmarks/manager_bench.py [--lmg .build/release/lmg] [-n 20000] [--oauth-n 1000] [--runs 3]
-Build first: swift build -c release --product lmg; needs scripts/setup.sh --test (the Python peers).
+Build first: swift build -c release --static-swift-stdlib --product lmg; needs scripts/setup.sh --test (the Python peers).
 """
 import argparse, json, os, subprocess, sys, tempfile, urllib.request
 

@@ -7,7 +7,7 @@
    one exchange with a tool call against the scripted model server.
 
 Usage: python3 Benchmarks/orchestrator_bench.py [--lmg .build/release/lmg] [-n 2000]
-Build first: swift build -c release --product lmg
+Build first: swift build -c release --static-swift-stdlib --product lmg
 """
 import argparse, json, os, resource, subprocess, sys, tempfile
 

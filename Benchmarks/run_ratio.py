@@ -2,12 +2,13 @@
 """lmg against the official Python MCP client, side by side, in one run.
 
 Usage:
-  python3 Benchmarks/run_ratio.py [--lmg .build/release/lmg] [-n 2000] [--builtin-n 20000]
+  python3 Benchmarks/run_ratio.py [--lmg .build/release/lmg] [-n 2000] [--rounds 4] [--builtin-n 20000]
 
 Starts Tests/Fixtures/mcp_fixture.py over stdio, Streamable HTTP with SSE answers and Streamable HTTP
 with JSON answers; measures sequential `echo` calls/s of `lmg bench` and of
-Benchmarks/python_client_bench.py against the same server; then lmg against its own built-in server
-(stdio and `mcp-server --http 0`) and the peak RSS of `lmg tools` with seven servers configured
+Benchmarks/python_client_bench.py against the same server, in --rounds alternating rounds; then lmg against its own built-in server
+(stdio and `mcp-server --http 0`; the calling task on the I/O thread, as `lmg bench` does by default, and
+on Swift's global pool) and the peak RSS of `lmg tools` with seven servers configured
 (four built-in over stdio, the built-in and two fixtures over HTTP; /usr/bin/time -v). Prints one table; the ratio column is lmg calls/s over Python calls/s.
 Everything it starts listens on 127.0.0.1 and is stopped before it exits.
 """
@@ -57,15 +58,25 @@ def run_json(command: list[str], env: dict) -> dict:
     return json.loads(done.stdout)
 
 
+def combine(rounds: list[dict]) -> dict:
+    """One figure from several rounds: calls/s over all of them, the median of their p50s."""
+    calls = sum(r["calls"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    p50s = sorted(r["p50_ms"] for r in rounds)
+    return {"calls": calls, "seconds": seconds, "calls_per_second": calls / seconds,
+            "p50_ms": p50s[len(p50s) // 2], "errors": sum(r.get("errors", 0) for r in rounds)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lmg", default=str(ROOT / ".build" / "release" / "lmg"))
     parser.add_argument("-n", type=int, default=2000, help="timed calls per fixture measurement")
     parser.add_argument("--builtin-n", type=int, default=20000, help="timed calls against the built-in server")
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per fixture measurement")
     args = parser.parse_args()
     lmg = pathlib.Path(args.lmg).resolve()
     if not lmg.exists():
-        raise SystemExit(f"run_ratio: no {lmg}; build it with `swift build -c release`")
+        raise SystemExit(f"run_ratio: no {lmg}; build it with `swift build -c release --static-swift-stdlib --product lmg`")
     env = dict(os.environ, PATH=f"{lmg.parent}:{os.environ.get('PATH', '')}")
     env.pop("LMG_CONFIG", None)
 
@@ -91,21 +102,33 @@ def main() -> None:
             config = pathlib.Path(tmp) / "bench.json"
             config.write_text(json.dumps({"mcpServers": servers}))
 
-            def lmg_bench(server: str, calls: int) -> dict:
+            def lmg_bench(server: str, calls: int, *extra: str) -> dict:
                 return run_json([str(lmg), "bench", "--config", str(config), "--json", server, "echo",
-                                 "text=hello", "-n", str(calls), "--warmup", "20"], env)
+                                 "text=hello", "-n", str(calls), "--warmup", "20", *extra], env)
 
-            def py_bench(target: list[str]) -> dict:
-                return run_json([PY, str(PY_BENCH), "--args", '{"text":"hello"}', "-n", str(args.n)] + target, env)
+            def py_bench(target: list[str], calls: int) -> dict:
+                return run_json([PY, str(PY_BENCH), "--args", '{"text":"hello"}', "-n", str(calls)] + target, env)
 
+            # Rounds alternate between the two clients, so a change in the machine's load during the
+            # run weighs on both alike; the figures add up the rounds.
+            per_round = max(1, args.n // args.rounds)
             for label, server, target in [
                 ("fixture stdio", "fx_stdio", ["--stdio", "--", PY, str(FIXTURE)]),
                 ("fixture HTTP, SSE answers", "fx_sse", ["--url", servers["fx_sse"]["url"]]),
                 ("fixture HTTP, JSON answers", "fx_json", ["--url", servers["fx_json"]["url"]]),
             ]:
-                rows.append((label, lmg_bench(server, args.n), py_bench(target)))
+                ours, theirs = [], []
+                for _ in range(args.rounds):
+                    ours.append(lmg_bench(server, per_round))
+                    theirs.append(py_bench(target, per_round))
+                rows.append((label, combine(ours), combine(theirs)))
             rows.append(("built-in stdio", lmg_bench("builtin", args.builtin_n), None))
             rows.append(("built-in HTTP", lmg_bench("builtin_http", max(args.n, args.builtin_n // 4)), None))
+            # The same with the calling task on Swift's global pool instead of the I/O thread.
+            rows.append(("built-in stdio, pool caller",
+                         lmg_bench("builtin", args.builtin_n, "--no-on-event-loop"), None))
+            rows.append(("built-in HTTP, pool caller",
+                         lmg_bench("builtin_http", max(args.n, args.builtin_n // 4), "--no-on-event-loop"), None))
 
             # Stdio children count in time's figure (the largest process of the tree), so no Python
             # stdio server here: its ~67 MB would hide lmg's own.

@@ -26,9 +26,9 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var spareHandles: [UnsafeMutableRawPointer] = []
     private var stopping = false
-    /// How long the loop keeps polling after activity before it sleeps: long enough to cover
-    /// a local server's answer, short enough that a slow server costs little CPU per request.
-    private let spin = Duration.microseconds(250)
+    /// When the loop keeps polling after activity before it sleeps: the window covers a local
+    /// server's answer; against slow servers the policy stops polling. Loop thread only.
+    private var busyPoll = BusyPoll(standard: .microseconds(250))
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -57,6 +57,7 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
         if !inLoop { curl_multi_wakeup(multi) }
     }
 
+    /// Runs `job` on the loop thread between transfers; wakes the loop only from other threads.
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         jobs.withLock { $0.append(job) }
@@ -121,12 +122,19 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
             // microseconds away: poll without sleeping for a short while, since being woken
             // costs more than the whole wait. A quiet open stream does not count as traffic.
             var ready: Int32 = 0
-            let spinUntil = lastActivity.advanced(by: spin)
-            while ready == 0 && !hasWork && clock.now < spinUntil {
-                curl_multi_poll(multi, nil, 0, 0, &ready)
+            let pollUntil = lastActivity.advanced(by: busyPoll.window)
+            var polled = false
+            if clock.now < pollUntil && busyPoll.shouldPoll() {
+                polled = true
+                while ready == 0 && !hasWork && clock.now < pollUntil {
+                    curl_multi_poll(multi, nil, 0, 0, &ready)
+                }
             }
             if ready == 0 && !hasWork { curl_multi_poll(multi, nil, 0, 1000, &ready) }
-            if ready > 0 { lastActivity = clock.now }
+            if ready > 0 {
+                busyPoll.record(waited: clock.now - lastActivity, polled: polled)
+                lastActivity = clock.now
+            }
         }
         for easy in spareHandles { curl_easy_cleanup(easy) }
         curl_multi_cleanup(multi)

@@ -51,17 +51,19 @@ extension MCPClient {
         let message: JSONRPCMessage = try await withTaskCancellationHandler {
             if transport.exchangeCarriesResponse {
                 // HTTP: the answer comes back on this POST; send and wait side by side. A child
-                // task (not `Task {}`) keeps the caller's executor preference.
-                async let sent: Void = {
-                    do {
-                        try await transport.send(data, expecting: id)
-                    } catch {
-                        self.abandon(id, error: self.clientError(error, method: method), notifyServer: false)
+                // task (not `Task {}`) keeps the caller's executor preference; once the answer is
+                // in, whatever is left of the exchange is cancelled.
+                return try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        do {
+                            try await transport.send(data, expecting: id)
+                        } catch {
+                            self.abandon(id, error: self.clientError(error, method: method), notifyServer: false)
+                        }
                     }
-                }()
-                let message = try await waiter.wait()
-                await sent
-                return message
+                    defer { group.cancelAll() }
+                    return try await waiter.wait()
+                }
             }
             do {
                 try await transport.send(data, expecting: id)

@@ -1,4 +1,5 @@
 import CSystemShims
+import CurlHTTP
 import Foundation
 import Synchronization
 
@@ -25,8 +26,6 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
         let rawValue: UInt32
         static let readable = Readiness(rawValue: UInt32(LMG_EPOLL_IN))
         static let writable = Readiness(rawValue: UInt32(LMG_EPOLL_OUT))
-        /// The other end closed or the descriptor failed; a read then returns 0 or an error.
-        static let hangUp = Readiness(rawValue: UInt32(LMG_EPOLL_HUP | LMG_EPOLL_ERR))
     }
 
     /// Called on the loop thread with the readiness and a scratch buffer valid for the call.
@@ -45,11 +44,11 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
     /// The loop thread's id, set once it runs; `pthread_t` is an integer on Linux.
     private let loopThread = Atomic<UInt>(0)
 
-    /// How long the loop keeps polling after its last event before it sleeps.
-    private let spin: Duration
+    /// When the loop keeps polling after its last event before it sleeps.
+    private let busyPoll: BusyPoll
 
-    init(name: String, spin: Duration = .microseconds(100)) {
-        self.spin = spin
+    init(name: String, busyPoll: BusyPoll = BusyPoll(standard: .microseconds(100))) {
+        self.busyPoll = busyPoll
         epollFD = lmg_epoll_create()
         wakeFD = lmg_eventfd()
         precondition(epollFD >= 0 && wakeFD >= 0, "epoll_create1 or eventfd failed: \(String(cString: strerror(errno)))")
@@ -71,6 +70,7 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
 
     // MARK: TaskExecutor
 
+    /// Runs `job` on the loop thread; wakes the loop only when it sleeps.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let wake = state.withLock { state in
@@ -84,7 +84,7 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
     // MARK: Descriptors
 
     /// Starts calling `handler` whenever `fd` is ready for `interest` (level-triggered).
-    /// Hang-ups are always reported. One handler per descriptor; watching again replaces it.
+    /// Hang-ups and errors are always reported, as readiness: the handler's read or write then fails. One handler per descriptor; watching again replaces it.
     func watch(_ fd: Int32, for interest: Readiness, _ handler: @escaping Handler) {
         let replaced = state.withLock { state in
             defer { state.handlers[fd] = handler }
@@ -119,6 +119,7 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
         let executor = asUnownedTaskExecutor()
         let clock = ContinuousClock()
         var lastActivity = clock.now
+        var busyPoll = self.busyPoll
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
         let capacity = 64
         let fds = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
@@ -135,11 +136,13 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
                 lastActivity = clock.now
             }
             var count = lmg_epoll_wait(epollFD, fds, events, Int32(capacity), 0)
-            if count == 0 {
-                // Right after work, an answer is usually microseconds away: look again for a
-                // short while instead of sleeping, because being woken costs far more.
-                let spinUntil = lastActivity.advanced(by: spin)
-                while count == 0 && state.withLock({ $0.jobs.isEmpty }) && clock.now < spinUntil {
+            // Right after work, an answer is usually microseconds away: look again for a short
+            // while instead of sleeping, because being woken costs more (see `BusyPoll`).
+            let pollUntil = lastActivity.advanced(by: busyPoll.window)
+            var polled = false
+            if count == 0 && clock.now < pollUntil && busyPoll.shouldPoll() {
+                polled = true
+                while count == 0 && state.withLock({ $0.jobs.isEmpty }) && clock.now < pollUntil {
                     count = lmg_epoll_wait(epollFD, fds, events, Int32(capacity), 0)
                 }
             }
@@ -152,6 +155,7 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
                 state.withLock { $0.sleeping = false }
             }
             guard count > 0 else { continue }
+            busyPoll.record(waited: clock.now - lastActivity, polled: polled)
             lastActivity = clock.now
             for index in 0..<Int(count) {
                 let fd = fds[index]

@@ -15,12 +15,17 @@ import Synchronization
 /// connect, restart or retry.
 public actor MCPManager {
     /// What the hot path needs of a connected server.
-    struct Route: Sendable {
+    /// A class so that reading it from the table costs one retain, not one per config field.
+    final class Route: Sendable {
         let client: MCPClient
         let config: MCPServerConfig
         let gate: HealthGate
         /// Tools annotated read-only or idempotent: safe to send twice.
         let repeatable: Set<String>
+
+        init(client: MCPClient, config: MCPServerConfig, gate: HealthGate, repeatable: Set<String>) {
+            (self.client, self.config, self.gate, self.repeatable) = (client, config, gate, repeatable)
+        }
     }
 
     struct Entry {

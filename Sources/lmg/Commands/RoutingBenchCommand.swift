@@ -30,6 +30,9 @@ struct RoutingBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Calls per way in one round.")
     var round = 500
 
+    @Flag(inversion: .prefixedNo, help: "Run the calls on the thread that reads the server's answers, as `lmg bench` does.")
+    var onEventLoop = true
+
     struct Report: Encodable {
         let calls_per_way: Int
         let direct_p50_ms: Double
@@ -47,45 +50,55 @@ struct RoutingBenchCommand: AsyncParsableCommand {
             guard let qualified = await manager.tools().first(where: { $0.server == serverName && $0.tool.name == tool })?.qualifiedName else {
                 throw CommandFailure.usage("server '\(serverName)' has no tool '\(tool)'")
             }
-            let clock = ContinuousClock()
-            var direct: [Duration] = [], routed: [Duration] = [], byName: [Duration] = []
-            for _ in 0..<200 {
-                _ = try await client.callTool(tool, arguments: arguments)
-                _ = try await manager.callTool(server: serverName, tool: tool, arguments: arguments)
-                _ = try await manager.callTool(qualifiedName: qualified, arguments: arguments)
+            let executor = onEventLoop ? client.preferredExecutor : nil
+            let ways: [@Sendable () async throws -> Void] = [
+                { _ = try await client.callTool(tool, arguments: arguments) },
+                { _ = try await manager.callTool(server: serverName, tool: tool, arguments: arguments) },
+                { _ = try await manager.callTool(qualifiedName: qualified, arguments: arguments) },
+            ]
+            let rounds = try await withTaskExecutorPreference(executor) {
+                try await Self.measure(ways, calls: n, round: round)
             }
-            while direct.count < n {
-                for _ in 0..<round {
-                    let start = clock.now
-                    _ = try await client.callTool(tool, arguments: arguments)
-                    direct.append(clock.now - start)
-                }
-                for _ in 0..<round {
-                    let start = clock.now
-                    _ = try await manager.callTool(server: serverName, tool: tool, arguments: arguments)
-                    routed.append(clock.now - start)
-                }
-                for _ in 0..<round {
-                    let start = clock.now
-                    _ = try await manager.callTool(qualifiedName: qualified, arguments: arguments)
-                    byName.append(clock.now - start)
-                }
+            // Each round compares the ways under the same conditions; the median round is the figure,
+            // so a burst of noise during one round cannot decide it.
+            func overhead(_ way: Int) -> Double {
+                let ratios = rounds.map { $0[way].percentileMilliseconds(0.5) / $0[0].percentileMilliseconds(0.5) - 1 }
+                return ratios.sorted()[ratios.count / 2] * 100
             }
-            let base = direct.percentileMilliseconds(0.5)
+            func p50(_ way: Int) -> Double { rounds.flatMap { $0[way] }.percentileMilliseconds(0.5) }
             let report = Report(
-                calls_per_way: direct.count, direct_p50_ms: base,
-                manager_p50_ms: routed.percentileMilliseconds(0.5), qualified_p50_ms: byName.percentileMilliseconds(0.5),
-                manager_overhead_percent: (routed.percentileMilliseconds(0.5) / base - 1) * 100,
-                qualified_overhead_percent: (byName.percentileMilliseconds(0.5) / base - 1) * 100)
+                calls_per_way: rounds.count * round, direct_p50_ms: p50(0), manager_p50_ms: p50(1), qualified_p50_ms: p50(2),
+                manager_overhead_percent: overhead(1), qualified_overhead_percent: overhead(2))
             if global.json {
                 try Terminal.json(report)
             } else {
                 Terminal.out(String(
-                    format: "%d calls each: direct p50 %.4f ms · manager p50 %.4f ms (%+.1f %%) · by qualified name p50 %.4f ms (%+.1f %%)",
+                    format: "%d calls each: direct p50 %.4f ms · manager p50 %.4f ms (%+.1f %% in the median round) · by qualified name p50 %.4f ms (%+.1f %%)",
                     report.calls_per_way, report.direct_p50_ms, report.manager_p50_ms, report.manager_overhead_percent,
                     report.qualified_p50_ms, report.qualified_overhead_percent))
             }
             return 0
         }
+    }
+
+    /// Warm-up, then rounds of `round` calls per way, the ways' order rotating from round to round;
+    /// each round's latencies per way.
+    static func measure(_ ways: [@Sendable () async throws -> Void], calls: Int, round: Int) async throws -> [[[Duration]]] {
+        let clock = ContinuousClock()
+        for _ in 0..<200 { for way in ways { try await way() } }
+        var rounds: [[[Duration]]] = []
+        for index in 0..<max(1, (calls + round - 1) / round) {
+            var samples = Array(repeating: [Duration](), count: ways.count)
+            for offset in 0..<ways.count {
+                let way = (index + offset) % ways.count
+                for _ in 0..<round {
+                    let start = clock.now
+                    try await ways[way]()
+                    samples[way].append(clock.now - start)
+                }
+            }
+            rounds.append(samples)
+        }
+        return rounds
     }
 }
