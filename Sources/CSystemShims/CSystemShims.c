@@ -43,7 +43,10 @@ static void interrupt_handler(int signo) {
     (void)signo;
     int saved = errno;
     interrupt_pending = 1;
-    for (int i = 0; i < 2; i++) {
+    /* The line editor's pipe first: the watcher's byte cancels a turn and the REPL then drains the
+       editor's pipe before its next prompt; written the other way round, a handler preempted between
+       the two writes could leave its byte to end that next prompt as if stdin had closed. */
+    for (int i = 1; i >= 0; i--) {
         if (interrupt_fds[i] >= 0) {
             char byte = 1;
             ssize_t ignored = write(interrupt_fds[i], &byte, 1);

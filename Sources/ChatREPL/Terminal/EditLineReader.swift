@@ -19,6 +19,8 @@ final class EditLineReader: LineReader, @unchecked Sendable {
     nonisolated(unsafe) private static var notices: Notices?
     /// True while the main prompt is up; a question (`ask`) keeps its text and defers notices.
     nonisolated(unsafe) private static var atPrompt = false
+    /// Set when the interrupt pipe, not stdin, ended `readline()`. Terminal thread only.
+    nonisolated(unsafe) private static var endedByInterrupt = false
 
     init(historyPath: String, interruptFD: Int32, notices: Notices? = nil, historySize: Int32 = 1000) {
         self.historyPath = historyPath
@@ -58,8 +60,10 @@ final class EditLineReader: LineReader, @unchecked Sendable {
         drainInterrupts()
         Self.atPrompt = atPrompt
         defer { Self.atPrompt = false }
+        Self.endedByInterrupt = false
         guard let raw = readline(prompt) else {
-            if InterruptWatcher.take() {
+            // The pipe's byte is what ended the line, whatever the flag says: a Ctrl-C, not EOF.
+            if InterruptWatcher.take() || Self.endedByInterrupt {
                 FileHandle.standardOutput.write(Data("^C\n".utf8))
                 return .interrupted
             }
@@ -91,7 +95,10 @@ final class EditLineReader: LineReader, @unchecked Sendable {
                 if errno == EINTR { continue }
                 return -1
             }
-            if interruptFD >= 0 && fds[1].revents != 0 { return -1 }
+            if interruptFD >= 0 && fds[1].revents != 0 {
+                endedByInterrupt = true
+                return -1
+            }
             if wakeFD >= 0 && fds[2].revents != 0 { showNotices() }
             guard fds[0].revents != 0 else { continue }
             guard let lead = readByte() else { return -1 }
