@@ -147,17 +147,18 @@ struct EventLoopTests {
     @Test func aServerThatStopsReadingBlocksNobody() async throws {
         let logs = FileManager.default.temporaryDirectory.appendingPathComponent("lmg-loop-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: logs) }
-        // Sleeps, then reports how many bytes and lines it got: the whole queue, in order.
-        let script = "import sys,time; time.sleep(1.5); a=sys.stdin.buffer.readline(); b=sys.stdin.buffer.readline(); "
+        // It announces when it starts reading, then reports what it got: every byte, in order.
+        let script = "import sys,time; time.sleep(1.5); print('reading', flush=True); "
+            + "a=sys.stdin.buffer.readline(); b=sys.stdin.buffer.readline(); "
             + "print(len(a) + len(b), a.strip(b'a') == b'\\n', b == b'z\\n', flush=True)"
         let slow = StdioTransport(server: "slow", command: "python3", arguments: ["-c", script], logDirectory: logs)
         let echo = StdioTransport(server: "echo", command: "cat", arguments: [], logDirectory: logs)
         let slowLines = AsyncStream.makeStream(of: String.self)
         let echoLines = AsyncStream.makeStream(of: String.self)
-        let slowAnswered = Mutex(false)
+        let slowStartedReading = Mutex(false)
         try await slow.start(TransportHandlers(
             onMessage: {
-                slowAnswered.withLock { $0 = true }
+                slowStartedReading.withLock { $0 = true }
                 slowLines.continuation.yield(String(decoding: $0, as: UTF8.self))
             }, onClose: { _ in }))
         try await echo.start(TransportHandlers(
@@ -166,14 +167,16 @@ struct EventLoopTests {
         // 4 MiB is far more than a pipe holds; send must return while the server sleeps.
         let big = Data(repeating: UInt8(ascii: "a"), count: 4 << 20)
         try await slow.send(big, expecting: nil)
+        // A blocking write would return only once the server read it all, after its 'reading' line.
+        #expect(!slowStartedReading.withLock { $0 }, "send waited for the sleeping server to read")
         try await slow.send(Data("z".utf8), expecting: nil)
         // The other server still answers at once: the loop is not stuck on the full pipe.
         try await echo.send(Data("ping".utf8), expecting: nil)
         var echoed = echoLines.stream.makeAsyncIterator()
         #expect(await echoed.next() == "ping")
-        #expect(!slowAnswered.withLock { $0 }, "send waited for the sleeping server to read")
 
         var answer = slowLines.stream.makeAsyncIterator()
+        #expect(await answer.next() == "reading")
         #expect(await answer.next() == "\(big.count + 3) True True")
         await slow.close()
         await echo.close()
