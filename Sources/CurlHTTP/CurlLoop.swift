@@ -19,7 +19,13 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
 
     private let multi: UnsafeMutableRawPointer
     private let commands = Mutex<[Command]>([])
-    private let jobs = Mutex<[UnownedJob]>([])
+    private let jobs = Mutex(JobQueue())
+
+    private struct JobQueue {
+        var waiting: [UnownedJob] = []
+        /// Set once the loop has exited: later jobs go to the global executor, or they would never run.
+        var stopped = false
+    }
     /// The loop thread's id once it runs; `pthread_t` is an integer on Linux.
     private let loopThread = Atomic<UInt>(0)
     // Loop-thread state.
@@ -60,28 +66,30 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
     /// Runs `job` on the loop thread between transfers; wakes the loop only from other threads.
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        jobs.withLock { $0.append(job) }
+        let queued = jobs.withLock { queue in
+            if !queue.stopped { queue.waiting.append(job) }
+            return !queue.stopped
+        }
+        guard queued else { return globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
         if !inLoop { curl_multi_wakeup(multi) }
     }
 
-    /// Runs queued jobs until none are left; true when any ran.
-    private func runJobs() -> Bool {
-        var ran = false
-        while true {
-            let batch = jobs.withLock { jobs in
-                var taken: [UnownedJob] = []
-                swap(&taken, &jobs)
-                return taken
-            }
-            if batch.isEmpty { return ran }
-            ran = true
-            for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+    /// Runs the jobs queued now (not those they queue in turn: transfers must progress between
+    /// batches); true when any ran. With `last`, the queue closes once it is empty.
+    private func runJobs(last: Bool = false) -> Bool {
+        let batch = jobs.withLock { queue in
+            if last && queue.waiting.isEmpty { queue.stopped = true }
+            var taken: [UnownedJob] = []
+            swap(&taken, &queue.waiting)
+            return taken
         }
+        for job in batch { job.runSynchronously(on: asUnownedTaskExecutor()) }
+        return !batch.isEmpty
     }
 
     /// Whether commands or jobs wait, so the loop must not sleep.
     private var hasWork: Bool {
-        !commands.withLock { $0.isEmpty } || !jobs.withLock { $0.isEmpty }
+        !commands.withLock { $0.isEmpty } || !jobs.withLock { $0.waiting.isEmpty }
     }
 
     private func run() {
@@ -104,6 +112,8 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
                 for transfer in Array(active.values) {
                     finish(transfer, error: HTTPClientError(kind: .shutdown, url: transfer.request.url, message: ""))
                 }
+                // The tasks those failures resumed, and any they wake, still run.
+                while runJobs(last: true) {}
                 break
             }
             curl_multi_perform(multi, &running)

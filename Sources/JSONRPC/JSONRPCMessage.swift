@@ -71,20 +71,23 @@ public struct JSONRPCMessage: Sendable {
         case .null?, nil: id = nil
         default: return nil
         }
-        switch members["method"] {
-        case .string(let method)?: return id.map { .request(id: $0, method: method) } ?? .notification(method: method)
-        case .null?, nil: break
-        default: return nil
-        }
+        // `error` is checked first: the decoder refuses a malformed one even beside a `method`.
+        var errorObject: JSONRPCErrorObject?
         switch members["error"] {
         case .object(let error)?:
             guard case .int(let code)? = error["code"], case .string(let message)? = error["message"] else { return nil }
             var data = error["data"]
             if data == Value.null { data = nil }
-            return .errorResponse(id: id, error: JSONRPCErrorObject(code: code, message: message, data: data))
+            errorObject = JSONRPCErrorObject(code: code, message: message, data: data)
         case .null?, nil: break
         default: return nil
         }
+        switch members["method"] {
+        case .string(let method)?: return id.map { .request(id: $0, method: method) } ?? .notification(method: method)
+        case .null?, nil: break
+        default: return nil
+        }
+        if let errorObject { return .errorResponse(id: id, error: errorObject) }
         guard let id, let result = members["result"], result != .null else { return nil }
         return .response(id: id)
     }

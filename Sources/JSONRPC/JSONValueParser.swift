@@ -250,11 +250,41 @@ public enum JSONValueParser {
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
             if integral, let integer = Int(text) { return .int(integer) }
             guard let double = Double(text), double.isFinite else { throw failure("number out of range") }
-            // `JSONDecoder` reads `1e3` or `2.0` as the integer they equal; so does `Value`.
-            if double.rounded() == double, let integer = Int(exactly: double) { return .int(integer) }
+            // `JSONDecoder` reads `1e3` or `2.0` as the integer they equal, exactly; so does `Value`.
+            if !integral, double.rounded() == double, let integer = Self.exactInteger(text) { return .int(integer) }
             return .double(double)
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+        /// The integer a number with a fraction or exponent equals, from its digits rather than
+        /// through `Double` (which rounds past 2^53); nil when it is not one or does not fit.
+        static func exactInteger(_ text: String) -> Int? {
+            var digits = ""
+            var exponent = 0
+            var sawPoint = false
+            var rest = Substring(text)
+            let negative = rest.first == "-"
+            if negative { rest = rest.dropFirst() }
+            while let character = rest.first, character != "e", character != "E" {
+                rest = rest.dropFirst()
+                if character == "." { sawPoint = true; continue }
+                digits.append(character)
+                if sawPoint { exponent -= 1 }
+            }
+            if !rest.isEmpty {
+                guard let written = Int(rest.dropFirst().drop { $0 == "+" }) else { return nil }
+                exponent += written
+            }
+            if exponent < 0 {
+                // The dropped digits must all be zeros.
+                guard -exponent <= digits.count, digits.suffix(-exponent).allSatisfy({ $0 == "0" }) else { return nil }
+                digits.removeLast(-exponent)
+            } else {
+                guard digits.count + exponent <= 20 else { return nil }
+                digits += String(repeating: "0", count: exponent)
+            }
+            return Int((negative ? "-" : "") + (digits.isEmpty ? "0" : digits))
+        }
     }
 }

@@ -67,6 +67,7 @@ public struct JSONWriter {
     /// A number; integral values within 2^53 are written without a fraction, as `JSONEncoder` does.
     public mutating func number(_ value: Double) {
         guard value.isFinite else { return raw("null") }
+        if value == 0 && value.sign == .minus { return raw("-0") }
         if value.rounded() == value, abs(value) < 9_007_199_254_740_992 {
             bytes.append(contentsOf: String(Int(value)).utf8)
         } else {

@@ -213,6 +213,33 @@ final class HTTPClientTests: @unchecked Sendable {
         #expect(error?.kind == .shutdown)
     }
 
+    /// A task running on the engine's thread is resumed by shutdown too, and keeps running after it.
+    @Test func shutdownResumesTasksThatPreferTheEngine() async throws {
+        let engine = HTTPClient()
+        let url = fixture.url("/never")
+        let task = Task(executorPreference: engine.executor) { () -> HTTPClientError.Kind? in
+            do {
+                _ = try await engine.execute(HTTPRequest(url: url))
+                return nil
+            } catch let error as HTTPClientError {
+                try? await Task.sleep(for: .milliseconds(10))  // more work after the loop is gone
+                return error.kind
+            } catch {
+                return nil
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        engine.shutdown()
+        // A hang shows as the 10 s sleep finishing first.
+        let kind = await withTaskGroup(of: HTTPClientError.Kind??.self) { group in
+            group.addTask { await task.value }
+            group.addTask { try? await Task.sleep(for: .seconds(10)); return .some(nil) }
+            defer { group.cancelAll() }
+            return await group.next()!
+        }
+        #expect(kind == .some(.shutdown), "the task was not resumed by shutdown")
+    }
+
     @Test func roundTripSanity() async throws {
         let clock = ContinuousClock()
         let start = clock.now

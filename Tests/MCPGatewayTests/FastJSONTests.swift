@@ -11,7 +11,8 @@ import Testing
 struct FastJSONTests {
     static let valid: [String] = [
         #"{}"#, #"[]"#, #"null"#, #"true"#, #"false"#, #"0"#, #"-0"#, #"12"#, #"-7"#, #"1.5"#, #"-0.25"#,
-        #"1e3"#, #"1E-3"#, #"2.5e+10"#, #"2.0"#, #"1.5e1"#, #"1e-2"#, #"9223372036854775807"#, #"9223372036854775808"#, #"-9223372036854775808"#,
+        #"1e3"#, #"1E-3"#, #"2.5e+10"#, #"2.0"#, #"1.5e1"#, #"1e-2"#, #"-5.000e3"#, #"123e-1"#, #"1e19"#, #"-0.0"#,
+        #"9007199254740993.0"#, #"12345678901234567.0"#, #"1234567890123456789e0"#, #"9223372036854775807"#, #"9223372036854775808"#, #"-9223372036854775808"#,
         #""""#, #""plain""#, #""a\"b\\c\/d""#, #""\b\f\n\r\t""#, #""\u00e9\u4e2d""#, #""\ud83d\ude00""#, #""é中😀""#,
         #"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#, #" { "a" : [ 1 , 2 ] } "#, "\n\t[1]\r\n",
         #"{"dup":1,"dup":2}"#, #"[[[[[]]]]]"#, #"{"k":"data:text/plain;base64,aGk="}"#,
@@ -55,6 +56,13 @@ struct FastJSONTests {
         writer.value(value)
         #expect(try JSONValueParser.parse(writer.data) == value)
         #expect(try JSONDecoder().decode(Value.self, from: writer.data) == value)
+        // Numbers read back as the same Double, sign of zero included.
+        for number in [-0.0, 0.0, 0.5, -2.0, 1e300, 1e-300, 9_007_199_254_740_992, 0.1 + 0.2] {
+            var one = JSONWriter()
+            one.number(number)
+            let back = try JSONDecoder().decode(Double.self, from: one.data)
+            #expect(back == number && back.sign == number.sign, "\(number) written as \(String(decoding: one.data, as: UTF8.self))")
+        }
     }
 
     @Test func callToolRequestMatchesTheEncoder() throws {
@@ -92,7 +100,8 @@ struct FastJSONTests {
         }
         // Shapes the fast path declines still get the decoder's precise errors.
         for text in [#"{"jsonrpc":"2.0","id":1,"result":null}"#, #"{"jsonrpc":"2.0","id":1.5,"result":{}}"#,
-                     #"{"jsonrpc":"2.0","id":1,"method":5}"#, #"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#] {
+                     #"{"jsonrpc":"2.0","id":1,"method":5}"#, #"{"jsonrpc":"2.0","id":1,"error":{"code":"x"}}"#,
+                     #"{"jsonrpc":"2.0","id":1,"method":"x","error":"oops"}"#] {
             #expect(throws: JSONRPCDecodingError.self, "\(text)") { try JSONRPCMessage(Data(text.utf8)) }
         }
     }
@@ -136,6 +145,7 @@ struct FastJSONTests {
             #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":"odd"}"#,
             #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
             #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"arguments":{"a":"data:text/plain;base64,aGk="}}}"#,
+            #"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"data:,echo"}}"#,
         ]
         for text in texts {
             let fast = try #require(RequestHead.read(Data(text.utf8)))

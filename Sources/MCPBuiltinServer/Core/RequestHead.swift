@@ -53,9 +53,14 @@ struct RequestHead: Decodable {
             (self.name, self.arguments, self.argumentsUnreadable) = (name, arguments, argumentsUnreadable)
         }
 
-        /// Mirrors `init(from:)`; nil for a `data:` URL, which the parser no longer holds as text.
+        /// Mirrors `init(from:)`; nil for a `data:` URL (as name or argument), which the parser no
+        /// longer holds as the text it was.
         init?(_ members: [String: Value]) {
-            if case .string(let text)? = members["name"] { name = text } else { name = nil }
+            switch members["name"] {
+            case .string(let text)?: name = text
+            case .data?: return nil
+            default: name = nil
+            }
             switch members["arguments"] {
             case nil, .null?:
                 (arguments, argumentsUnreadable) = (nil, false)

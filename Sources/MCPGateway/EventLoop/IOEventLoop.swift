@@ -84,13 +84,19 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
     // MARK: Descriptors
 
     /// Starts calling `handler` whenever `fd` is ready for `interest` (level-triggered).
-    /// Hang-ups and errors are always reported, as readiness: the handler's read or write then fails. One handler per descriptor; watching again replaces it.
+    /// Hang-ups and errors are always reported, as readiness: the handler's read or write then
+    /// fails. One handler per descriptor; watching again replaces it.
+    ///
+    /// The table and epoll change under one lock, so a concurrent `unwatchNow` cannot leave either
+    /// without the other. It asks epoll to ADD and falls back to MOD when epoll already has the
+    /// descriptor: the table cannot tell, since a closed descriptor leaves epoll by itself.
     func watch(_ fd: Int32, for interest: Readiness, _ handler: @escaping Handler) {
-        let replaced = state.withLock { state in
-            defer { state.handlers[fd] = handler }
-            return state.handlers[fd] != nil
+        state.withLock { state in
+            state.handlers[fd] = handler
+            if lmg_epoll_ctl(epollFD, Int32(LMG_EPOLL_ADD), fd, interest.rawValue) != 0 && errno == EEXIST {
+                lmg_epoll_ctl(epollFD, Int32(LMG_EPOLL_MOD), fd, interest.rawValue)
+            }
         }
-        lmg_epoll_ctl(epollFD, Int32(replaced ? LMG_EPOLL_MOD : LMG_EPOLL_ADD), fd, interest.rawValue)
     }
 
     /// Stops watching `fd`. On the loop thread this is immediate. From elsewhere it returns once
@@ -103,8 +109,9 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
 
     /// `unwatch` for the loop thread.
     func unwatchNow(_ fd: Int32) {
-        let known = state.withLock { $0.handlers.removeValue(forKey: fd) != nil }
-        if known { lmg_epoll_ctl(epollFD, Int32(LMG_EPOLL_DEL), fd, 0) }
+        state.withLock { state in
+            if state.handlers.removeValue(forKey: fd) != nil { lmg_epoll_ctl(epollFD, Int32(LMG_EPOLL_DEL), fd, 0) }
+        }
     }
 
     // MARK: The loop
@@ -125,13 +132,14 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
         let fds = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
         let events = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
         while true {
-            while true {
-                let jobs = state.withLock { state in
-                    var taken: [UnownedJob] = []
-                    swap(&taken, &state.jobs)
-                    return taken
-                }
-                if jobs.isEmpty { break }
+            // One batch per pass: jobs that keep queueing more (a task yielding while it waits for
+            // I/O) must not keep the loop from polling.
+            let jobs = state.withLock { state in
+                var taken: [UnownedJob] = []
+                swap(&taken, &state.jobs)
+                return taken
+            }
+            if !jobs.isEmpty {
                 for job in jobs { job.runSynchronously(on: executor) }
                 lastActivity = clock.now
             }

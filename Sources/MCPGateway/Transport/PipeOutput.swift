@@ -15,6 +15,8 @@ struct PipeOutput {
     private(set) var pending: [UInt8] = []
     /// Set once a write failed: the child closed its stdin or exited.
     private(set) var broken = false
+    /// Set by `close()`: the transport is ending and its descriptor about to be closed.
+    private(set) var closed = false
 
     /// What the caller must do after offering bytes.
     enum Action: Equatable {
@@ -50,9 +52,15 @@ struct PipeOutput {
         return .waitForWritable
     }
 
+    /// Drops what is pending; later sends must not touch the descriptor, which is being closed.
+    mutating func close() {
+        closed = true
+        pending.removeAll()
+    }
+
     /// Writes what is pending; true when nothing is left (stop watching), also after a failure.
     mutating func flush(write: (UnsafeRawBufferPointer) -> Int) -> Bool {
-        guard !pending.isEmpty, !broken else {
+        guard !pending.isEmpty, !broken, !closed else {
             pending.removeAll()
             return true
         }

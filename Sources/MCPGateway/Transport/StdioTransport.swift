@@ -89,19 +89,21 @@ public final class StdioTransport: MCPTransport {
         } catch let failure as ChildProcess.SpawnFailure {
             throw TransportError(.spawnFailed, server: server, failure.message, requestWasNotSent: true)
         }
+        self.handlers.withLock { $0 = handlers }
+        Self.setNonBlocking(child.stdoutFD)
+        Self.setNonBlocking(child.stdinFD)
+        // Watched before the child is published, so a `close()` that sees it also unwatches it.
+        loop.watch(child.stdoutFD, for: .readable) { [self] _, scratch in readable(child, scratch) }
         let accepted = state.withLock { state -> Bool in
             guard case .idle = state else { return false }
             state = .running(child)
             return true
         }
         guard accepted else {
+            await loop.unwatch(child.stdoutFD)
             await child.terminate(grace: .milliseconds(100))
             throw TransportError(.closed, server: server, "transport was already started or closed")
         }
-        self.handlers.withLock { $0 = handlers }
-        Self.setNonBlocking(child.stdoutFD)
-        Self.setNonBlocking(child.stdinFD)
-        loop.watch(child.stdoutFD, for: .readable) { [self] _, scratch in readable(child, scratch) }
     }
 
     public func send(_ message: Data, expecting: JSONRPCID?) async throws {
@@ -117,7 +119,10 @@ public final class StdioTransport: MCPTransport {
         let fd = child.stdinFD
         // Watching starts and stops under the same lock as the queue changes, so a drain on
         // the loop can never stop the watch a new partial write just needed.
-        let action = output.withLock { queue in
+        let action = output.withLock { queue -> PipeOutput.Action? in
+            // Checked under the lock `close()` takes first: after it, the descriptor may be closed
+            // and its number reused, so nothing may be written or watched.
+            guard !queue.closed else { return nil }
             let action = message.withUnsafeBytes { bytes in
                 queue.send(bytes) { write(fd, $0.baseAddress, $0.count) }
             }
@@ -129,6 +134,9 @@ public final class StdioTransport: MCPTransport {
                 }
             }
             return action
+        }
+        guard let action else {
+            throw TransportError(.closed, server: server, "the server connection is closed", requestWasNotSent: true)
         }
         if action == .failed {
             throw TransportError(.processExited(status: child.poll()), server: server, exitDescription(child), requestWasNotSent: true)
@@ -142,7 +150,9 @@ public final class StdioTransport: MCPTransport {
             return nil
         }
         guard let child else { return }
-        // Stop watching before the descriptors are closed, so no handler sees a reused number.
+        // No send may queue or watch after this; then stop watching before the descriptors are
+        // closed, so no handler sees a reused number.
+        output.withLock { $0.close() }
         await loop.unwatch(child.stdinFD)
         await loop.unwatch(child.stdoutFD)
         deliverClose(nil)
