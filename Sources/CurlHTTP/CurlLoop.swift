@@ -1,5 +1,4 @@
 import CCurl
-import CSystemShims
 import Foundation
 import Synchronization
 
@@ -26,8 +25,7 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
         /// Set once the loop has exited: later jobs go to the global executor, or they would never run.
         var stopped = false
     }
-    /// The loop thread's id once it runs; `pthread_t` is an integer on Linux.
-    private let loopThread = Atomic<UInt>(0)
+    private let loopThread = LoopThread()
     // Loop-thread state.
     private var active: [UnsafeMutableRawPointer: Transfer] = [:]
     private var spareHandles: [UnsafeMutableRawPointer] = []
@@ -49,14 +47,10 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
     }
 
     /// CPU time the loop thread has used (nil before it runs): idle, it must not grow.
-    var threadCPUTime: Duration? {
-        let thread = loopThread.load(ordering: .relaxed)
-        let nanoseconds = thread == 0 ? -1 : lmg_thread_cpu_nanoseconds(thread)
-        return nanoseconds < 0 ? nil : .nanoseconds(nanoseconds)
-    }
+    var threadCPUTime: Duration? { loopThread.cpuTime }
 
     /// Whether the caller runs on the loop thread (then nothing needs waking).
-    var inLoop: Bool { loopThread.load(ordering: .relaxed) == UInt(pthread_self()) }
+    var inLoop: Bool { loopThread.isCurrent }
 
     func submit(_ command: Command) {
         commands.withLock { $0.append(command) }
@@ -96,7 +90,7 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
         var running: Int32 = 0
         let clock = ContinuousClock()
         var lastActivity = clock.now
-        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
+        loopThread.enter()
         while true {
             if runJobs() { lastActivity = clock.now }
             let batch = commands.withLock { queue in defer { queue.removeAll() }; return queue }

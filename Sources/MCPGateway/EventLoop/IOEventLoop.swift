@@ -41,8 +41,7 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
     private let epollFD: Int32
     private let wakeFD: Int32
     private let state = Mutex(State())
-    /// The loop thread's id, set once it runs; `pthread_t` is an integer on Linux.
-    private let loopThread = Atomic<UInt>(0)
+    private let loopThread = LoopThread()
 
     /// When the loop keeps polling after its last event before it sleeps.
     private let busyPoll: BusyPoll
@@ -59,14 +58,10 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     /// CPU time the loop thread has used (nil before it runs): idle, it must not grow.
-    var threadCPUTime: Duration? {
-        let thread = loopThread.load(ordering: .relaxed)
-        let nanoseconds = thread == 0 ? -1 : lmg_thread_cpu_nanoseconds(thread)
-        return nanoseconds < 0 ? nil : .nanoseconds(nanoseconds)
-    }
+    var threadCPUTime: Duration? { loopThread.cpuTime }
 
     /// Whether the caller is running on the loop thread.
-    public var inLoop: Bool { loopThread.load(ordering: .relaxed) == UInt(pthread_self()) }
+    public var inLoop: Bool { loopThread.isCurrent }
 
     // MARK: TaskExecutor
 
@@ -122,7 +117,7 @@ public final class IOEventLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private func run() {
-        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
+        loopThread.enter()
         let executor = asUnownedTaskExecutor()
         let clock = ContinuousClock()
         var lastActivity = clock.now

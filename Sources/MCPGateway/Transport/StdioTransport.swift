@@ -9,8 +9,8 @@ import Glibc
 /// MCP over a spawned process's stdin/stdout, newline-delimited.
 ///
 /// Reads are event-driven: the shared `IOEventLoop` waits on the pipe and hands each line to the
-/// client as it arrives (no polling, no thread per server). The server's stderr goes to a per-server log file, never to
-/// the user's terminal; its last line is quoted when the server dies.
+/// client as it arrives (no polling, no thread per server). The server's stderr goes to a
+/// per-server log file, never to the user's terminal; its last line is quoted when the server dies.
 public final class StdioTransport: MCPTransport {
     public let server: String
     let command: String
@@ -113,9 +113,7 @@ public final class StdioTransport: MCPTransport {
     /// Writes one message and its newline, in order with every other; what the pipe cannot take
     /// now is written by the event loop later, so a server that stops reading blocks nobody.
     func sendNow(_ message: Data) throws {
-        guard case .running(let child) = state.withLock({ $0 }) else {
-            throw TransportError(.closed, server: server, "the server connection is closed", requestWasNotSent: true)
-        }
+        guard case .running(let child) = state.withLock({ $0 }) else { throw closedError }
         let fd = child.stdinFD
         // Watching starts and stops under the same lock as the queue changes, so a drain on
         // the loop can never stop the watch a new partial write just needed.
@@ -135,12 +133,14 @@ public final class StdioTransport: MCPTransport {
             }
             return action
         }
-        guard let action else {
-            throw TransportError(.closed, server: server, "the server connection is closed", requestWasNotSent: true)
-        }
+        guard let action else { throw closedError }
         if action == .failed {
             throw TransportError(.processExited(status: child.poll()), server: server, exitDescription(child), requestWasNotSent: true)
         }
+    }
+
+    private var closedError: TransportError {
+        TransportError(.closed, server: server, "the server connection is closed", requestWasNotSent: true)
     }
 
     public func close() async {
