@@ -7,9 +7,13 @@ let package = Package(
     products: [
         .library(name: "MCPGateway", targets: ["MCPGateway"]),
         .library(name: "CurlHTTP", targets: ["CurlHTTP"]),
+        .library(name: "ModelClient", targets: ["ModelClient"]),
         .library(name: "MCPBuiltinServer", targets: ["MCPBuiltinServer"]),
         .library(name: "Orchestrator", targets: ["Orchestrator"]),
+        .library(name: "GatewayRuntime", targets: ["GatewayRuntime"]),
+        .library(name: "LMGTesting", targets: ["LMGTesting"]),
         .executable(name: "lmg", targets: ["lmg"]),
+        .executable(name: "lmg-bench", targets: ["lmg-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
@@ -31,22 +35,26 @@ let package = Package(
         ),
         // GNU libc calls Swift's Glibc module does not import (spawn with cwd, pipe2).
         .target(name: "CSystemShims"),
+        // The I/O loops' shared parts: the epoll loop for stdio servers, the deadline timer,
+        // busy polling, loop-thread identity.
+        .target(name: "EventLoops", dependencies: ["CSystemShims"]),
         // The async HTTP + SSE engine over libcurl's multi interface.
         .target(
             name: "CurlHTTP",
-            dependencies: ["CCurl", "CSystemShims"]
+            dependencies: ["CCurl", "CSystemShims", "EventLoops"]
         ),
         // JSON-RPC 2.0 framing shared by the client and the built-in server.
         .target(
             name: "JSONRPC",
             dependencies: [.product(name: "MCP", package: "swift-sdk")]
         ),
-        // Config, transports, MCPClient, MCPManager.
+        // MCP only: server config, transports, MCPClient, MCPManager, OAuth2.
         .target(
             name: "MCPGateway",
             dependencies: [
                 "CurlHTTP",
                 "CSystemShims",
+                "EventLoops",
                 "JSONRPC",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,57 +70,126 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The tool-calling loop: model client, schema conversion, events, approvals.
+        // OpenAI-compatible Chat Completions, streamed or plain; knows nothing of MCP.
+        .target(name: "ModelClient", dependencies: ["CurlHTTP"]),
+        // The tool-calling loop over a model and the manager: schema conversion, events, approvals.
         .target(
             name: "Orchestrator",
             dependencies: [
-                "CurlHTTP",
                 "MCPGateway",
+                "ModelClient",
                 .product(name: "MCP", package: "swift-sdk"),
             ]
         ),
-        // `lmg chat`: the terminal REPL on libedit over the orchestrator.
+        // The composition root every front end shares: the whole-app config and its reader,
+        // the environment, failure categories, process policy; builds manager, model, loop.
+        .target(
+            name: "GatewayRuntime",
+            dependencies: [
+                "EventLoops",
+                "MCPGateway",
+                "ModelClient",
+                "Orchestrator",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `lmg chat`: the terminal REPL on libedit over the runtime.
         .target(
             name: "ChatREPL",
             dependencies: [
                 "CEditLine",
                 "CSystemShims",
                 "CurlHTTP",
+                "GatewayRuntime",
                 "MCPGateway",
+                "ModelClient",
                 "Orchestrator",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // The executable only parses arguments and wires the libraries together.
+        // Stand-ins for apps' and lmg's own tests: a scripted model, an in-process tool router.
+        .target(
+            name: "LMGTesting",
+            dependencies: [
+                "MCPGateway",
+                "ModelClient",
+                "Orchestrator",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
+        ),
+        // What lmg and lmg-bench share on the command line: options, output, exit statuses.
+        .target(
+            name: "LMGCommandLine",
+            dependencies: [
+                "GatewayRuntime",
+                "MCPGateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The executable only parses arguments and hands them to the runtime.
         .executableTarget(
             name: "lmg",
             dependencies: [
+                "GatewayRuntime",
+                "LMGCommandLine",
                 "MCPGateway",
                 "MCPBuiltinServer",
+                "ModelClient",
                 "Orchestrator",
                 "ChatREPL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Benchmarks, kept out of the product: a tool's calls/s, the loop's and the manager's overhead.
+        .executableTarget(
+            name: "lmg-bench",
+            dependencies: [
+                "GatewayRuntime",
+                "LMGCommandLine",
+                "LMGTesting",
+                "MCPGateway",
+                "ModelClient",
+                "Orchestrator",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Starts and stops the real peers (Python fixtures, the lmg binary) that tests talk to.
         .target(
             name: "TestSupport",
-            dependencies: ["CSystemShims"],
+            dependencies: ["CSystemShims", "CurlHTTP", "ModelClient"],
             path: "Tests/TestSupport"
         ),
+        // One test target per library target. The pure tier (no Python peer, no process):
+        // EventLoopsTests, JSONRPCTests, LMGTestingTests, and the suites tagged .pure (README).
+        .testTarget(name: "EventLoopsTests", dependencies: ["EventLoops"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(
             name: "MCPGatewayTests",
-            dependencies: ["MCPGateway", "MCPBuiltinServer", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["MCPGateway", "MCPBuiltinServer", "CurlHTTP", "GatewayRuntime", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
+            name: "MCPBuiltinServerTests",
+            dependencies: ["MCPBuiltinServer", "MCPGateway", "CurlHTTP", "JSONRPC", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "CurlHTTP", "TestSupport"]),
+        .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "MCPGateway", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["Orchestrator", "ModelClient", "MCPGateway", "CurlHTTP", "LMGTesting", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        .testTarget(
+            name: "GatewayRuntimeTests",
+            dependencies: ["GatewayRuntime", "MCPGateway", "ModelClient", "Orchestrator", "LMGTesting", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator"]),
-        // Runs the real `lmg` binary (built first, as a dependency) against real peers.
-        .testTarget(name: "LMGTests", dependencies: ["TestSupport", "lmg"]),
+        .testTarget(
+            name: "LMGTestingTests",
+            dependencies: ["LMGTesting", "ModelClient", "Orchestrator", "MCPGateway", .product(name: "MCP", package: "swift-sdk")]
+        ),
+        // Runs the real `lmg` and `lmg-bench` binaries (built first, as dependencies) against real peers.
+        .testTarget(name: "LMGTests", dependencies: ["TestSupport", "lmg", "lmg-bench"]),
     ]
 )

@@ -1,3 +1,4 @@
+import EventLoops
 import CCurl
 import Foundation
 import Synchronization

@@ -9,7 +9,11 @@ public struct HTTPTimeouts: Sendable, Hashable {
     /// With no byte received for this long, the transfer fails (rounded up to whole seconds).
     public var idle: Duration?
 
-    public init(connect: Duration? = .seconds(10), total: Duration? = nil, idle: Duration? = nil) {
+    /// The longest a connection may take to open: a server that cannot be reached in 10 s is
+    /// down, whatever longer limit its requests have.
+    public static let connectCap: Duration = .seconds(10)
+
+    public init(connect: Duration? = HTTPTimeouts.connectCap, total: Duration? = nil, idle: Duration? = nil) {
         self.connect = connect
         self.total = total
         self.idle = idle

@@ -1,6 +1,9 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import Foundation
-import MCPGateway
+import GatewayRuntime
+import LMGCommandLine
 
 /// `lmg`: chat with models that use MCP tools, and inspect MCP servers from the shell.
 @main
@@ -14,11 +17,13 @@ struct LMG: AsyncParsableCommand {
 
             Exit status: 0 ok; 1 the tool returned an error; 2 usage or configuration error; \
             3 no server reachable, transport or authorization failure; 130 interrupted.
+
+            Benchmarks live in a separate program, lmg-bench.
             """,
         version: LMGVersion.current,
         subcommands: [
             ChatCommand.self, RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
-            PromptsCommand.self, GetPromptCommand.self, BenchCommand.self, LoopBenchCommand.self, RoutingBenchCommand.self, MCPServerCommand.self,
+            PromptsCommand.self, GetPromptCommand.self, MCPServerCommand.self,
         ],
         defaultSubcommand: ChatCommand.self
     )

@@ -56,7 +56,7 @@ struct InspectionCommandTests {
 
     @Test func benchReportsTheDocumentedKeys() async throws {
         let path = try writeConfig(BadInputTests.timeServer)
-        let result = try await runLMG(["bench", "time", "get_current_time", "timezone=UTC", "-n", "20", "--warmup", "2", "--json", "--config", path])
+        let result = try await runProcess(Repo.benchBinary, ["call", "time", "get_current_time", "timezone=UTC", "-n", "20", "--warmup", "2", "--json", "--config", path])
         #expect(result.status == 0, "\(result)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         for key in ["calls", "seconds", "calls_per_second", "p50_ms", "p99_ms", "errors"] { #expect(report[key] != nil, "missing \(key)") }

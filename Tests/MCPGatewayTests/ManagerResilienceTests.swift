@@ -1,8 +1,10 @@
+import CurlHTTP
 import Foundation
 import MCP
 import MCPGateway
 import Synchronization
 import TestSupport
+import GatewayRuntime
 import Testing
 
 /// The manager against real servers that fail: killed stdio processes, an HTTP server that goes

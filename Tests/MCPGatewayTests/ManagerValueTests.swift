@@ -1,5 +1,7 @@
+import CurlHTTP
 import Foundation
 import MCPGateway
+import GatewayRuntime
 import Testing
 
 /// The manager's pure parts: the per-server health gate, the reload plan, the policy's config.

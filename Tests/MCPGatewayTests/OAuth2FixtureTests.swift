@@ -3,6 +3,7 @@ import Foundation
 import MCP
 @testable import MCPGateway
 import TestSupport
+import GatewayRuntime
 import Testing
 
 /// OAuth2 end to end: a real Authlib authorization server (Tests/Fixtures/oauth_server.py) and an

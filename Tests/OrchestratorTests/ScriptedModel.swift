@@ -1,18 +1,8 @@
 import Foundation
 import MCPGateway
+import ModelClient
 import Orchestrator
 import TestSupport
-
-extension ScriptedModel {
-    func config(stream: Bool = true, apiKey: String? = "sk-test-key") -> ModelConfig {
-        ModelConfig(baseURL: baseURL, apiKey: apiKey, name: "scripted", stream: stream, timeout: .seconds(20))
-    }
-
-    /// A client that retries quickly, so rate-limit tests stay short.
-    func client(stream: Bool = true) -> OpenAIChatClient {
-        OpenAIChatClient(config: config(stream: stream), retry: RetryPolicy(base: .milliseconds(50), cap: .milliseconds(200), attempts: 3))
-    }
-}
 
 func call(_ id: String, _ name: String, _ arguments: String) -> [String: Any] {
     scriptedCall(id, name, arguments)

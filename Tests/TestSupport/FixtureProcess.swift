@@ -18,14 +18,24 @@ public enum Repo {
 
     /// The built `lmg` binary: `LMG_BIN`, else the debug build folder next to the test bundle.
     public static var lmgBinary: String {
-        if let explicit = ProcessInfo.processInfo.environment["LMG_BIN"] { return explicit }
-        // Test bundles live in .build/<triple>/debug/; the executable sits beside them.
+        ProcessInfo.processInfo.environment["LMG_BIN"] ?? built("lmg")
+    }
+
+    /// The built `lmg-bench` binary, beside `lmg`.
+    public static var benchBinary: String {
+        ProcessInfo.processInfo.environment["LMG_BIN"].map {
+            URL(fileURLWithPath: $0).deletingLastPathComponent().appendingPathComponent("lmg-bench").path
+        } ?? built("lmg-bench")
+    }
+
+    /// An executable of this package: test bundles live in .build/<triple>/debug/, executables beside them.
+    static func built(_ name: String) -> String {
         let bundle = Bundle.main.bundleURL
         for dir in [bundle, bundle.deletingLastPathComponent()] {
-            let candidate = dir.appendingPathComponent("lmg").path
+            let candidate = dir.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        return root.appendingPathComponent(".build/debug/lmg").path
+        return root.appendingPathComponent(".build/debug/\(name)").path
     }
 }
 

@@ -1,4 +1,6 @@
+import CurlHTTP
 import Foundation
+import ModelClient
 
 /// The scripted OpenAI-compatible server (Tests/Fixtures/model_server.py) and what it received.
 public final class ScriptedModel: Sendable {
@@ -49,4 +51,15 @@ public final class ScriptedModel: Sendable {
 /// A tool call entry for a model script.
 public func scriptedCall(_ id: String, _ name: String, _ arguments: String) -> [String: Any] {
     ["id": id, "name": name, "arguments": arguments]
+}
+
+extension ScriptedModel {
+    public func config(stream: Bool = true, apiKey: String? = "sk-test-key") -> ModelConfig {
+        ModelConfig(baseURL: baseURL, apiKey: apiKey, name: "scripted", stream: stream, timeout: .seconds(20))
+    }
+
+    /// A client that retries quickly, so rate-limit tests stay short.
+    public func client(stream: Bool = true) -> OpenAIChatClient {
+        OpenAIChatClient(config: config(stream: stream), retry: RetryPolicy(base: .milliseconds(50), cap: .milliseconds(200), attempts: 3))
+    }
 }

@@ -83,7 +83,7 @@ extension ChatSession {
                 await orchestrator.setModel(name)
                 say(style.dim("model: \(name)"))
             } else {
-                say("model: \(await orchestrator.modelName) at \(model.config.baseURL ?? "(none)")")
+                say("model: \(await orchestrator.modelName) at \(modelURL)")
             }
         case .system(let text):
             if let text {

@@ -1,9 +1,11 @@
 import CSystemShims
 import CurlHTTP
 import Foundation
+import GatewayRuntime
 import Logging
 import MCP
 import MCPGateway
+import ModelClient
 import Orchestrator
 import Synchronization
 
@@ -12,12 +14,17 @@ import Synchronization
 /// Servers connect in the background so the prompt is ready at once; failures and an unreachable
 /// model are named once, before the next prompt. Messages go to the orchestrator; lines starting
 /// with `/` are commands, several of which (/tools, /call, /read, /prompt) need no model.
-public final class ChatSession: @unchecked Sendable {
-    let config: GatewayConfig
+///
+/// Sendable without exceptions: every stored part is a value, an actor or lock-guarded; the
+/// tasks it starts are kept under a `Mutex`.
+public final class ChatSession: Sendable {
+    let runtime: GatewayRuntime
     let options: ChatOptions
-    let manager: MCPManager
     let orchestrator: Orchestrator
-    let model: OpenAIChatClient
+    var config: GatewayConfig { runtime.config }
+    var manager: MCPManager { runtime.manager }
+    /// The model endpoint's URL, for the banner and `/model`.
+    var modelURL: String { runtime.config.model.baseURL ?? "(none)" }
     let style: TerminalStyle
     let display: TurnDisplay
     let notices = Notices()
@@ -25,41 +32,37 @@ public final class ChatSession: @unchecked Sendable {
     private let terminal = TerminalThread()
     private let reader: LineReader
     private let watcher: InterruptWatcher?
-    private var connecting: Task<Void, Never>?
+    /// The background work the session starts: server connects and the config watcher.
+    private struct Background {
+        var connecting: Task<Void, Never>?
+        /// Applies edits of the config file's servers while the session runs.
+        var reloader: ConfigReloader?
+    }
+    private let background = Mutex(Background())
     /// Name clashes already shown, so each is named once.
     private let reportedCollisions = Mutex<Set<String>>([])
-    /// Applies edits of the config file's servers while the session runs.
-    private var reloader: ConfigReloader?
     /// Names for tab completion, refreshed before each prompt.
-    private let candidates = CandidateBox()
+    private let candidates = CandidateStore()
 
-    /// Makes a session with a new manager.
-    public static func start(config: GatewayConfig, options: ChatOptions) async -> ChatSession {
-        ChatSession(config: config, options: options, manager: MCPManager(policy: config.manager))
-    }
-
-    public init(config: GatewayConfig, options: ChatOptions, manager: MCPManager) {
-        self.config = config
+    /// A session over `runtime` (servers not yet connected: the session connects them in the
+    /// background); `--model` and `--system` are already in the runtime's configuration.
+    public init(runtime: GatewayRuntime, options: ChatOptions) {
+        self.runtime = runtime
         self.options = options
-        self.manager = manager
         interactive = isatty(STDIN_FILENO) == 1
         style = TerminalStyle.detect(noColor: options.noColor)
         display = TurnDisplay(style: style)
-        var modelConfig = config.model.applyingEnvironment()
-        if let name = options.model { modelConfig.name = name }
-        model = OpenAIChatClient(config: modelConfig)
-        var loopOptions = OrchestratorOptions(config: config)
-        if let system = options.systemPrompt { loopOptions.systemPrompt = system }
-        loopOptions.supportsImages = options.vision
-        loopOptions.autoApproveReadOnly = options.autoApproveReadOnly
-        orchestrator = Orchestrator(manager: manager, model: model, options: loopOptions)
+        orchestrator = runtime.makeOrchestrator { loop in
+            loop.supportsImages = options.vision
+            loop.autoApproveReadOnly = options.autoApproveReadOnly
+        }
         if interactive {
             // Ctrl-C is ours now: it clears the line or cancels the turn (see InterruptWatcher).
             TerminationSignals.release([SIGINT])
             let watcher = InterruptWatcher()
             self.watcher = watcher
             let candidates = candidates
-            EditLineReader.completions = { word, before in candidates.value.complete(word: word, before: before) }
+            EditLineReader.completions = { word, before in candidates.current.complete(word: word, before: before) }
             reader = EditLineReader(historyPath: options.historyPath, interruptFD: watcher.promptFD, notices: notices)
         } else {
             watcher = nil
@@ -73,11 +76,11 @@ public final class ChatSession: @unchecked Sendable {
         startConnecting()
         await startReloading()
         if interactive {
-            say(style.bold("lmg chat") + style.dim(" · model \(model.modelName) at \(model.config.baseURL ?? "(none)") · /help for commands, Ctrl-D to quit"))
+            say(style.bold("lmg chat") + style.dim(" · model \(runtime.model.modelName) at \(modelURL) · /help for commands, Ctrl-D to quit"))
             probeModel()
         } else {
             // A script's first message should see every tool.
-            await connecting?.value
+            await background.withLock { $0.connecting }?.value
         }
         var assembler = InputAssembler()
         loop: while true {
@@ -107,9 +110,10 @@ public final class ChatSession: @unchecked Sendable {
                 }
             }
         }
+        let (connecting, reloader) = background.withLock { ($0.connecting, $0.reloader) }
         connecting?.cancel()
         await reloader?.stop()
-        await manager.shutdown()
+        await runtime.shutdown()
         return 0
     }
 
@@ -119,7 +123,7 @@ public final class ChatSession: @unchecked Sendable {
     /// completion names are refreshed in place, and a failure is named once.
     private func startConnecting() {
         let manager = manager, notices = notices, servers = config.servers
-        connecting = Task { [weak self] in
+        let task = Task { [weak self] in
             await withTaskGroup(of: Void.self) { group in
                 for server in servers {
                     group.addTask {
@@ -134,6 +138,7 @@ public final class ChatSession: @unchecked Sendable {
                 }
             }
         }
+        background.withLock { $0.connecting = task }
     }
 
     /// Watches the config file: server changes apply at once, a broken edit is named and ignored.
@@ -143,7 +148,9 @@ public final class ChatSession: @unchecked Sendable {
         // The notices below are the report; a log line on the same terminal would repeat them.
         var quiet = Logger(label: "lmg.reload")
         quiet.logLevel = .critical
-        let reloader = ConfigReloader(manager: manager, path: path, logger: quiet) { [weak self] event in
+        let reloader = ConfigReloader(
+            manager: manager, path: path, loader: ConfigLoader(environment: runtime.environment.variables), logger: quiet
+        ) { [weak self] event in
             switch event {
             case .applied(let diff) where !diff.isEmpty:
                 notices.post("\(path) changed: \(diff.summary)")
@@ -159,7 +166,7 @@ public final class ChatSession: @unchecked Sendable {
                 notices.post("\(error.description); still running the previous configuration")
             }
         }
-        self.reloader = reloader
+        background.withLock { $0.reloader = reloader }
         await reloader.start()
     }
 
@@ -175,7 +182,7 @@ public final class ChatSession: @unchecked Sendable {
 
     /// Asks the model endpoint for its model list; an unreachable one is named with what to do.
     private func probeModel() {
-        let endpoint = (model.config.baseURL ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let endpoint = (config.model.baseURL ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let notices = notices
         guard !endpoint.isEmpty else {
             Task { notices.post("no model endpoint configured: set OPENAI_BASE_URL or model.base_url; /tools, /call, /read and /prompt work without one") }
@@ -211,7 +218,8 @@ public final class ChatSession: @unchecked Sendable {
         let tools = await manager.tools().map(\.qualifiedName)
         let listed = fetch ? await manager.listAvailablePrompts() : await manager.cachedPrompts()
         let prompts = listed.map { ToolNamespace.qualifiedName(server: $0.server, tool: $0.prompt.name) }
-        candidates.value = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
+        let fresh = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
+        candidates.current = fresh
     }
 
     // MARK: - Turns
@@ -289,12 +297,12 @@ public final class ChatSession: @unchecked Sendable {
     }
 }
 
-/// The completion snapshot, read by libedit's callback on the terminal thread.
-final class CandidateBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = CompletionCandidates()
-    var value: CompletionCandidates {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
+/// The completion snapshot: written before each prompt, read by libedit's callback on the
+/// terminal thread.
+final class CandidateStore: Sendable {
+    private let value = Mutex(CompletionCandidates())
+    var current: CompletionCandidates {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

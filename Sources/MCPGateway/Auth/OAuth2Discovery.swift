@@ -8,7 +8,7 @@ import Foundation
 /// Lets a config name just the server URL and client credentials; the server tells the rest.
 struct OAuth2Discovery: Sendable {
     let http: HTTPClient
-    var timeouts = HTTPTimeouts(connect: .seconds(10), total: .seconds(15))
+    var timeouts = HTTPTimeouts(connect: HTTPTimeouts.connectCap, total: .seconds(15))
 
     /// The token endpoint for the MCP server at `resource`, given the 401's `WWW-Authenticate` value.
     func tokenEndpoint(server: String, resource: String, challenge: String?) async throws(OAuth2Error) -> String {

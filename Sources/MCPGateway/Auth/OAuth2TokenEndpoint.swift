@@ -7,7 +7,7 @@ import Foundation
 /// Separate from the manager so the cache logic never sees HTTP, and the HTTP never sees the cache.
 struct OAuth2TokenEndpoint: Sendable {
     let http: HTTPClient
-    var timeouts = HTTPTimeouts(connect: .seconds(10), total: .seconds(30))
+    var timeouts = HTTPTimeouts(connect: HTTPTimeouts.connectCap, total: .seconds(30))
 
     /// A successful answer (RFC 6749 §5.1).
     struct Answer: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import EventLoops
 import CurlHTTP
 import Foundation
 import JSONRPC
@@ -91,16 +92,16 @@ public final class MCPClient: Sendable {
         switch kind {
         case .stdio:
             return StdioTransport(
-                server: name, command: config.command ?? "", arguments: config.args, environment: config.env,
+                server: name, command: options.executable(for: config.command ?? ""), arguments: config.args, environment: config.env,
                 cwd: config.cwd, logDirectory: options.logDirectory, grace: options.shutdownGrace)
         case .http:
             return StreamableHTTPTransport(
                 server: name, url: config.url ?? "", headers: config.headers, authorizer: authorizer,
-                http: options.http, connectTimeout: min(config.timeout, .seconds(10)))
+                http: options.http, connectTimeout: min(config.timeout, HTTPTimeouts.connectCap))
         case .sse:
             return LegacySSETransport(
                 server: name, url: config.url ?? "", headers: config.headers, authorizer: authorizer,
-                http: options.http, connectTimeout: min(config.timeout, .seconds(10)))
+                http: options.http, connectTimeout: min(config.timeout, HTTPTimeouts.connectCap))
         }
     }
 
@@ -119,10 +120,12 @@ public final class MCPClient: Sendable {
             onMessage: { [weak self] data in self?.receive(data) },
             onClose: { [weak self] error in self?.transportClosed(error) })
         do {
+            // Starting (spawn, first HTTP exchange) and initializing share one `timeout`, so a
+            // connect never takes longer than the entry says.
             try await withTimeout(config.timeout, method: "initialize") {
                 try await transport.start(handlers)
+                try await self.initialize(on: transport)
             }
-            try await initialize(on: transport)
         } catch {
             await transport.close()
             state.withLock { $0.phase = .closed }

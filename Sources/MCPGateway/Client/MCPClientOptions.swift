@@ -24,17 +24,21 @@ public struct MCPClientOptions: Sendable {
     public var shutdownGrace: Duration
     /// Protocol and lifecycle logs (never secrets).
     public var logger: Logger
+    /// Command names that stand for a fixed executable, e.g. `lmg` for the running program, so
+    /// a config that names the program works before it is installed.
+    public var commandAliases: [String: String]
 
     public init(
-        clientName: String = "lmg",
-        clientVersion: String = LMGVersion.current,
+        clientName: String = "MCPGateway",
+        clientVersion: String = MCPClientOptions.libraryVersion,
         logDirectory: String = MCPClientOptions.defaultLogDirectory(),
         roots: [Root] = [Root(uri: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).absoluteString, name: "working directory")],
         authorizer: (any RequestAuthorizer)? = nil,
         tokenManager: OAuth2TokenManager = .shared,
         http: HTTPClient = .shared,
         shutdownGrace: Duration = .seconds(2),
-        logger: Logger = Logger(label: "lmg.mcp")
+        logger: Logger = Logger(label: "lmg.mcp"),
+        commandAliases: [String: String] = [:]
     ) {
         self.clientName = clientName
         self.clientVersion = clientVersion
@@ -45,6 +49,12 @@ public struct MCPClientOptions: Sendable {
         self.http = http
         self.shutdownGrace = shutdownGrace
         self.logger = logger
+        self.commandAliases = commandAliases
+    }
+
+    /// What a stdio entry's `command` runs: its alias when it has one, else the name itself.
+    public func executable(for command: String) -> String {
+        commandAliases[command] ?? command
     }
 
     /// `$XDG_STATE_HOME/lmg/logs`, else `~/.local/state/lmg/logs`.
@@ -55,7 +65,7 @@ public struct MCPClientOptions: Sendable {
     }
 }
 
-/// The version `lmg` reports to servers and in `--version`.
-public enum LMGVersion {
-    public static let current = "0.1.0"
+extension MCPClientOptions {
+    /// This library's version: the default `clientInfo.version`.
+    public static let libraryVersion = "0.1.0"
 }

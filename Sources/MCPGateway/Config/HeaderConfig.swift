@@ -1,3 +1,5 @@
+import CurlHTTP
+
 /// One extra HTTP header sent to a server, as the seed design's `HeaderConfig(key:value:)`.
 public struct HeaderConfig: Sendable, Hashable, Codable {
     public var key: String
@@ -8,13 +10,15 @@ public struct HeaderConfig: Sendable, Hashable, Codable {
         self.value = value
     }
 
-    /// Header names whose values are credentials: never printed in status or errors.
-    static let secretNames: Set<String> = ["authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"]
-
     /// True when the value must be redacted wherever the header is shown.
-    public var isSecret: Bool {
-        let lower = key.lowercased()
-        return Self.secretNames.contains(lower) || lower.contains("token") || lower.contains("secret")
-            || lower.contains("key")
+    public var isSecret: Bool { Redaction.isSecretHeader(key) }
+}
+
+/// A credential header prints as `Authorization: <redacted>`, in interpolation, `dump` and debuggers.
+extension HeaderConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "\(key): \(isSecret ? Redaction.placeholder : value)" }
+    public var debugDescription: String { "HeaderConfig(\(description))" }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["key": key, "value": isSecret ? Redaction.placeholder : value], displayStyle: .struct)
     }
 }

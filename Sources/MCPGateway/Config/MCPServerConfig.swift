@@ -1,3 +1,5 @@
+import CurlHTTP
+
 /// How to reach one MCP server: the Claude Desktop keys plus the seed design's MCPServerConfig keys.
 ///
 /// An existing `claude_desktop_config.json` entry parses as is; `url`-only entries speak Streamable
@@ -137,5 +139,32 @@ public struct MCPServerConfig: Sendable, Hashable {
         case .stdio: return ([command ?? ""] + args).joined(separator: " ")
         case .http, .sse: return url ?? ""
         }
+    }
+}
+
+/// Never prints a credential: `oauth2_token`, `oauth2_client_secret`, credential headers and
+/// every `env` value (a server's environment often carries its API key) are redacted in
+/// interpolation, `dump` and debuggers.
+extension MCPServerConfig: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        var parts = ["name: \(name)", "transport: \(transport.rawValue)", "endpoint: \(endpointDescription)"]
+        if !headers.isEmpty { parts.append("headers: [\(headers.map(\.description).joined(separator: ", "))]") }
+        if !env.isEmpty { parts.append("env: [\(env.keys.sorted().map { "\($0): \(Redaction.placeholder)" }.joined(separator: ", "))]") }
+        if let token = Redaction.mark(oauth2Token) { parts.append("oauth2Token: \(token)") }
+        if let id = oauth2ClientID { parts.append("oauth2ClientID: \(id)") }
+        if let secret = Redaction.mark(oauth2ClientSecret) { parts.append("oauth2ClientSecret: \(secret)") }
+        return "MCPServerConfig(\(parts.joined(separator: ", ")))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: [
+            "name": name, "transport": transport, "command": command as Any, "args": args,
+            "env": env.mapValues { _ in Redaction.placeholder }, "cwd": cwd as Any, "url": url as Any, "headers": headers,
+            "oauth2Token": Redaction.mark(oauth2Token) as Any, "oauth2TokenURL": oauth2TokenURL as Any,
+            "oauth2ClientID": oauth2ClientID as Any, "oauth2ClientSecret": Redaction.mark(oauth2ClientSecret) as Any,
+            "oauth2Scopes": oauth2Scopes, "timeout": timeout, "toolTimeout": toolTimeout as Any, "enabled": enabled,
+        ], displayStyle: .struct)
     }
 }

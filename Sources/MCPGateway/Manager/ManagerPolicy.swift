@@ -1,3 +1,4 @@
+import CurlHTTP
 /// How the manager contains failures: retries, the circuit breaker, health checks. One value for
 /// every server; a server entry may override the health-check interval.
 public struct ManagerPolicy: Sendable, Hashable {

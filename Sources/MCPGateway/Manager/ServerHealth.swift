@@ -1,3 +1,4 @@
+import CurlHTTP
 /// One server's failure bookkeeping as a pure value: before each request the manager asks
 /// `admit`, and afterwards reports the outcome; the value says whether to send, refuse at once, or
 /// restart the server first. Time is passed in, so tests need neither clocks nor servers.

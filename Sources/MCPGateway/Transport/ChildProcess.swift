@@ -147,9 +147,7 @@ final class ChildProcess: Sendable {
     }
 
     /// Resolves `command` like a shell: paths as is, bare names through PATH.
-    /// `lmg` always means this very binary, so the default config works without installing.
     static func resolve(command: String, path: String?) -> String? {
-        if command == "lmg", let me = selfExecutable() { return me }
         if command.contains("/") {
             return access(command, X_OK) == 0 ? command : nil
         }
@@ -163,12 +161,6 @@ final class ChildProcess: Sendable {
         return nil
     }
 
-    static func selfExecutable() -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }
 
 /// Every live child, so `lmg` can end them all when it is told to exit.

@@ -26,7 +26,7 @@ public final class StreamableHTTPTransport: MCPTransport {
 
     public init(
         server: String, url: String, headers: [HeaderConfig] = [], authorizer: (any RequestAuthorizer)? = nil,
-        http: HTTPClient = .shared, connectTimeout: Duration = .seconds(10)
+        http: HTTPClient = .shared, connectTimeout: Duration = HTTPTimeouts.connectCap
     ) {
         self.server = server
         self.url = url

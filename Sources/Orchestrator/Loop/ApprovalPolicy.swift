@@ -1,3 +1,4 @@
+import ModelClient
 /// Who decides whether a tool call the model asked for may run.
 public enum ApprovalPolicy: Sendable {
     /// Every call runs.

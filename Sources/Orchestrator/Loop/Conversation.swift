@@ -1,3 +1,4 @@
+import ModelClient
 import MCP
 
 /// A conversation to save and resume: the messages in OpenAI form, and the system prompt and

@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import MCPGateway
+import ModelClient
 
 /// The tool-calling loop: sends the conversation and the tools to the model, runs the tool calls
 /// it returns through the router (concurrently, results kept in order), feeds the results back,

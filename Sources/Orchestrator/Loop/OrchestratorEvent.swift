@@ -1,5 +1,6 @@
 import MCP
 import MCPGateway
+import ModelClient
 
 /// What happens during a turn, in order, for UIs and logs.
 public enum OrchestratorEvent: Sendable {

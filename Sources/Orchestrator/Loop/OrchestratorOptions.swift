@@ -1,4 +1,5 @@
 import MCPGateway
+import ModelClient
 
 /// How the loop behaves; every limit has a default a chat user would expect.
 public struct OrchestratorOptions: Sendable {
@@ -34,10 +35,5 @@ public struct OrchestratorOptions: Sendable {
         self.autoApproveReadOnly = autoApproveReadOnly
         self.supportsImages = supportsImages
         self.toolTimeout = toolTimeout
-    }
-
-    /// The config file's `system_prompt` and `max_tool_iterations`, defaults for the rest.
-    public init(config: GatewayConfig) {
-        self.init(systemPrompt: config.systemPrompt, maxToolIterations: config.maxToolIterations)
     }
 }

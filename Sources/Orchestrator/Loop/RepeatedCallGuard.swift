@@ -1,3 +1,4 @@
+import ModelClient
 /// Notices a model stuck calling the same tool with the same arguments.
 ///
 /// Calls are compared in the order the model makes them, across rounds. The `limit`-th identical

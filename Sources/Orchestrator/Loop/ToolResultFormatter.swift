@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import MCPGateway
+import ModelClient
 
 /// Turns an MCP tool result into what a chat model can read: one text, plus images for vision
 /// models. Nothing is dropped silently: what cannot be shown is described, what is cut says so.

@@ -1,5 +1,6 @@
 import MCP
 import MCPGateway
+import ModelClient
 
 /// Where the orchestrator finds and runs tools. ``MCPManager`` is the real one; apps may route
 /// to tools of their own through it.

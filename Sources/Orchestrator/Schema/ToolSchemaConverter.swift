@@ -1,5 +1,6 @@
 import MCP
 import MCPGateway
+import ModelClient
 
 /// Turns the manager's tools into the `tools` array of a Chat Completions request.
 ///
@@ -16,7 +17,7 @@ public enum ToolSchemaConverter {
         let description = tool.tool.description?.isEmpty == false
             ? tool.tool.description
             : tool.tool.title ?? "Tool '\(tool.tool.name)' of the MCP server '\(tool.server)'."
-        return FunctionTool(name: tool.qualifiedName, description: description, parameters: parameters(tool.tool.inputSchema))
+        return FunctionTool(name: tool.qualifiedName, description: description, parameters: JSONValue(parameters(tool.tool.inputSchema)))
     }
 
     /// The schema as given when it is an object schema; a valid empty object schema otherwise.
@@ -36,4 +37,21 @@ public enum ToolSchemaConverter {
     }
 
     static let emptyObjectSchema: Value = .object(["type": "object", "properties": .object([:])])
+}
+
+extension JSONValue {
+    /// An MCP value as plain JSON, as it goes on the wire (binary data as its `data:` URL).
+    public init(_ value: Value) {
+        switch value {
+        case .null: self = .null
+        case .bool(let flag): self = .bool(flag)
+        case .int(let number): self = .int(number)
+        case .double(let number): self = .double(number)
+        case .string(let text): self = .string(text)
+        case .data(let mimeType, let data):
+            self = .string("data:\(mimeType ?? "application/octet-stream");base64,\(data.base64EncodedString())")
+        case .array(let items): self = .array(items.map(JSONValue.init))
+        case .object(let members): self = .object(members.mapValues(JSONValue.init))
+        }
+    }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import Foundation
 import MCP
 import MCPGateway
@@ -31,17 +33,17 @@ struct CallCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Session.run(global, only: serverName) { session in
-            let client = try await session.manager.client(named: serverName)
+        try await CommandSession.run(global, only: serverName) { runtime in
+            let client = try await runtime.manager.client(named: serverName)
             let tools = try await client.listTools()
             guard let definition = tools.first(where: { $0.name == tool }), client.config.exposes(tool: tool) else {
                 let names = tools.map(\.name).filter { client.config.exposes(tool: $0) }
                 let hint = NameSuggestion.closest(to: tool, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw CommandFailure.usage("server '\(serverName)' has no tool '\(tool)'\(hint)")
+                throw RuntimeFailure.usage("server '\(serverName)' has no tool '\(tool)'\(hint)")
             }
             let arguments = try ToolArguments.build(json: args, pairs: pairs, schema: definition.inputSchema)
-            let limit = timeout.map { Duration.milliseconds(Int64($0 * 1000)) }
-            let result = try await session.manager.callTool(server: serverName, tool: tool, arguments: arguments, timeout: limit)
+            let limit = timeout.map { Duration.seconds(rounding: $0) }
+            let result = try await runtime.manager.callTool(server: serverName, tool: tool, arguments: arguments, timeout: limit)
             if global.json {
                 try Terminal.json(result)
             } else {

@@ -1,4 +1,6 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import ChatREPL
 import Foundation
 import MCPGateway
@@ -35,12 +37,16 @@ struct ChatCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let config: GatewayConfig
-        do { config = try global.load() } catch { throw ExitStatus.report(error) }
+        let runtime: GatewayRuntime
+        do {
+            runtime = try global.runtime(ConfigOverrides(model: model, systemPrompt: system))
+        } catch {
+            throw ExitStatus.report(error)
+        }
         let options = ChatOptions(
             noColor: noColor, approval: SlashCommand.ApprovalMode(rawValue: approve.rawValue) ?? .on,
-            model: model, systemPrompt: system, vision: vision)
-        let session = await ChatSession.start(config: config, options: options)
+            vision: vision, historyPath: runtime.environment.historyPath)
+        let session = ChatSession(runtime: runtime, options: options)
         let status = await session.run()
         if status != 0 { throw ExitCode(status) }
     }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import Foundation
 import Logging
 import MCPBuiltinServer
@@ -40,7 +42,7 @@ struct MCPServerCommand: AsyncParsableCommand {
             configuration = try BuiltinServerConfiguration(
                 root: root ?? FileManager.default.currentDirectoryPath, version: LMGVersion.current)
         } catch {
-            throw ExitStatus.report(CommandFailure.usage("--root: \(error)"))
+            throw ExitStatus.report(RuntimeFailure.usage("--root: \(error)"))
         }
         var logger = Logger(label: "lmg.mcp-server")
         logger.logLevel = verbose ? .debug : .warning
@@ -55,7 +57,7 @@ struct MCPServerCommand: AsyncParsableCommand {
                 try await StdioServer(server: BuiltinMCPServer(configuration: configuration, logger: logger)).run()
             }
         } catch {
-            throw ExitStatus.report(CommandFailure.unreachable("mcp-server: \(error)"))
+            throw ExitStatus.report(RuntimeFailure.unreachable("mcp-server: \(error)"))
         }
     }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import MCP
 import MCPGateway
 
@@ -19,13 +21,14 @@ struct PromptsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Session.run(global, only: server) { session in
+        try await CommandSession.run(global, only: server) { runtime in
             var rows: [Row] = []
-            for status in await session.manager.status() where status.isUsable {
-                let client = try await session.manager.client(named: status.name)
-                guard client.serverCapabilities?.prompts != nil else { continue }
+            for status in await runtime.manager.status() where status.isUsable {
+                // Any failure stays with its server: named once, the others still listed.
                 do {
-                    for prompt in try await session.manager.listPrompts(server: status.name) {
+                    let client = try await runtime.manager.client(named: status.name)
+                    guard client.serverCapabilities?.prompts != nil else { continue }
+                    for prompt in try await runtime.manager.listPrompts(server: status.name) {
                         rows.append(Row(server: status.name, name: prompt.name, description: prompt.description, arguments: prompt.arguments))
                     }
                 } catch {
@@ -63,13 +66,13 @@ struct GetPromptCommand: AsyncParsableCommand {
     var pairs: [String] = []
 
     func run() async throws {
-        try await Session.run(global, only: serverName) { session in
+        try await CommandSession.run(global, only: serverName) { runtime in
             var arguments: [String: String] = [:]
             for pair in pairs {
                 let (key, value) = try ToolArguments.split(pair)
                 arguments[key] = value
             }
-            let result = try await session.manager.getPrompt(server: serverName, name: name, arguments: arguments.isEmpty ? nil : arguments)
+            let result = try await runtime.manager.getPrompt(server: serverName, name: name, arguments: arguments.isEmpty ? nil : arguments)
             if global.json {
                 try Terminal.json(result)
             } else {

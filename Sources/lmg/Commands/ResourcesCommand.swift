@@ -1,4 +1,6 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import MCP
 import MCPGateway
 
@@ -21,17 +23,19 @@ struct ResourcesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Session.run(global, only: server) { session in
+        try await CommandSession.run(global, only: server) { runtime in
             var rows: [Row] = []
-            for status in await session.manager.status() where status.isUsable {
-                let client = try await session.manager.client(named: status.name)
-                guard client.serverCapabilities?.resources != nil else { continue }
+            for status in await runtime.manager.status() where status.isUsable {
+                // Any failure stays with its server: named once, the others still listed.
                 do {
-                    for resource in try await session.manager.listResources(server: status.name) {
+                    let client = try await runtime.manager.client(named: status.name)
+                    guard client.serverCapabilities?.resources != nil else { continue }
+                    for resource in try await runtime.manager.listResources(server: status.name) {
                         rows.append(Row(server: status.name, uri: resource.uri, uriTemplate: nil, name: resource.name,
                                         description: resource.description, mimeType: resource.mimeType))
                     }
-                    for template in (try? await session.manager.listResourceTemplates(server: status.name)) ?? [] {
+                    // Templates are optional: a server without them may refuse the request.
+                    for template in (try? await runtime.manager.listResourceTemplates(server: status.name)) ?? [] {
                         rows.append(Row(server: status.name, uri: nil, uriTemplate: template.uriTemplate, name: template.name,
                                         description: template.description, mimeType: template.mimeType))
                     }
@@ -66,8 +70,8 @@ struct ReadCommand: AsyncParsableCommand {
     var uri: String
 
     func run() async throws {
-        try await Session.run(global, only: serverName) { session in
-            let result = try await session.manager.readResource(server: serverName, uri: uri)
+        try await CommandSession.run(global, only: serverName) { runtime in
+            let result = try await runtime.manager.readResource(server: serverName, uri: uri)
             if global.json {
                 try Terminal.json(result)
             } else {

@@ -1,6 +1,9 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import Foundation
 import MCPGateway
+import ModelClient
 import Orchestrator
 
 /// `lmg run -p TEXT`: one exchange with the model and its tools, for scripts.
@@ -47,26 +50,23 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let text: String
         do { text = try readPrompt() } catch { throw ExitStatus.report(error) }
-        try await Session.run(global, requireServers: false) { session in
-            var options = OrchestratorOptions(config: session.config)
-            if let system { options.systemPrompt = system }
-            if let maxIterations { options.maxToolIterations = maxIterations }
-            options.supportsImages = vision
-            switch approve {
-            case .all: options.approval = .always
-            case .none: options.approval = .never
-            case .readOnly: options.approval = .perTool([:], otherwise: false)
+        let overrides = ConfigOverrides(model: model, systemPrompt: system, maxToolIterations: maxIterations)
+        try await CommandSession.run(global, requirement: .none, overrides: overrides) { runtime in
+            let orchestrator = runtime.makeOrchestrator { options in
+                options.supportsImages = vision
+                switch approve {
+                case .all: options.approval = .always
+                case .none: options.approval = .never
+                case .readOnly: options.approval = .perTool([:], otherwise: false)
+                }
             }
-            let client = OpenAIChatClient(config: session.config.model.applyingEnvironment())
-            let orchestrator = Orchestrator(manager: session.manager, model: client, options: options)
-            if let model { await orchestrator.setModel(model) }
             let summary: TurnSummary
             do {
                 summary = try await runTurn(orchestrator, text)
             } catch let error as ModelClientError {
-                throw CommandFailure(message: error.description, status: 1)
+                throw RuntimeFailure(error.description, category: .modelFailure)
             } catch let error as OrchestratorError {
-                throw CommandFailure(message: error.description, status: 1)
+                throw RuntimeFailure(error.description, category: .modelFailure)
             }
             if global.json {
                 try Terminal.json(RunReport(summary, conversation: await orchestrator.conversation))
@@ -99,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         guard prompt == "-" else { return prompt }
         let data = FileHandle.standardInput.readDataToEndOfFile()
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty else { throw CommandFailure.usage("-p -: stdin was empty; pipe the prompt in") }
+        guard !text.isEmpty else { throw RuntimeFailure.usage("-p -: stdin was empty; pipe the prompt in") }
         return text
     }
 

@@ -1,4 +1,6 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import Foundation
 import MCPGateway
 
@@ -11,8 +13,9 @@ struct ServersCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let config = try global.load()
-            let manager = MCPManager(policy: config.manager)
+            let runtime = try global.runtime()
+            let config = runtime.config
+            let manager = runtime.manager
             await manager.addServers(config.servers)
             // One ping each, so the table shows a latency measured now.
             for server in await manager.status() where server.isUsable { _ = try? await manager.ping(server: server.name) }

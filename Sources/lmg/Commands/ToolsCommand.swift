@@ -1,4 +1,6 @@
 import ArgumentParser
+import GatewayRuntime
+import LMGCommandLine
 import Foundation
 import MCP
 import MCPGateway
@@ -24,8 +26,8 @@ struct ToolsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Session.run(global, only: server) { session in
-            let namespace = await session.manager.namespace()
+        try await CommandSession.run(global, only: server) { runtime in
+            let namespace = await runtime.manager.namespace()
             // A clash is resolved, never hidden: say how, once, beside the listing.
             for collision in namespace.collisions { Terminal.error("name clash: \(collision)") }
             let tools = namespace.tools

@@ -1,0 +1,48 @@
+import MCPGateway
+import ModelClient
+
+/// The whole `lmg` configuration file: the application's settings around the MCP sections.
+///
+/// Prints without secrets: its parts redact their keys, tokens and credential headers.
+public struct GatewayConfig: Sendable, Hashable {
+    /// The model endpoint (`model`).
+    public var model: ModelConfig
+    /// The system message of every conversation (`system_prompt`).
+    public var systemPrompt: String?
+    /// How many model turns with tool calls one exchange may take.
+    public var maxToolIterations: Int
+    /// Retries, circuit breaker and health checks for every server (`manager`).
+    public var manager: ManagerPolicy
+    /// Sorted by name, so listings and collision handling are deterministic.
+    public var servers: [MCPServerConfig]
+    /// Where it was read from; nil for the embedded default.
+    public var path: String?
+    /// Unknown keys and other non-fatal findings, one line each, naming file and field.
+    public var warnings: [String]
+
+    public init(
+        model: ModelConfig = .init(), systemPrompt: String? = nil, maxToolIterations: Int = 10,
+        manager: ManagerPolicy = .init(), servers: [MCPServerConfig] = [], path: String? = nil, warnings: [String] = []
+    ) {
+        self.manager = manager
+        self.model = model
+        self.systemPrompt = systemPrompt
+        self.maxToolIterations = maxToolIterations
+        self.servers = servers.sorted { $0.name < $1.name }
+        self.path = path
+        self.warnings = warnings
+    }
+
+    /// The server named `name`.
+    public func server(named name: String) -> MCPServerConfig? {
+        servers.first { $0.name == name }
+    }
+}
+
+extension GatewayConfig: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "GatewayConfig(path: \(path ?? "<embedded default>"), model: \(model), servers: \(servers.map(\.name)))"
+    }
+
+    public var debugDescription: String { description }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import MCPGateway
+import GatewayRuntime
+import Testing
+
+@Suite("Configuration")
+struct ConfigTests {
+    let loader = ConfigLoader(environment: ["HOME": "/home/u", "TOKEN": "s3cret", "EMPTY": ""])
+
+    func parse(_ json: String) throws -> GatewayConfig {
+        try loader.parse(Data(json.utf8), file: "test.json")
+    }
+
+    func failure(_ json: String) -> String {
+        do {
+            _ = try parse(json)
+            return "no error"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func claudeDesktopEntriesParseAsIs() throws {
+        let config = try parse("""
+            {"mcpServers": {
+              "files": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"], "env": {"DEBUG": "1"}},
+              "remote": {"type": "sse", "url": "http://127.0.0.1:9/sse"},
+              "web": {"url": "https://example.com/mcp", "headers": {"X-Team": "a"}}
+            }}
+            """)
+        #expect(config.servers.map(\.name) == ["files", "remote", "web"])
+        let files = try #require(config.server(named: "files"))
+        #expect(files.transport == .stdio)
+        #expect(files.args == ["-y", "@modelcontextprotocol/server-filesystem", "/tmp"])
+        #expect(files.env == ["DEBUG": "1"])
+        #expect(config.server(named: "remote")?.transport == .sse)
+        let web = try #require(config.server(named: "web"))
+        #expect(web.transport == .http)
+        #expect(web.fallbackToSSE)
+        #expect(web.headers == [HeaderConfig(key: "X-Team", value: "a")])
+    }
+
+    @Test func seedDesignKeys() throws {
+        let config = try parse("""
+            {"model": {"base_url": "http://x/v1", "model": "m", "temperature": 0.2, "max_tokens": 100},
+             "system_prompt": "be brief", "max_tool_iterations": 4,
+             "mcpServers": {"my_server": {
+               "url": "https://api.example.com/mcp", "type": "http",
+               "oauth2_token_url": "https://auth.example.com/token", "oauth2_client_id": "id",
+               "oauth2_client_secret": "${TOKEN}", "oauth2_scopes": ["read:tools", "execute:tools"],
+               "timeout": 12.5, "tool_timeout": 60,
+               "headers": [{"key": "User-Agent", "value": "Gateway/1.0"}],
+               "allowed_tools": ["a", "b"], "disabled_tools": ["b"], "enabled": true}}}
+            """)
+        #expect(config.model.baseURL == "http://x/v1")
+        #expect(config.model.name == "m")
+        #expect(config.model.maxTokens == 100)
+        #expect(config.systemPrompt == "be brief")
+        #expect(config.maxToolIterations == 4)
+        let server = try #require(config.servers.first)
+        #expect(!server.fallbackToSSE)
+        #expect(server.oauth2ClientSecret == "s3cret")
+        #expect(server.oauth2Scopes == ["read:tools", "execute:tools"])
+        #expect(server.timeout == .milliseconds(12_500))
+        #expect(server.toolTimeout == .seconds(60))
+        #expect(server.headers == [HeaderConfig(key: "User-Agent", value: "Gateway/1.0")])
+        #expect(server.exposes(tool: "a"))
+        #expect(!server.exposes(tool: "b"))
+        #expect(!server.exposes(tool: "c"))
+    }
+
+    @Test func environmentExpansion() throws {
+        #expect(try EnvironmentExpansion.expand("a${TOKEN}b", environment: ["TOKEN": "x"]) == "axb")
+        #expect(try EnvironmentExpansion.expand("${NOPE:-fallback}", environment: [:]) == "fallback")
+        #expect(try EnvironmentExpansion.expand("${EMPTY:-d}", environment: ["EMPTY": ""]) == "d")
+        #expect(try EnvironmentExpansion.expand("${EMPTY}", environment: ["EMPTY": ""]) == "")
+        #expect(try EnvironmentExpansion.expand("$HOME and ${A}${B}", environment: ["A": "1", "B": "2"]) == "$HOME and 12")
+        #expect(throws: EnvironmentExpansion.Failure.undefined("NOPE")) {
+            try EnvironmentExpansion.expand("${NOPE}", environment: [:])
+        }
+        #expect(throws: EnvironmentExpansion.Failure.malformed("${OPEN")) {
+            try EnvironmentExpansion.expand("${OPEN", environment: [:])
+        }
+    }
+
+    @Test func undefinedVariableNamesVariableServerAndField() {
+        let message = failure(#"{"mcpServers": {"api": {"url": "http://x/mcp", "headers": {"Authorization": "Bearer ${API_TOKEN}"}}}}"#)
+        #expect(message.contains("test.json"))
+        #expect(message.contains("server 'api'"))
+        #expect(message.contains("headers.Authorization"))
+        #expect(message.contains("API_TOKEN"))
+        #expect(!message.contains("\n"))
+    }
+
+    @Test func malformedJSONNamesLineAndColumn() {
+        let message = failure("{\n  \"mcpServers\": {\n    \"a\": {\"command\": \"x\",,}\n  }\n}")
+        #expect(message.hasPrefix("test.json: malformed JSON at line 3, column"), "\(message)")
+    }
+
+    @Test func fieldErrorsAreOneLineAndNamed() {
+        #expect(failure(#"{"mcpServers": {"s": {"command": 5}}}"#) == "test.json: server 's', field 'command': expected a string")
+        #expect(failure(#"{"mcpServers": {"s": {}}}"#).contains("needs either \"command\" (stdio) or \"url\" (HTTP)"))
+        #expect(failure(#"{"mcpServers": {"s": {"url": "ftp://x"}}}"#).contains("is not an http(s) URL"))
+        #expect(failure(#"{"mcpServers": {"s": {"url": "http://x", "type": "websocket"}}}"#).contains("unknown transport"))
+        #expect(failure(#"{"mcpServers": {"s": {"command": "x", "timeout": -1}}}"#).contains("field 'timeout': must be a positive"))
+        #expect(failure(#"{"mcpServers": {"s": {"command": "x", "enabled": "maybe"}}}"#).contains("field 'enabled'"))
+        #expect(failure(#"{"max_tool_iterations": 0}"#).contains("max_tool_iterations: must be at least 1"))
+        #expect(failure("[1]").contains("top level must be a JSON object"))
+    }
+
+    @Test func unknownKeysAreWarnedNotIgnored() throws {
+        let config = try parse(#"{"mcpServer": {}, "mcpServers": {"s": {"command": "x", "comand": "y"}}}"#)
+        #expect(config.warnings.contains("test.json: unknown key 'mcpServer' (ignored)"))
+        #expect(config.warnings.contains("test.json: server 's': unknown key 'comand' (ignored)"))
+    }
+
+    @Test func missingFileIsNamed() {
+        #expect(throws: ConfigError(file: "/nonexistent/lmg.json", message: "no such file")) {
+            try ConfigLoader().load(path: "/nonexistent/lmg.json")
+        }
+    }
+
+    @Test func locateOrder() {
+        let explicit = ConfigLoader(environment: ["LMG_CONFIG": "/env.json"])
+        #expect(explicit.locate(explicit: "/cli.json") == "/cli.json")
+        #expect(explicit.locate(explicit: nil) == "/env.json")
+    }
+
+    @Test func embeddedDefaultRunsTheBuiltinServer() throws {
+        let config = try ConfigLoader(environment: [:]).parse(Data(ConfigLoader.embeddedDefault.utf8), file: "<embedded>")
+        #expect(config.servers.map(\.name) == ["builtin"])
+        #expect(config.servers[0].command == "lmg")
+        #expect(config.servers[0].args == ["mcp-server"])
+    }
+
+    @Test func shippedConfigFilesParse() throws {
+        for file in ["Config/lmg.json", "Config/examples/servers.json"] {
+            let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(file).path
+            let config = try ConfigLoader(environment: ["SECURED_CLIENT_ID": "i", "SECURED_CLIENT_SECRET": "s"]).load(path: path)
+            #expect(!config.servers.isEmpty)
+            #expect(config.warnings.isEmpty, "\(config.warnings)")
+        }
+    }
+}
