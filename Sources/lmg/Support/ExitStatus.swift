@@ -20,6 +20,10 @@ enum ExitStatus {
         case let error as ConfigError:
             Terminal.error(error.description)
             return ExitCode(usage)
+        case let error as MCPManagerError:
+            // The manager refused: unknown, disabled or hidden, shut down, breaker open, backing off.
+            Terminal.error(error.description)
+            return ExitCode(unreachable)
         case let error as MCPClientError:
             Terminal.error(error.description)
             switch error.kind {
