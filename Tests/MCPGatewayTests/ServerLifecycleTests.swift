@@ -195,7 +195,9 @@ struct ServerLifecycleTests {
         let first = Self.client("a")
         _ = table.update { $0.connectSucceeded("a", generation: 1, client: first, cancelled: false) }
         #expect(table.route("a")?.client === first)
+        table.update { $0.connectEnded("a", generation: 1) }
         #expect(table.route("a") === table.route("a"), "a route is read, not rebuilt")
+        #expect(table.route("a")?.client === first, "an update that changes no server keeps the route")
         _ = table.update { $0.restartRequested("a") }
         #expect(table.route("a") == nil, "no route while restarting")
         let second = Self.client("a")
