@@ -175,7 +175,7 @@ struct ManagerResilienceTests {
         try await Task.sleep(for: .seconds(1.5))
         #expect(await manager.status().first?.state == .closed)
         #expect(Self.processes(marked: marker).isEmpty, "left running: \(Self.processes(marked: marker))")
-        await #expect(throws: MCPClientError.self) { try await manager.callTool(server: "late", tool: "echo") }
+        await #expect(throws: MCPManagerError.shutDown(server: "late")) { try await manager.callTool(server: "late", tool: "echo") }
         #expect(Self.processes(marked: marker).isEmpty, "a call after shutdown must not start the server again")
     }
 

@@ -42,8 +42,10 @@ public enum FailureCategory: Sendable, Hashable {
 
     static func category(of error: MCPManagerError) -> FailureCategory {
         switch error {
-        case .unknownTool: return .usage
-        default: return .unreachable
+        // The caller named something that is not there: fix the command.
+        case .unknownTool, .unknownServer, .toolHidden: return .usage
+        // The server cannot be used now: disabled, down, or the manager is closing.
+        case .circuitOpen, .restartBackoff, .disabled, .shutDown: return .unreachable
         }
     }
 }

@@ -28,7 +28,7 @@ final class HealthGate: Sendable {
         // Only a failure needs to know whether the connection survived; successes skip the lock.
         let alive = error == nil || connection.isConnected
         state.withLock { state in
-            switch error.map(MCPManager.verdict) {
+            switch error.map(FailureClassification.verdict) {
             case nil, .answered?:
                 state.health.succeeded(latency: now - started)
             case .serverFault?:
@@ -39,7 +39,7 @@ final class HealthGate: Sendable {
                     }
                     state.deadConnection = ObjectIdentifier(connection)
                 }
-                state.health.failed(MCPManager.line(error!), now: now)
+                state.health.failed(FailureClassification.line(error!), now: now)
             case .abandoned?:
                 state.health.abandoned()
             }

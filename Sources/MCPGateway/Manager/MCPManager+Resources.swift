@@ -38,13 +38,18 @@ extension MCPManager {
 
     /// The server's client when it is connected.
     private func liveClient(_ server: String) -> MCPClient? {
-        entries[server]?.liveClient
+        table.read { $0.servers[server]?.liveClient }
+    }
+
+    /// The server's latest client, alive or not.
+    private func client(of server: String) -> MCPClient? {
+        table.read { $0.servers[server]?.client }
     }
 
     /// The prompts already listed, without asking any server: for places that must not wait,
     /// like completion at a prompt.
     public func cachedPrompts() -> [(server: String, prompt: Prompt)] {
-        entries.keys.sorted().flatMap { name in
+        table.read(\.names).flatMap { name in
             (liveClient(name)?.cachedPrompts ?? []).map { (name, $0) }
         }
     }
@@ -52,7 +57,7 @@ extension MCPManager {
     /// Every resource of every usable server, with its server; a server that fails to list is skipped.
     public func listAvailableResources() async -> [(server: String, resource: Resource)] {
         var result: [(String, Resource)] = []
-        for status in await status() where status.isUsable && entries[status.name]?.client?.serverCapabilities?.resources != nil {
+        for status in await status() where status.isUsable && client(of: status.name)?.serverCapabilities?.resources != nil {
             for resource in (try? await listResources(server: status.name)) ?? [] { result.append((status.name, resource)) }
         }
         return result
@@ -61,7 +66,7 @@ extension MCPManager {
     /// Every prompt of every usable server, with its server; a server that fails to list is skipped.
     public func listAvailablePrompts() async -> [(server: String, prompt: Prompt)] {
         var result: [(String, Prompt)] = []
-        for status in await status() where status.isUsable && entries[status.name]?.client?.serverCapabilities?.prompts != nil {
+        for status in await status() where status.isUsable && client(of: status.name)?.serverCapabilities?.prompts != nil {
             for prompt in (try? await listPrompts(server: status.name)) ?? [] { result.append((status.name, prompt)) }
         }
         return result
