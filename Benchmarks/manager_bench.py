@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The manager's benchmarks (issue 3), in one run:
 
-1. Routing overhead: `lmg bench-routing` calls the built-in server's `echo` over stdio directly on
+1. Routing overhead: `lmg-bench routing` calls the built-in server's `echo` over stdio directly on
    the MCPClient, through MCPManager.callTool(server:tool:), and by qualified name, in interleaved
    rounds, and reports each p50 and the overhead over the direct call.
 2. Token requests per call through an OAuth2-protected server: the Authlib authorization server
@@ -9,11 +9,17 @@
    server's own count of token requests before and after.
 
 Usage: python3 Benchmarks/manager_bench.py [--lmg .build/release/lmg] [-n 20000] [--oauth-n 1000] [--runs 3]
-Build first: swift build -c release --static-swift-stdlib --product lmg; needs scripts/setup.sh --test (the Python peers).
+Build first: swift build -c release --static-swift-stdlib --product lmg && swift build -c release --static-swift-stdlib --product lmg-bench; needs scripts/setup.sh --test (the Python peers).
 """
+import os
 import argparse, json, os, subprocess, sys, tempfile, urllib.request
 
 from run_ratio import start_http, stop  # this folder's shared fixture start and stop
+
+def bench_binary(lmg) -> str:
+    """lmg-bench, built beside the lmg binary the benchmark was given."""
+    return os.path.join(os.path.dirname(str(lmg)), "lmg-bench")
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests/Fixtures")
@@ -42,7 +48,7 @@ def routing(lmg, n, runs):
     try:
         reports = []
         for _ in range(runs):
-            out = subprocess.run([lmg, "bench-routing", "builtin", "echo", "--args", '{"text":"hi"}', "-n", str(n),
+            out = subprocess.run([bench_binary(lmg), "routing", "builtin", "echo", "--args", '{"text":"hi"}', "-n", str(n),
                                   "--config", config, "--json"], capture_output=True, text=True, check=True).stdout
             reports.append(json.loads(out))
         return reports
@@ -62,7 +68,7 @@ def oauth(lmg, n):
                 "oauth2_client_id": "bench", "oauth2_client_secret": secret}})
             try:
                 before = token_requests(auth_port)
-                out = subprocess.run([lmg, "bench", "files", "echo", "--args", '{"text":"hi"}', "-n", str(n), "--json",
+                out = subprocess.run([bench_binary(lmg), "call", "files", "echo", "--args", '{"text":"hi"}', "-n", str(n), "--json",
                                       "--config", config], capture_output=True, text=True, check=True).stdout
                 report = json.loads(out)
                 return report, token_requests(auth_port) - before

@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
 """The orchestrator's benchmarks (issue 4), in one run:
 
-1. Loop overhead per turn with one tool call, model and tool time excluded (`lmg bench-loop`):
+1. Loop overhead per turn with one tool call, model and tool time excluded (`lmg-bench loop`):
    with the in-process instant model, and with the scripted HTTP model server (streamed SSE).
 2. Peak RSS of `lmg run` with seven servers configured (seven built-in servers over stdio),
    one exchange with a tool call against the scripted model server.
 
 Usage: python3 Benchmarks/orchestrator_bench.py [--lmg .build/release/lmg] [-n 2000]
-Build first: swift build -c release --static-swift-stdlib --product lmg
+Build first: swift build -c release --static-swift-stdlib --product lmg && swift build -c release --static-swift-stdlib --product lmg-bench
 """
+import os
 import argparse, json, os, resource, subprocess, sys, tempfile
+
+def bench_binary(lmg) -> str:
+    """lmg-bench, built beside the lmg binary the benchmark was given."""
+    return os.path.join(os.path.dirname(str(lmg)), "lmg-bench")
+
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -47,7 +53,7 @@ def main():
         one = config(args.lmg, url, 1)
         rows = []
         for label, extra in [("in-process instant model", []), ("scripted HTTP model, streamed", ["--model-url", url])]:
-            out = subprocess.run([args.lmg, "bench-loop", "builtin", "echo", "--args", '{"text": "hi"}', "-n", str(args.n),
+            out = subprocess.run([bench_binary(args.lmg), "loop", "builtin", "echo", "--args", '{"text": "hi"}', "-n", str(args.n),
                                   "--json", "--config", one] + extra, capture_output=True, text=True, env=env, check=True)
             report = json.loads(out.stdout)
             rows.append((label, report))

@@ -24,6 +24,11 @@ import subprocess
 import sys
 import tempfile
 
+def bench_binary(lmg) -> str:
+    """lmg-bench, built beside the lmg binary the benchmark was given."""
+    return os.path.join(os.path.dirname(str(lmg)), "lmg-bench")
+
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "Tests" / "Fixtures" / "mcp_fixture.py"
 PY_BENCH = ROOT / "Benchmarks" / "python_client_bench.py"
@@ -76,7 +81,7 @@ def main() -> None:
     args = parser.parse_args()
     lmg = pathlib.Path(args.lmg).resolve()
     if not lmg.exists():
-        raise SystemExit(f"run_ratio: no {lmg}; build it with `swift build -c release --static-swift-stdlib --product lmg`")
+        raise SystemExit(f"run_ratio: no {lmg}; build it with `swift build -c release --static-swift-stdlib --product lmg && swift build -c release --static-swift-stdlib --product lmg-bench`")
     env = dict(os.environ, PATH=f"{lmg.parent}:{os.environ.get('PATH', '')}")
     env.pop("LMG_CONFIG", None)
 
@@ -103,7 +108,7 @@ def main() -> None:
             config.write_text(json.dumps({"mcpServers": servers}))
 
             def lmg_bench(server: str, calls: int, *extra: str) -> dict:
-                return run_json([str(lmg), "bench", "--config", str(config), "--json", server, "echo",
+                return run_json([bench_binary(str(lmg)), "call", "--config", str(config), "--json", server, "echo",
                                  "text=hello", "-n", str(calls), "--warmup", "20", *extra], env)
 
             def py_bench(target: list[str], calls: int) -> dict:
