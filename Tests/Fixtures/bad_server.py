@@ -10,6 +10,11 @@ stdio modes (spawned as the server command; stdout is the protocol, nothing else
   hang              reads stdin and never answers. Exits at EOF, unless --ignore-eof: then only a
                     signal ends it.
   garbage-response  answers every request with `"result": 42` (so initialize gets no InitializeResult).
+  killable          a minimal correct server with prompts and resources (none of either) that writes its
+                    pid to --pidfile; when --pidfile already exists at start it exits at once instead, so
+                    a restart after it was killed fails.
+  peer-killer       the same, except that prompts/list and resources/list first SIGKILL the process whose
+                    pid --pidfile holds (and wait for it to go): a peer dies in the middle of a listing.
 
 HTTP modes (listen on 127.0.0.1, port 0 = chosen by the OS, print `READY <port>`, exit on SIGTERM):
   html-500          every request, any path and method, answers 500 text/html with an HTML page.
@@ -36,7 +41,7 @@ import sys
 import time
 import uuid
 
-STDIO_MODES = ["nonjson-line", "exit-immediately", "hang", "garbage-response"]
+STDIO_MODES = ["nonjson-line", "exit-immediately", "hang", "garbage-response", "killable", "peer-killer"]
 HTTP_MODES = ["html-500", "truncated-sse", "session-expiry", "legacy-only"]
 
 ECHO_TOOL = {
@@ -46,11 +51,12 @@ ECHO_TOOL = {
 }
 
 
-def initialize_result(request: dict) -> dict:
+def initialize_result(request: dict, listings: bool = False) -> dict:
     version = (request.get("params") or {}).get("protocolVersion") or "2025-11-25"
+    capabilities = {"tools": {}, "prompts": {}, "resources": {}} if listings else {"tools": {}}
     return {
         "protocolVersion": version,
-        "capabilities": {"tools": {}},
+        "capabilities": capabilities,
         "serverInfo": {"name": "bad-server", "version": "1.0.0"},
     }
 
@@ -76,11 +82,41 @@ def write_line(line: str) -> None:
     sys.stdout.flush()
 
 
-def run_stdio(mode: str, ignore_eof: bool) -> None:
+def kill_peer(pidfile: str) -> None:
+    import os
+    import signal
+
+    try:
+        pid = int(open(pidfile).read().strip())
+    except (OSError, ValueError):
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    for _ in range(500):  # until it is gone (its parent, lmg, reaps it)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.01)
+
+
+def run_stdio(mode: str, ignore_eof: bool, pidfile: str | None = None) -> None:
+    import os
+
     if mode == "exit-immediately":
         sys.stderr.write("bad_server: exiting at once\n")
         sys.stderr.flush()
         sys.exit(1)
+    if mode == "killable":
+        if os.path.exists(pidfile):
+            sys.stderr.write("bad_server: killed once already; not starting again\n")
+            sys.stderr.flush()
+            sys.exit(1)
+        with open(pidfile, "w") as handle:
+            handle.write(str(os.getpid()))
+    listings = mode in ("killable", "peer-killer")
 
     for line in sys.stdin:
         if mode == "hang":
@@ -98,8 +134,14 @@ def run_stdio(mode: str, ignore_eof: bool) -> None:
         method = message["method"]
         params = message.get("params") or {}
         if method == "initialize":
-            write_line("this is not json")
-            reply = ok(message, initialize_result(message))
+            if not listings:
+                write_line("this is not json")
+            reply = ok(message, initialize_result(message, listings))
+        elif listings and method in ("prompts/list", "resources/list", "resources/templates/list"):
+            if mode == "peer-killer" and method != "resources/templates/list":
+                kill_peer(pidfile)
+            key = {"prompts/list": "prompts", "resources/list": "resources"}.get(method, "resourceTemplates")
+            reply = ok(message, {key: []})
         elif method == "ping":
             reply = ok(message, {})
         elif method == "tools/list":
@@ -264,10 +306,11 @@ def main() -> None:
     parser.add_argument("--mode", required=True, choices=STDIO_MODES + HTTP_MODES)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--ignore-eof", action="store_true", help="hang: keep running after stdin closes")
+    parser.add_argument("--pidfile", help="killable, peer-killer: where the killable server's pid is")
     args = parser.parse_args()
 
     if args.mode in STDIO_MODES:
-        run_stdio(args.mode, args.ignore_eof)
+        run_stdio(args.mode, args.ignore_eof, args.pidfile)
         return
 
     import anyio

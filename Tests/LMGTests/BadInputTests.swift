@@ -79,6 +79,26 @@ struct BadInputTests {
         #expect(result.stderr.contains("server 'ghost'"))
     }
 
+    /// A server that dies in the middle of a listing (its restart failing) is named; the servers
+    /// after it are still listed.
+    @Test(arguments: [("prompts", "explain_file"), ("resources", "lmg://server/about")])
+    func aServerLostMidListingHidesNoOther(command: String, expected: String) async throws {
+        let pidfile = NSTemporaryDirectory() + "lmg-victim-\(UUID().uuidString).pid"
+        defer { try? FileManager.default.removeItem(atPath: pidfile) }
+        let bad = Repo.fixture("bad_server.py")
+        let path = try writeConfig(#"""
+            {"mcpServers": {
+              "a-killer": {"command": "\#(Repo.python)", "args": ["\#(bad)", "--mode", "peer-killer", "--pidfile", "\#(pidfile)"]},
+              "b-victim": {"command": "\#(Repo.python)", "args": ["\#(bad)", "--mode", "killable", "--pidfile", "\#(pidfile)"]},
+              "builtin": {"command": "lmg", "args": ["mcp-server"]}},
+             "manager": {"retry_attempts": 1}}
+            """#)
+        let result = try await runLMG([command, "--config", path])
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains(expected), "\(result)")
+        #expect(result.stderr.contains("b-victim"), "\(result)")
+    }
+
     @Test func unknownKeysAreWarned() async throws {
         let path = try writeConfig(#"{"mcpServers": {"time": {"command": "\#(Repo.python)", "args": ["-m", "mcp_server_time"], "tool_timout": 5}}}"#)
         let result = try await runLMG(["tools", "--config", path])
