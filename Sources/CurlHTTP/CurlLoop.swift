@@ -10,6 +10,9 @@ import Synchronization
 ///
 /// It is also a `TaskExecutor`: a task that prefers it runs between transfers on this thread,
 /// so the response it awaits resumes it with no hand-off to another thread.
+///
+/// `@unchecked Sendable`: the multi handle and the transfer table are confined to the loop
+/// thread; other threads touch only the command queue, under its lock, and the wake-up pipe.
 final class CurlLoop: TaskExecutor, @unchecked Sendable {
     enum Command {
         case add(Transfer)

@@ -3,6 +3,9 @@ import Foundation
 import Synchronization
 
 /// One request in flight. Everything but `cancelled` is touched only on the loop thread.
+///
+/// `@unchecked Sendable`: thread-confined state (libcurl's easy handle is not thread-safe), so
+/// it crosses to the loop once, and only `cancelled`, an atomic, is shared.
 final class Transfer: @unchecked Sendable {
     let request: HTTPRequest
     var easy: UnsafeMutableRawPointer?

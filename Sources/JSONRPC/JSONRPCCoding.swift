@@ -3,9 +3,10 @@ import MCP
 
 /// Encoding of outbound messages. Output never contains a newline, so it frames for stdio as is.
 public enum JSONRPCCoding {
-    // JSONEncoder/Decoder are thread-safe for concurrent use once configured.
-    nonisolated(unsafe) static let decoder = JSONDecoder()
-    nonisolated(unsafe) static let encoder: JSONEncoder = {
+    // Immutable after this initialization: Foundation's coders are safe for concurrent use
+    // once configured, and sharing them saves an allocation per message.
+    static let decoder = JSONDecoder()
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder

@@ -62,7 +62,7 @@ public final class ChatSession: Sendable {
             let watcher = InterruptWatcher()
             self.watcher = watcher
             let candidates = candidates
-            EditLineReader.completions = { word, before in candidates.current.complete(word: word, before: before) }
+            EditLineReader.setCompletions { word, before in candidates.current.complete(word: word, before: before) }
             reader = EditLineReader(historyPath: options.historyPath, interruptFD: watcher.promptFD, notices: notices)
         } else {
             watcher = nil

@@ -1,5 +1,6 @@
 import CSystemShims
 import Foundation
+import Synchronization
 
 /// What changes while the user types: lines to show (a server failed, the model is unreachable)
 /// and the prompt's server and tool counts as servers come up.
@@ -7,12 +8,15 @@ import Foundation
 /// Posting wakes the line editor through a pipe, so a notice appears above the line being edited
 /// and the prompt is redrawn with the new counts at once, without losing what was typed; outside
 /// the prompt the REPL takes the lines itself before the next prompt.
-final class Notices: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pending: [String] = []
-    private var prompt: String?
-    private var tickets = 0
-    private var shownTicket = 0
+final class Notices: Sendable {
+    private struct State {
+        var pending: [String] = []
+        var prompt: String?
+        var tickets = 0
+        var shownTicket = 0
+    }
+
+    private let state = Mutex(State())
     /// The read end the line editor polls; -1 when no pipe could be made (updates then wait for the next prompt).
     let wakeFD: Int32
     private let writeFD: Int32
@@ -36,25 +40,25 @@ final class Notices: @unchecked Sendable {
 
     /// Queues a line for the user.
     func post(_ line: String) {
-        lock.withLock { pending.append(line) }
+        state.withLock { $0.pending.append(line) }
         wake()
     }
 
     /// Orders prompt updates: take one before computing a prompt, pass it to `update`.
     func ticket() -> Int {
-        lock.withLock {
-            tickets += 1
-            return tickets
+        state.withLock {
+            $0.tickets += 1
+            return $0.tickets
         }
     }
 
     /// Replaces the prompt being shown (its counts changed), unless a prompt computed later
     /// was posted already: updates computed concurrently may finish out of order.
     func update(prompt: String, ticket: Int) {
-        let newer = lock.withLock {
-            guard ticket > shownTicket else { return false }
-            shownTicket = ticket
-            self.prompt = prompt
+        let newer = state.withLock { state in
+            guard ticket > state.shownTicket else { return false }
+            state.shownTicket = ticket
+            state.prompt = prompt
             return true
         }
         if newer { wake() }
@@ -64,12 +68,12 @@ final class Notices: @unchecked Sendable {
     func takeAll() -> (lines: [String], prompt: String?) {
         var buffer = [UInt8](repeating: 0, count: 64)
         while wakeFD >= 0 && read(wakeFD, &buffer, buffer.count) > 0 {}
-        return lock.withLock {
+        return state.withLock { state in
             defer {
-                pending.removeAll()
-                prompt = nil
+                state.pending.removeAll()
+                state.prompt = nil
             }
-            return (pending, prompt)
+            return (state.pending, state.prompt)
         }
     }
 

@@ -1,5 +1,6 @@
 import CSystemShims
 import Foundation
+import Synchronization
 
 /// Ctrl-C for the REPL: at the prompt it clears the line, during a turn it cancels the turn.
 ///
@@ -7,9 +8,8 @@ import Foundation
 /// `onInterrupt` (outside signal context, so it may lock and allocate); the line editor's input
 /// function polls the other beside stdin and ends the line being edited. Which thread the kernel
 /// picks for the signal does not matter.
-final class InterruptWatcher: @unchecked Sendable {
-    private let lock = NSLock()
-    private var handler: (@Sendable () -> Void)?
+final class InterruptWatcher: Sendable {
+    private let handler = Mutex<(@Sendable () -> Void)?>(nil)
     /// The read end the line editor polls; -1 when the pipes could not be made.
     let promptFD: Int32
 
@@ -31,7 +31,7 @@ final class InterruptWatcher: @unchecked Sendable {
                 let count = read(readEnd, &byte, 1)
                 if count < 0 && errno == EINTR { continue }
                 guard count == 1, let self else { return }
-                self.lock.withLock { self.handler }?()
+                self.handler.withLock { $0 }?()
             }
         }
         thread.name = "lmg-interrupt"
@@ -40,7 +40,7 @@ final class InterruptWatcher: @unchecked Sendable {
 
     /// What a Ctrl-C does now (nil: nothing beyond ending the line being edited).
     func onInterrupt(_ handler: (@Sendable () -> Void)?) {
-        lock.withLock { self.handler = handler }
+        self.handler.withLock { $0 = handler }
     }
 
     /// True when a Ctrl-C arrived since the last call.

@@ -23,7 +23,7 @@ protocol LineReader: AnyObject, Sendable {
 }
 
 /// stdin that is not a terminal: each line is a message.
-final class PipeLineReader: LineReader, @unchecked Sendable {
+final class PipeLineReader: LineReader, Sendable {
     func readLine(prompt: String, live: Bool) -> LineInput {
         guard let line = Swift.readLine(strippingNewline: true) else { return .endOfInput }
         return .line(line)
