@@ -210,7 +210,7 @@ public final class ChatSession: @unchecked Sendable {
         let status = await manager.status()
         let tools = await manager.tools().map(\.qualifiedName)
         let listed = fetch ? await manager.listAvailablePrompts() : await manager.cachedPrompts()
-        let prompts = listed.map { ToolNamespace.qualifiedName(server: $0.server, tool: $0.prompt.name) }
+        let prompts = PromptNamespace(listed).prompts.map(\.qualifiedName)
         candidates.value = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
     }
 

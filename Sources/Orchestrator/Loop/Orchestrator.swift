@@ -369,7 +369,7 @@ public actor Orchestrator {
     }
 
     static func canonical(_ arguments: [String: Value]) -> String {
-        ToolResultFormatter.json(.object(arguments))
+        ContentRenderer.json(.object(arguments))
     }
 }
 

@@ -1,4 +1,5 @@
 import MCP
+import MCPGateway
 
 /// A Chat Completions answer or streamed chunk, decoded leniently: compatible servers differ in
 /// which fields they send, and a missing optional field must never fail a turn. A plain answer
@@ -46,7 +47,7 @@ struct WireToolCall: Decodable {
                 arguments = text
             } else if let value = try? container.decodeIfPresent(Value.self, forKey: .arguments) {
                 // Some servers (Ollama among them) send the arguments as an object, not JSON text.
-                arguments = ToolResultFormatter.json(value)
+                arguments = ContentRenderer.json(value)
             }
         }
     }
