@@ -147,8 +147,7 @@ public actor Orchestrator {
                 let round = try await runTools(calls, namespace: namespace, repeats: &repeats, events: events)
                 outcomes += round.outcomes
                 conversation.messages += round.messages
-                if round.stop {
-                    let name = round.outcomes.last?.request.qualifiedName ?? "a tool"
+                if let name = round.stoppedOn {
                     return finish(
                         "Stopped: the model kept calling \(name) with the same arguments.", reason: .repeatedToolCall,
                         iterations: iterations, outcomes: outcomes, usage: usage)
@@ -181,7 +180,8 @@ public actor Orchestrator {
     private struct Round {
         var outcomes: [ToolCallOutcome]
         var messages: [ChatMessage]
-        var stop: Bool
+        /// The call whose repeats ended the turn, if any.
+        var stoppedOn: String?
     }
 
     /// A call checked and approved, waiting to run.
@@ -199,7 +199,8 @@ public actor Orchestrator {
     ) async throws -> Round {
         var outcomes = [ToolCallOutcome?](repeating: nil, count: calls.count)
         var approved: [Approved] = []
-        var stop = false
+        var stoppedOn: String?
+        repeats.startRound()
         for (index, call) in calls.enumerated() {
             let target = namespace.resolve(call.function.name)
             let request = ToolCallRequest(
@@ -230,11 +231,11 @@ public actor Orchestrator {
             switch repeats.check(call.function.name + "\u{0}" + Self.canonical(arguments)) {
             case .run: break
             case .refuse(let times):
-                reject("Error: this exact call (same tool, same arguments) was made \(times) times in a row; its result will not change. Use the results you have, or try something different.")
+                reject("Error: this exact call (same tool, same arguments) was made \(times) times in a row, in each of your last \(times) answers; its result will not change. Use the results you have, or try something different.")
                 continue
             case .stop(let times):
-                reject("Error: this exact call was repeated \(times) times in a row; the turn was stopped.")
-                stop = true
+                reject("Error: this exact call was repeated \(times) times in a row, in each of your last \(times) answers; the turn was stopped.")
+                stoppedOn = call.function.name
                 continue
             }
             if let denial = await approve(request) {
@@ -259,7 +260,7 @@ public actor Orchestrator {
             // Tool messages cannot carry images on most endpoints: a user message right after can.
             messages.append(ChatMessage(role: .user, content: .parts([.text("Images returned by the tool calls above:")] + images)))
         }
-        return Round(outcomes: outcomes.map { $0! }, messages: messages, stop: stop)
+        return Round(outcomes: outcomes.map { $0! }, messages: messages, stoppedOn: stoppedOn)
     }
 
     /// Runs approved calls, at most `maxConcurrentToolCalls` at once.
