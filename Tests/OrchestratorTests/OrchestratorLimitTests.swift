@@ -5,8 +5,29 @@ import Orchestrator
 import TestSupport
 import Testing
 
-/// Loop detection against the real fixture; in the serialized loop suite.
+/// Loop detection and tool-call limits against the real fixture; in the serialized loop suite
+/// because they measure wall time.
 extension OrchestratorLoopTests {
+    /// One fixture server, `alpha`, with its entry adjusted first.
+    static func withServer<T>(
+        _ adjust: (inout MCPServerConfig) -> Void, _ body: (MCPManager, FixtureServer) async throws -> T
+    ) async throws -> T {
+        let alpha = FixtureServer.stdio("alpha")
+        var config = alpha.config
+        adjust(&config)
+        let manager = MCPManager(options: testClientOptions)
+        await manager.addServers([config])
+        for status in await manager.status() { try #require(status.state == .ready, "\(status)") }
+        do {
+            let result = try await body(manager, alpha)
+            await manager.shutdown()
+            return result
+        } catch {
+            await manager.shutdown()
+            throw error
+        }
+    }
+
     @Test func identicalCallsInOneAnswerAllRun() async throws {
         let calls = (0..<6).map { call("s\($0)", "alpha__slow", #"{"seconds": 0.3}"#) }
         let model = try await ScriptedModel.start([["tool_calls": calls], ["content": "rested"]], strict: true)
@@ -41,6 +62,48 @@ extension OrchestratorLoopTests {
             let refusals = try model.toolMessages(inRequest: 3).suffix(2).map { $0["content"] as? String ?? "" }
             #expect(refusals.count == 2 && refusals.allSatisfy { $0.contains("3 times in a row") }, "\(refusals)")
             #expect(alpha.recorded.filter { $0 == "tool echo" }.count == 2)
+        }
+    }
+
+    @Test func theAppsToolTimeoutNeverRaisesAServersToolTimeout() async throws {
+        let model = try await ScriptedModel.start([
+            ["tool_calls": [call("t", "alpha__slow", #"{"seconds": 5}"#)]],
+            ["content": "gave up"],
+        ], strict: true)
+        defer { model.stop() }
+        try await Self.withServer({ $0.toolTimeout = .milliseconds(500) }) { manager, _ in
+            let options = OrchestratorOptions(toolTimeoutCap: .seconds(20))
+            let orchestrator = Orchestrator(manager: manager, model: model.client(), options: options)
+            let turn = await record(orchestrator, "wait")
+            #expect(turn.summary?.answer == "gave up")
+            let outcome = try #require(turn.finished.first)
+            #expect(outcome.status == .failed, "the server's 0.5 s tool_timeout must hold: \(outcome.content)")
+            #expect(outcome.content.contains("no answer within 0.5 s"), "\(outcome.content)")
+            #expect(outcome.duration < .seconds(3), "took \(outcome.duration)")
+        }
+    }
+
+    @Test func theAppsToolTimeoutCapShortensAServersLimit() async throws {
+        let model = try await ScriptedModel.start([
+            ["tool_calls": [call("t", "alpha__slow", #"{"seconds": 5}"#)]],
+            ["content": "gave up"],
+        ], strict: true)
+        defer { model.stop() }
+        try await Self.withServer({ $0.toolTimeout = .seconds(30) }) { manager, alpha in
+            let options = OrchestratorOptions(toolTimeoutCap: .milliseconds(500))
+            let orchestrator = Orchestrator(manager: manager, model: model.client(), options: options)
+            let turn = await record(orchestrator, "wait")
+            #expect(turn.summary?.answer == "gave up")
+            let outcome = try #require(turn.finished.first)
+            #expect(outcome.status == .failed)
+            #expect(outcome.content.contains("the app's cap on tool calls"), "\(outcome.content)")
+            #expect(outcome.duration < .seconds(3), "took \(outcome.duration)")
+            // The server heard the call was cancelled, as with its own timeout.
+            let heard = ContinuousClock.now + .seconds(5)
+            while !alpha.recorded.contains(where: { $0.hasPrefix("cancelled") }), ContinuousClock.now < heard {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(alpha.recorded.contains { $0.hasPrefix("cancelled") }, "\(alpha.recorded)")
         }
     }
 }

@@ -269,7 +269,7 @@ public actor Orchestrator {
     ) async throws -> [(index: Int, outcome: ToolCallOutcome, images: [ContentPart])] {
         let router = router
         let formatter = ToolResultFormatter(limit: options.maxToolResultCharacters, supportsImages: options.supportsImages)
-        let timeout = options.toolTimeout
+        let cap = options.toolTimeoutCap
         let limit = options.maxConcurrentToolCalls
         return try await withThrowingTaskGroup(of: (Int, ToolCallOutcome, [ContentPart]).self) { group in
             var results: [(index: Int, outcome: ToolCallOutcome, images: [ContentPart])] = []
@@ -279,7 +279,7 @@ public actor Orchestrator {
                 while inFlight < limit, let next = pending.popFirst() {
                     inFlight += 1
                     group.addTask {
-                        try await Self.call(next, router: router, formatter: formatter, timeout: timeout, events: events)
+                        try await Self.call(next, router: router, formatter: formatter, cap: cap, events: events)
                     }
                 }
                 guard let (index, outcome, images) = try await group.next() else { break }
@@ -291,7 +291,7 @@ public actor Orchestrator {
     }
 
     private static func call(
-        _ approved: Approved, router: any ToolRouter, formatter: ToolResultFormatter, timeout: Duration?,
+        _ approved: Approved, router: any ToolRouter, formatter: ToolResultFormatter, cap: Duration?,
         events: AsyncThrowingStream<OrchestratorEvent, Error>.Continuation
     ) async throws -> (Int, ToolCallOutcome, [ContentPart]) {
         let request = approved.request
@@ -301,9 +301,12 @@ public actor Orchestrator {
         var outcome: ToolCallOutcome
         var images: [ContentPart] = []
         do {
-            let result = try await router.callTool(
-                server: request.server!, tool: request.tool!, arguments: approved.arguments, timeout: timeout,
-                onProgress: { events.yield(.toolCallProgress(id: request.id, progress: $0)) })
+            // No per-call override: the server's own limit applies, the app's cap only shortens it.
+            let result = try await ToolCallCap.run(cap, server: request.server!) {
+                try await router.callTool(
+                    server: request.server!, tool: request.tool!, arguments: approved.arguments, timeout: nil,
+                    onProgress: { events.yield(.toolCallProgress(id: request.id, progress: $0)) })
+            }
             let formatted = formatter.format(result)
             images = formatted.images
             outcome = ToolCallOutcome(

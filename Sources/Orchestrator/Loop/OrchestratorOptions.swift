@@ -17,13 +17,15 @@ public struct OrchestratorOptions: Sendable {
     public var autoApproveReadOnly: Bool
     /// Pass tool images to the model as image content (vision models); otherwise describe them.
     public var supportsImages: Bool
-    /// Per tool call; nil uses each server's `tool_timeout`/`timeout`.
-    public var toolTimeout: Duration?
+    /// An app-wide ceiling on one tool call. It never raises or replaces a server's own limit
+    /// (`tool_timeout`, else `timeout`): a call ends at whichever is shorter, and the server is
+    /// told it was cancelled. nil: each server's own limit alone.
+    public var toolTimeoutCap: Duration?
 
     public init(
         systemPrompt: String? = nil, maxToolIterations: Int = 10, maxConcurrentToolCalls: Int = 8,
         maxToolResultCharacters: Int = 32_000, repeatedCallLimit: Int = 3, approval: ApprovalPolicy = .always,
-        autoApproveReadOnly: Bool = true, supportsImages: Bool = false, toolTimeout: Duration? = nil
+        autoApproveReadOnly: Bool = true, supportsImages: Bool = false, toolTimeoutCap: Duration? = nil
     ) {
         self.systemPrompt = systemPrompt
         self.maxToolIterations = max(1, maxToolIterations)
@@ -33,7 +35,7 @@ public struct OrchestratorOptions: Sendable {
         self.approval = approval
         self.autoApproveReadOnly = autoApproveReadOnly
         self.supportsImages = supportsImages
-        self.toolTimeout = toolTimeout
+        self.toolTimeoutCap = toolTimeoutCap
     }
 
     /// The config file's `system_prompt` and `max_tool_iterations`, defaults for the rest.
