@@ -20,8 +20,10 @@ public struct ContentRenderer: Sendable, Hashable {
         case model(images: Bool, characterLimit: Int?)
     }
 
+    /// Who the text is for; decides descriptions, attachments, notes and cuts.
     public var mode: Mode
 
+    /// A renderer for `mode`; ``person`` and ``model(images:characterLimit:)`` are shorter.
     public init(mode: Mode) { self.mode = mode }
 
     /// Text for people: terminals, logs, `lmg call`.

@@ -9,6 +9,7 @@ public struct RenderedContent: Sendable, Hashable {
     /// True when `text` was cut at the model's character limit (the text says so too).
     public var truncated: Bool
 
+    /// Usually made by ``ContentRenderer``; public so routers and tests can build one.
     public init(text: String = "", images: [RenderedImage] = [], truncated: Bool = false) {
         self.text = text
         self.images = images
@@ -18,9 +19,12 @@ public struct RenderedContent: Sendable, Hashable {
 
 /// One image as MCP carries it: a MIME type and base64 data, kept encoded (it is sent on as is).
 public struct RenderedImage: Sendable, Hashable {
+    /// `image/png`, `image/jpeg`, …
     public var mimeType: String
+    /// The image bytes as the server sent them, base64 encoded.
     public var base64: String
 
+    /// An image from its MIME type and base64 data.
     public init(mimeType: String, base64: String) {
         self.mimeType = mimeType
         self.base64 = base64

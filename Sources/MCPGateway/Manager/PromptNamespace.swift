@@ -5,7 +5,9 @@ public struct QualifiedPrompt: Sendable, Hashable {
     /// `server__prompt`, made as ``ToolNamespace/qualifiedName(server:tool:)`` makes tool names,
     /// so `/prompts` and `/tools` name things alike.
     public var qualifiedName: String
+    /// The server entry's name.
     public var server: String
+    /// The prompt as the server listed it.
     public var prompt: Prompt
 }
 
@@ -22,6 +24,7 @@ public struct PromptNamespace: Sendable {
     /// One line per name clash that had to be resolved.
     public private(set) var collisions: [String] = []
 
+    /// Names every (server, prompt) pair, e.g. those of `MCPManager.listAvailablePrompts()`.
     public init(_ entries: [(server: String, prompt: Prompt)]) {
         // Names are given in sorted order, so which pair keeps a contested name never depends
         // on the order servers answered in.
@@ -76,6 +79,7 @@ public enum PromptLookupError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A bare name several servers share; `candidates` are their qualified names.
     case ambiguous(String, candidates: [String])
 
+    /// The one line to show the user.
     public var description: String {
         switch self {
         case .unknown(let name, let suggestions):

@@ -10,7 +10,8 @@ public struct OrchestratorOptions: Sendable {
     public var maxConcurrentToolCalls: Int
     /// A tool result longer than this (characters) is cut, with a note telling the model so.
     public var maxToolResultCharacters: Int
-    /// The same call (tool and arguments) this many times in a row is refused; once more ends the turn.
+    /// The same call (tool and arguments) asked for in this many model answers in a row is refused;
+    /// one more such answer ends the turn. Copies of a call within one answer count once (they all run).
     public var repeatedCallLimit: Int
     public var approval: ApprovalPolicy
     /// Run tools annotated read-only without asking, whatever `approval` says (except `.never`).
