@@ -37,12 +37,45 @@ struct OrchestratorValueTests {
 
     @Test func repeatedCallsAreRefusedThenStopped() {
         var guardian = RepeatedCallGuard(limit: 3)
-        #expect(guardian.check("a") == .run)
-        #expect(guardian.check("a") == .run)
-        #expect(guardian.check("b") == .run)
-        #expect(guardian.check("b") == .run)
-        #expect(guardian.check("b") == .refuse(times: 3))
-        #expect(guardian.check("b") == .stop(times: 4))
+        // One call per model answer: a, a, then b four answers in a row.
+        func answer(_ signature: String) -> RepeatedCallGuard.Verdict {
+            guardian.startRound()
+            return guardian.check(signature)
+        }
+        #expect(answer("a") == .run)
+        #expect(answer("a") == .run)
+        #expect(answer("b") == .run)
+        #expect(answer("b") == .run)
+        #expect(answer("b") == .refuse(times: 3))
+        #expect(answer("b") == .stop(times: 4))
+    }
+
+    @Test func identicalCallsInOneAnswerAreNotRepeats() {
+        var guardian = RepeatedCallGuard(limit: 3)
+        guardian.startRound()
+        #expect((0..<6).map { _ in guardian.check("sleep") } == Array(repeating: .run, count: 6))
+        // Asked for again in the next answers, all copies share the round's verdict.
+        guardian.startRound()
+        #expect([guardian.check("sleep"), guardian.check("sleep")] == [.run, .run])
+        guardian.startRound()
+        #expect([guardian.check("sleep"), guardian.check("sleep")] == [.refuse(times: 3), .refuse(times: 3)])
+        guardian.startRound()
+        #expect(guardian.check("sleep") == .stop(times: 4))
+    }
+
+    @Test func aCallSetAnsweredAgainAndAgainIsARepeatAndAGapResetsIt() {
+        var guardian = RepeatedCallGuard(limit: 3)
+        func answer(_ signatures: [String]) -> [RepeatedCallGuard.Verdict] {
+            guardian.startRound()
+            return signatures.map { guardian.check($0) }
+        }
+        // Interleaved in each answer, the pair still repeats answer after answer.
+        #expect(answer(["x", "y"]) == [.run, .run])
+        #expect(answer(["y", "x"]) == [.run, .run])
+        #expect(answer(["x", "y", "z"]) == [.refuse(times: 3), .refuse(times: 3), .run])
+        // An answer without x ends its streak; y goes on.
+        #expect(answer(["y"]) == [.stop(times: 4)])
+        #expect(answer(["x"]) == [.run])
     }
 
     @Test func interruptedTurnsAreRepaired() {

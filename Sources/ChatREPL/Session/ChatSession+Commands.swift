@@ -48,12 +48,14 @@ extension ChatSession {
                 say(style.cyan(tool.qualifiedName) + style.dim(" " + (tool.tool.description ?? "").split(whereSeparator: \.isNewline).first.map(String.init).map { "— \($0)" }.orEmpty))
             }
         case .prompts:
-            for (server, prompt) in await allPrompts() {
+            for entry in await promptNamespace().prompts {
+                let prompt = entry.prompt
                 let arguments = (prompt.arguments ?? []).map { $0.required == true ? $0.name : "[\($0.name)]" }.joined(separator: " ")
-                say(style.cyan(ToolNamespace.qualifiedName(server: server, tool: prompt.name)) + " \(arguments)" + style.dim(prompt.description.map { " — \($0)" }.orEmpty))
+                say(style.cyan(entry.qualifiedName) + " \(arguments)" + style.dim(prompt.description.map { " — \($0)" }.orEmpty))
             }
         case .prompt(let name, let arguments):
-            let (server, prompt) = try await resolvePrompt(name)
+            let target = try await promptNamespace().lookup(name).mapError { ChatError($0.description) }.get()
+            let (server, prompt) = (target.server, target.prompt.name)
             let result = try await manager.getPrompt(server: server, name: prompt, arguments: arguments)
             let messages = Conversation.messages(from: result)
             say(style.dim("prompt \(server)/\(prompt): \(messages.count) message\(messages.count == 1 ? "" : "s") added"))
@@ -156,7 +158,7 @@ extension ChatSession {
         let clock = ContinuousClock()
         let start = clock.now
         let result = try await manager.callTool(server: target.server, tool: target.tool.name, arguments: arguments)
-        let text = ContentText.render(result)
+        let text = ContentRenderer.person.render(result).text
         await display.handle(.toolCallFinished(ToolCallOutcome(
             request: request, status: .completed, isError: result.isError == true, content: text,
             summary: ToolLine.flatten(text), duration: clock.now - start, truncated: false)))
@@ -164,21 +166,9 @@ extension ChatSession {
         say(text)
     }
 
-    private func allPrompts() async -> [(String, Prompt)] {
-        await manager.listAvailablePrompts().map { ($0.server, $0.prompt) }
-    }
-
-    /// `server__prompt`, or a bare prompt name that only one server has.
-    private func resolvePrompt(_ name: String) async throws -> (server: String, prompt: String) {
-        let all = await allPrompts()
-        if let exact = all.first(where: { ToolNamespace.qualifiedName(server: $0.0, tool: $0.1.name) == name }) {
-            return (exact.0, exact.1.name)
-        }
-        let bare = all.filter { $0.1.name == name }
-        if bare.count == 1 { return (bare[0].0, bare[0].1.name) }
-        let names = all.map { ToolNamespace.qualifiedName(server: $0.0, tool: $0.1.name) }
-        if bare.count > 1 { throw ChatError("several servers have a prompt '\(name)': use one of \(bare.map { ToolNamespace.qualifiedName(server: $0.0, tool: $0.1.name) }.joined(separator: ", "))") }
-        throw ChatError("no prompt named '\(name)'" + (NameSuggestion.closest(to: name, in: names).map { " (did you mean '\($0)'?)" }.orEmpty))
+    /// Every usable server's prompts under the names `/prompts` shows and `/prompt` takes.
+    private func promptNamespace() async -> PromptNamespace {
+        PromptNamespace(await manager.listAvailablePrompts())
     }
 }
 

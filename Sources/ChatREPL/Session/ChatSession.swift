@@ -217,9 +217,8 @@ public final class ChatSession: Sendable {
         let status = await manager.status()
         let tools = await manager.tools().map(\.qualifiedName)
         let listed = fetch ? await manager.listAvailablePrompts() : await manager.cachedPrompts()
-        let prompts = listed.map { ToolNamespace.qualifiedName(server: $0.server, tool: $0.prompt.name) }
-        let fresh = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
-        candidates.current = fresh
+        let prompts = PromptNamespace(listed).prompts.map(\.qualifiedName)
+        candidates.current = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
     }
 
     // MARK: - Turns

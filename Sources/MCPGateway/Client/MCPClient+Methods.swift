@@ -22,15 +22,24 @@ extension MCPClient {
     public var cachedTools: [Tool]? { state.withLock { $0.tools } }
 
     /// Calls a tool. A tool that fails returns `isError: true`; only protocol and transport
-    /// failures throw. `timeout` defaults to the server's `tool_timeout`, else `timeout`.
+    /// failures throw. The call's limit is ``toolCallLimit(override:)``: `timeout` when given
+    /// (an explicit per-call choice such as `lmg call --timeout`), else the server's
+    /// `tool_timeout`, else its `timeout`.
     public func callTool(
         _ tool: String, arguments: [String: Value]? = nil, timeout: Duration? = nil,
         onProgress: MCPProgressHandler? = nil
     ) async throws -> CallTool.Result {
-        let limit = timeout ?? config.toolTimeout ?? config.timeout
+        let limit = toolCallLimit(override: timeout)
         return try await request("tools/call", timeout: limit, progress: onProgress) { id in
             CallToolParams(name: tool, arguments: arguments, _meta: onProgress == nil ? nil : ProgressMeta(progressToken: id))
         }
+    }
+
+    /// The limit on one `tools/call`: an explicit per-call `override` wins; otherwise the
+    /// server entry's `tool_timeout`, else its `timeout`. App-wide caps are the caller's to
+    /// apply on top (they may only shorten this), so a configured limit is never replaced silently.
+    public func toolCallLimit(override: Duration? = nil) -> Duration {
+        override ?? config.toolTimeout ?? config.timeout
     }
 
     /// Every resource, all pages; cached.

@@ -1,5 +1,6 @@
 import ModelClient
 import MCP
+import MCPGateway
 
 /// A conversation to save and resume: the messages in OpenAI form, and the system prompt and
 /// model it ran with.
@@ -22,45 +23,21 @@ public struct Conversation: Codable, Sendable, Hashable {
         return [.system(systemPrompt)] + messages
     }
 
-    /// The messages of an MCP prompt (`prompts/get`) in chat form, to seed a conversation.
-    /// Images become image parts; resources their text, or a reference when binary.
-    public static func messages(from prompt: GetPrompt.Result) -> [ChatMessage] {
-        prompt.messages.map { message in
-            let role: ChatMessage.Role = message.role == .assistant ? .assistant : .user
-            switch message.content {
-            case .text(let text):
-                return ChatMessage(role: role, content: .text(text))
-            case .image(let data, let mimeType):
-                return ChatMessage(role: role, content: .parts([.imageURL("data:\(mimeType);base64,\(data)")]))
-            case .audio(_, let mimeType):
-                return ChatMessage(role: role, content: .text("[audio: \(mimeType)]"))
-            case .resource(let resource, _, _):
-                return ChatMessage(role: role, content: .text(resource.text.map { "[resource \(resource.uri)]\n\($0)" }
-                    ?? "[resource \(resource.uri): \(resource.mimeType ?? "binary")]"))
-            case .resourceLink(let uri, let name, _, _, _, _):
-                return ChatMessage(role: role, content: .text("[resource link: \(uri) (\(name))]"))
-            }
+    /// The messages of an MCP prompt (`prompts/get`) in chat form, to seed a conversation,
+    /// rendered for the model (``ContentRenderer``): images become image parts unless
+    /// `supportsImages` is false; resources their text, or a description when binary.
+    public static func messages(from prompt: GetPrompt.Result, supportsImages: Bool = true) -> [ChatMessage] {
+        let renderer = ContentRenderer.model(images: supportsImages)
+        return prompt.messages.map { message in
+            ChatMessage(role: message.role == .assistant ? .assistant : .user, rendered: renderer.render(message.content))
         }
     }
 
     /// A user message attaching a resource read from a server (`resources/read`): text contents
-    /// inline, images as image parts, other binary contents described.
-    public static func message(attaching contents: [Resource.Content], from server: String) -> ChatMessage {
-        var parts: [ContentPart] = []
-        for content in contents {
-            let header = "[resource \(content.uri) from server '\(server)'\(content.mimeType.map { ", \($0)" } ?? "")]"
-            if let text = content.text {
-                parts.append(.text("\(header)\n\(text)"))
-            } else if let blob = content.blob, let mime = content.mimeType, mime.hasPrefix("image/") {
-                parts.append(.text(header))
-                parts.append(.imageURL("data:\(mime);base64,\(blob)"))
-            } else {
-                parts.append(.text("\(header): binary, \(ToolResultFormatter.size(content.blob ?? "")) bytes, not shown"))
-            }
-        }
-        if parts.isEmpty { parts = [.text("[resources from server '\(server)': empty]")] }
-        if parts.count == 1, case .text(let text) = parts[0] { return .user(text) }
-        return ChatMessage(role: .user, content: .parts(parts))
+    /// inline under a header naming the server, images as image parts unless `supportsImages`
+    /// is false, other binary contents described.
+    public static func message(attaching contents: [Resource.Content], from server: String, supportsImages: Bool = true) -> ChatMessage {
+        ChatMessage(role: .user, rendered: ContentRenderer.model(images: supportsImages).render(contents, from: server))
     }
 
     /// Makes the history valid for the next request after an interrupted turn: every tool call

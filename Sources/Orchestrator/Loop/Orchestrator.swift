@@ -148,8 +148,7 @@ public actor Orchestrator {
                 let round = try await runTools(calls, namespace: namespace, repeats: &repeats, events: events)
                 outcomes += round.outcomes
                 conversation.messages += round.messages
-                if round.stop {
-                    let name = round.outcomes.last?.request.qualifiedName ?? "a tool"
+                if let name = round.stoppedOn {
                     return finish(
                         "Stopped: the model kept calling \(name) with the same arguments.", reason: .repeatedToolCall,
                         iterations: iterations, outcomes: outcomes, usage: usage)
@@ -182,7 +181,8 @@ public actor Orchestrator {
     private struct Round {
         var outcomes: [ToolCallOutcome]
         var messages: [ChatMessage]
-        var stop: Bool
+        /// The call whose repeats ended the turn, if any.
+        var stoppedOn: String?
     }
 
     /// A call checked and approved, waiting to run.
@@ -200,7 +200,8 @@ public actor Orchestrator {
     ) async throws -> Round {
         var outcomes = [ToolCallOutcome?](repeating: nil, count: calls.count)
         var approved: [Approved] = []
-        var stop = false
+        var stoppedOn: String?
+        repeats.startRound()
         for (index, call) in calls.enumerated() {
             let target = namespace.resolve(call.function.name)
             let request = ToolCallRequest(
@@ -231,11 +232,11 @@ public actor Orchestrator {
             switch repeats.check(call.function.name + "\u{0}" + Self.canonical(arguments)) {
             case .run: break
             case .refuse(let times):
-                reject("Error: this exact call (same tool, same arguments) was made \(times) times in a row; its result will not change. Use the results you have, or try something different.")
+                reject("Error: this exact call (same tool, same arguments) was made \(times) times in a row, in each of your last \(times) answers; its result will not change. Use the results you have, or try something different.")
                 continue
             case .stop(let times):
-                reject("Error: this exact call was repeated \(times) times in a row; the turn was stopped.")
-                stop = true
+                reject("Error: this exact call was repeated \(times) times in a row, in each of your last \(times) answers; the turn was stopped.")
+                stoppedOn = call.function.name
                 continue
             }
             if let denial = await approve(request) {
@@ -260,7 +261,7 @@ public actor Orchestrator {
             // Tool messages cannot carry images on most endpoints: a user message right after can.
             messages.append(ChatMessage(role: .user, content: .parts([.text("Images returned by the tool calls above:")] + images)))
         }
-        return Round(outcomes: outcomes.map { $0! }, messages: messages, stop: stop)
+        return Round(outcomes: outcomes.map { $0! }, messages: messages, stoppedOn: stoppedOn)
     }
 
     /// Runs approved calls, at most `maxConcurrentToolCalls` at once.
@@ -269,7 +270,7 @@ public actor Orchestrator {
     ) async throws -> [(index: Int, outcome: ToolCallOutcome, images: [ContentPart])] {
         let router = router
         let formatter = ToolResultFormatter(limit: options.maxToolResultCharacters, supportsImages: options.supportsImages)
-        let timeout = options.toolTimeout
+        let cap = options.toolTimeoutCap
         let limit = options.maxConcurrentToolCalls
         return try await withThrowingTaskGroup(of: (Int, ToolCallOutcome, [ContentPart]).self) { group in
             var results: [(index: Int, outcome: ToolCallOutcome, images: [ContentPart])] = []
@@ -279,7 +280,7 @@ public actor Orchestrator {
                 while inFlight < limit, let next = pending.popFirst() {
                     inFlight += 1
                     group.addTask {
-                        try await Self.call(next, router: router, formatter: formatter, timeout: timeout, events: events)
+                        try await Self.call(next, router: router, formatter: formatter, cap: cap, events: events)
                     }
                 }
                 guard let (index, outcome, images) = try await group.next() else { break }
@@ -291,7 +292,7 @@ public actor Orchestrator {
     }
 
     private static func call(
-        _ approved: Approved, router: any ToolRouter, formatter: ToolResultFormatter, timeout: Duration?,
+        _ approved: Approved, router: any ToolRouter, formatter: ToolResultFormatter, cap: Duration?,
         events: AsyncThrowingStream<OrchestratorEvent, Error>.Continuation
     ) async throws -> (Int, ToolCallOutcome, [ContentPart]) {
         let request = approved.request
@@ -301,9 +302,12 @@ public actor Orchestrator {
         var outcome: ToolCallOutcome
         var images: [ContentPart] = []
         do {
-            let result = try await router.callTool(
-                server: request.server!, tool: request.tool!, arguments: approved.arguments, timeout: timeout,
-                onProgress: { events.yield(.toolCallProgress(id: request.id, progress: $0)) })
+            // No per-call override: the server's own limit applies, the app's cap only shortens it.
+            let result = try await ToolCallCap.run(cap, server: request.server!) {
+                try await router.callTool(
+                    server: request.server!, tool: request.tool!, arguments: approved.arguments, timeout: nil,
+                    onProgress: { events.yield(.toolCallProgress(id: request.id, progress: $0)) })
+            }
             let formatted = formatter.format(result)
             images = formatted.images
             outcome = ToolCallOutcome(
@@ -370,7 +374,7 @@ public actor Orchestrator {
     }
 
     static func canonical(_ arguments: [String: Value]) -> String {
-        ToolResultFormatter.json(.object(arguments))
+        ContentRenderer.json(.object(arguments))
     }
 }
 

@@ -11,20 +11,23 @@ public struct OrchestratorOptions: Sendable {
     public var maxConcurrentToolCalls: Int
     /// A tool result longer than this (characters) is cut, with a note telling the model so.
     public var maxToolResultCharacters: Int
-    /// The same call (tool and arguments) this many times in a row is refused; once more ends the turn.
+    /// The same call (tool and arguments) asked for in this many model answers in a row is refused;
+    /// one more such answer ends the turn. Copies of a call within one answer count once (they all run).
     public var repeatedCallLimit: Int
     public var approval: ApprovalPolicy
     /// Run tools annotated read-only without asking, whatever `approval` says (except `.never`).
     public var autoApproveReadOnly: Bool
     /// Pass tool images to the model as image content (vision models); otherwise describe them.
     public var supportsImages: Bool
-    /// Per tool call; nil uses each server's `tool_timeout`/`timeout`.
-    public var toolTimeout: Duration?
+    /// An app-wide ceiling on one tool call. It never raises or replaces a server's own limit
+    /// (`tool_timeout`, else `timeout`): a call ends at whichever is shorter, and the server is
+    /// told it was cancelled. nil: each server's own limit alone.
+    public var toolTimeoutCap: Duration?
 
     public init(
         systemPrompt: String? = nil, maxToolIterations: Int = 10, maxConcurrentToolCalls: Int = 8,
         maxToolResultCharacters: Int = 32_000, repeatedCallLimit: Int = 3, approval: ApprovalPolicy = .always,
-        autoApproveReadOnly: Bool = true, supportsImages: Bool = false, toolTimeout: Duration? = nil
+        autoApproveReadOnly: Bool = true, supportsImages: Bool = false, toolTimeoutCap: Duration? = nil
     ) {
         self.systemPrompt = systemPrompt
         self.maxToolIterations = max(1, maxToolIterations)
@@ -34,6 +37,6 @@ public struct OrchestratorOptions: Sendable {
         self.approval = approval
         self.autoApproveReadOnly = autoApproveReadOnly
         self.supportsImages = supportsImages
-        self.toolTimeout = toolTimeout
+        self.toolTimeoutCap = toolTimeoutCap
     }
 }

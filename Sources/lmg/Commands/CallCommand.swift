@@ -47,7 +47,7 @@ struct CallCommand: AsyncParsableCommand {
             if global.json {
                 try Terminal.json(result)
             } else {
-                let text = ContentText.render(result)
+                let text = ContentRenderer.person.render(result).text
                 if result.isError == true {
                     Terminal.error("server '\(serverName)': tool '\(tool)' returned an error: \(text)")
                 } else {

@@ -79,20 +79,10 @@ struct GetPromptCommand: AsyncParsableCommand {
                 if let description = result.description { Terminal.out("# \(description)") }
                 for message in result.messages {
                     Terminal.out("[\(message.role.rawValue)]")
-                    Terminal.out(Self.render(message.content))
+                    Terminal.out(ContentRenderer.person.render(message.content).text)
                 }
             }
             return 0
-        }
-    }
-
-    static func render(_ content: Prompt.Message.Content) -> String {
-        switch content {
-        case .text(let text): return text
-        case .image(_, let mimeType): return "[image: \(mimeType)]"
-        case .audio(_, let mimeType): return "[audio: \(mimeType)]"
-        case .resource(let resource, _, _): return ContentText.render(resource)
-        case .resourceLink(let uri, _, _, _, _, _): return "[resource link: \(uri)]"
         }
     }
 }

@@ -75,7 +75,7 @@ struct ReadCommand: AsyncParsableCommand {
             if global.json {
                 try Terminal.json(result)
             } else {
-                Terminal.out(result.contents.map(ContentText.render).joined(separator: "\n"))
+                Terminal.out(ContentRenderer.person.render(result.contents).text)
             }
             return 0
         }
