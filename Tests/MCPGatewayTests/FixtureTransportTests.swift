@@ -61,7 +61,7 @@ struct FixtureTransportTests {
     @Test(arguments: Mode.allCases)
     func endToEnd(_ mode: Mode) async throws {
         let peer = try await Self.connect(mode)
-        do {
+        try await withPeer(peer, stop: { await $0.stop() }) { peer in
             let client = peer.client
             let tools = try await client.listTools()
             let names = Set(tools.map(\.name))
@@ -93,46 +93,34 @@ struct FixtureTransportTests {
             let prompt = try await client.getPrompt("review_code", arguments: ["code": "print(1)"])
             #expect(prompt.messages.count == 2)
             _ = try await client.ping()
-        } catch {
-            await peer.stop()
-            throw error
         }
-        await peer.stop()
     }
 
     @Test(arguments: [Mode.stdio, .sseAnswers])
     func progressReachesTheCaller(_ mode: Mode) async throws {
         let peer = try await Self.connect(mode)
         let seen = Counter()
-        do {
+        try await withPeer(peer, stop: { await $0.stop() }) { peer in
             let result = try await peer.client.callTool(
                 "progress", arguments: ["steps": .int(3), "delay": .double(0.01)],
                 onProgress: { _ in seen.add() })
             #expect(result.isError != true)
             #expect(seen.value == 3)
-        } catch {
-            await peer.stop()
-            throw error
         }
-        await peer.stop()
     }
 
     @Test(arguments: [Mode.stdio, .sseAnswers, .jsonAnswers])
     func timeoutTellsTheServer(_ mode: Mode) async throws {
         let record = NSTemporaryDirectory() + "fixture-record-\(UUID().uuidString)"
         let peer = try await Self.connect(mode, extra: ["--record", record])
-        do {
+        try await withPeer(peer, stop: { await $0.stop() }) { peer in
             let error = await #expect(throws: MCPClientError.self) {
                 _ = try await peer.client.callTool("slow", arguments: ["seconds": .double(5)], timeout: .milliseconds(300))
             }
             #expect(error?.kind == .timedOut(.milliseconds(300)))
             #expect("\(error!)".contains("fx"))
             #expect(try await Self.waitFor("cancelled", in: record), "record: \((try? String(contentsOfFile: record, encoding: .utf8)) ?? "")")
-        } catch {
-            await peer.stop()
-            throw error
         }
-        await peer.stop()
     }
 
     @Test func cancellationTellsTheServer() async throws {

@@ -18,14 +18,7 @@ extension OrchestratorLoopTests {
         let manager = MCPManager(options: testClientOptions)
         await manager.addServers([config])
         for status in await manager.status() { try #require(status.state == .ready, "\(status)") }
-        do {
-            let result = try await body(manager, alpha)
-            await manager.shutdown()
-            return result
-        } catch {
-            await manager.shutdown()
-            throw error
-        }
+        return try await withPeer(manager, stop: { await $0.shutdown() }) { manager in try await body(manager, alpha) }
     }
 
     @Test func identicalCallsInOneAnswerAllRun() async throws {

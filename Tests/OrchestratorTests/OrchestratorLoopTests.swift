@@ -17,14 +17,7 @@ struct OrchestratorLoopTests {
         let manager = MCPManager(options: testClientOptions)
         await manager.addServers([alpha.config, beta.config])
         for status in await manager.status() { try #require(status.state == .ready, "\(status)") }
-        do {
-            let result = try await body(manager, alpha, beta)
-            await manager.shutdown()
-            return result
-        } catch {
-            await manager.shutdown()
-            throw error
-        }
+        return try await withPeer(manager, stop: { await $0.shutdown() }) { manager in try await body(manager, alpha, beta) }
     }
 
     @Test func twoToolCallsOnTwoServersStreamed() async throws {
