@@ -1,8 +1,25 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test suite.
+#   scripts/test.sh          every suite, against the real peers (Python MCP servers, tmux, the lmg binary)
+#   scripts/test.sh --pure   only the pure tier: no Python peer, no process, no port; runs in seconds
+# Other arguments go to `swift test` (e.g. --filter NAME).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test
+
+# Suites that start nothing: values, state machines, parsers, in-process doubles.
+PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|GatewayRuntimeTests|ChatREPLTests'
+PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.OrchestratorValueTests'
+PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerCancellationTests)'
+PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'
+PURE+='|PromptNamespaceTests|SecretRedactionTests|ServerLifecycleTests|ToolCallLimitTests|ToolNamespaceTests)'
+
+pure=false
+if [[ "${1:-}" == "--pure" ]]; then
+  pure=true
+  shift
+fi
+
+if $pure; then scripts/setup.sh; else scripts/setup.sh --test; fi
 log=$(mktemp)
 if ! swift build --build-tests >"$log" 2>&1; then
   grep -E "error:|warning: unable" "$log" | head -50 || tail -50 "$log"
@@ -10,4 +27,8 @@ if ! swift build --build-tests >"$log" 2>&1; then
   exit 1
 fi
 rm -f "$log"
-swift test --skip-build "$@"
+if $pure; then
+  swift test --skip-build --filter "$PURE" "$@"
+else
+  swift test --skip-build "$@"
+fi

@@ -61,7 +61,7 @@ struct FixtureTransportTests {
     @Test(arguments: Mode.allCases)
     func endToEnd(_ mode: Mode) async throws {
         let peer = try await Self.connect(mode)
-        try await withPeer(peer, stop: { await $0.stop() }) { peer in
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
             let client = peer.client
             let tools = try await client.listTools()
             let names = Set(tools.map(\.name))
@@ -100,7 +100,7 @@ struct FixtureTransportTests {
     func progressReachesTheCaller(_ mode: Mode) async throws {
         let peer = try await Self.connect(mode)
         let seen = Counter()
-        try await withPeer(peer, stop: { await $0.stop() }) { peer in
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
             let result = try await peer.client.callTool(
                 "progress", arguments: ["steps": .int(3), "delay": .double(0.01)],
                 onProgress: { _ in seen.add() })
@@ -113,7 +113,7 @@ struct FixtureTransportTests {
     func timeoutTellsTheServer(_ mode: Mode) async throws {
         let record = NSTemporaryDirectory() + "fixture-record-\(UUID().uuidString)"
         let peer = try await Self.connect(mode, extra: ["--record", record])
-        try await withPeer(peer, stop: { await $0.stop() }) { peer in
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
             let error = await #expect(throws: MCPClientError.self) {
                 _ = try await peer.client.callTool("slow", arguments: ["seconds": .double(5)], timeout: .milliseconds(300))
             }
