@@ -4,6 +4,7 @@ import LMGTesting
 import MCPGateway
 import ModelClient
 import Orchestrator
+import TestSupport
 import Testing
 
 /// The composition root: one precedence rule, one meaning of each setting, for every front end.
@@ -83,5 +84,14 @@ struct RuntimeTests {
         #expect(Duration.seconds(rounding: 0.1) == .milliseconds(100))
         #expect(Duration.seconds(rounding: 2.5) == .milliseconds(2500))
         #expect(Duration.seconds(rounding: 0.0004) == .microseconds(400), "no truncation to whole milliseconds")
+    }
+
+    @Test func theWholeConfigNeverPrintsASecret() throws {
+        let config = try ConfigLoader(environment: ["KEY": "sk-from-env", "SECRET": "client-secret-1"]).parse(Data(#"""
+            {"model": {"api_key": "${KEY}"},
+             "mcpServers": {"api": {"url": "https://example.com/mcp", "oauth2_client_id": "c", "oauth2_client_secret": "${SECRET}",
+                                    "headers": {"Authorization": "Bearer hdr-token-9"}}}}
+            """#.utf8), file: "c.json")
+        #expect(secretLeaks(of: config, secrets: ["sk-from-env", "client-secret-1", "hdr-token-9"]).isEmpty)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import ModelClient
+import TestSupport
 import Testing
 
 /// The model client's pure parts: wire decoding, stream assembly, Retry-After.
@@ -53,5 +54,12 @@ struct ModelWireTests {
         #expect(RetryAfter.delay("Tue, 14 Nov 2023 22:13:30 GMT", now: now) == .seconds(10))
         #expect(RetryAfter.delay("soon") == nil)
         #expect(RetryAfter.delay(nil) == nil)
+    }
+
+    /// The API key and credential headers never print, in any of the ways a value reaches text.
+    @Test func theModelConfigNeverPrintsTheKey() {
+        let config = ModelConfig(baseURL: "http://127.0.0.1:9/v1", apiKey: "sk-very-secret", name: "m", headers: ["X-Api-Key": "hdr-secret", "X-Team": "docs"])
+        #expect(secretLeaks(of: config, secrets: ["sk-very-secret", "hdr-secret"]).isEmpty)
+        #expect("\(config)".contains("X-Team: docs") && "\(config)".contains("m"), "what is not secret still shows")
     }
 }

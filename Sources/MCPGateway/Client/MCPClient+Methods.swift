@@ -39,7 +39,7 @@ extension MCPClient {
     /// server entry's `tool_timeout`, else its `timeout`. App-wide caps are the caller's to
     /// apply on top (they may only shorten this), so a configured limit is never replaced silently.
     public func toolCallLimit(override: Duration? = nil) -> Duration {
-        override ?? config.toolTimeout ?? config.timeout
+        config.requestLimit(for: "tools/call", override: override)
     }
 
     /// Every resource, all pages; cached.

@@ -43,7 +43,7 @@ extension MCPClient {
             _ = state.withLock { $0.complete(id) }
             throw MCPClientError(.protocolViolation, server: name, method: method, "could not encode the request: \(error)", requestWasNotSent: true)
         }
-        let limit = timeout ?? config.timeout
+        let limit = config.requestLimit(for: method, override: timeout)
         let timer = DeadlineScheduler.shared.schedule(after: limit) { [weak self] in
             self?.abandon(id, error: MCPClientError(.timedOut(limit), server: self?.name ?? "", method: method, "no answer within \(describe(limit))"), notifyServer: true)
         }

@@ -126,6 +126,12 @@ public struct MCPServerConfig: Sendable, Hashable {
         !(oauth2ClientID ?? "").isEmpty && !(oauth2ClientSecret ?? "").isEmpty && url != nil
     }
 
+    /// The limit on one request, computed here and nowhere else: an explicit per-call `override`
+    /// wins; a `tools/call` then takes `tool_timeout` when set; everything else takes `timeout`.
+    public func requestLimit(for method: String, override: Duration? = nil) -> Duration {
+        override ?? (method == "tools/call" ? toolTimeout : nil) ?? timeout
+    }
+
     /// Whether `tool` passes `allowed_tools` and `disabled_tools`.
     public func exposes(tool: String) -> Bool {
         if disabledTools.contains(tool) { return false }
