@@ -12,17 +12,7 @@ struct CallBenchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The server's name.")
-    var serverName: String
-
-    @Argument(help: "The tool's name.")
-    var tool: String
-
-    @Argument(help: "key=value arguments.")
-    var pairs: [String] = []
-
-    @Option(name: .long, help: "Arguments as a JSON object.")
-    var args: String?
+    @OptionGroup var target: ToolCallArguments
 
     @Option(name: .short, help: "How many calls.")
     var n = 1000
@@ -56,13 +46,10 @@ struct CallBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (serverName, tool) = (target.serverName, target.tool)
         try await CommandSession.run(global, only: serverName) { runtime in
-            let client = try await runtime.manager.client(named: serverName)
-            let tools = try await client.listTools()
-            guard let definition = tools.first(where: { $0.name == tool }) else {
-                throw RuntimeFailure.usage("server '\(serverName)' has no tool '\(tool)'")
-            }
-            let arguments = try ToolArguments.build(json: args, pairs: pairs, schema: definition.inputSchema)
+            let resolved = try await target.resolve(on: runtime)
+            let (client, arguments) = (resolved.client, resolved.arguments)
             for _ in 0..<warmup { _ = try? await client.callTool(tool, arguments: arguments) }
 
             let executor = onEventLoop ? client.preferredExecutor : nil

@@ -22,14 +22,7 @@ struct LoopBenchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The server's name.")
-    var serverName: String
-
-    @Argument(help: "The tool's name.")
-    var tool: String
-
-    @Option(name: .long, help: "Arguments as a JSON object.")
-    var args = "{}"
+    @OptionGroup var target: ToolCallArguments
 
     @Option(name: .short, help: "How many turns.")
     var n = 2000
@@ -51,11 +44,9 @@ struct LoopBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CommandSession.run(global, only: serverName) { runtime in
-            let namespace = await runtime.manager.namespace()
-            guard let target = namespace.tools.first(where: { $0.server == serverName && $0.tool.name == tool }) else {
-                throw RuntimeFailure.usage("server '\(serverName)' has no tool '\(tool)'")
-            }
+        try await CommandSession.run(global, only: target.serverName) { runtime in
+            let target = try await self.target.resolve(on: runtime)
+            let args = target.argumentsJSON
             let base: any ChatModel = modelURL.map { OpenAIChatClient(config: ModelConfig(baseURL: $0, name: "bench", stream: true)) }
                 ?? ScriptedChatModel.callingTool(ToolCall(id: "bench", name: target.qualifiedName, arguments: args))
             let model = TimedModel(base)

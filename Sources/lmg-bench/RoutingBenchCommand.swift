@@ -16,14 +16,7 @@ struct RoutingBenchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The server's name.")
-    var serverName: String
-
-    @Argument(help: "The tool's name.")
-    var tool: String
-
-    @Option(name: .long, help: "Arguments as a JSON object.")
-    var args = "{}"
+    @OptionGroup var target: ToolCallArguments
 
     @Option(name: .short, help: "Calls per way.")
     var n = 20_000
@@ -44,13 +37,11 @@ struct RoutingBenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (serverName, tool) = (target.serverName, target.tool)
         try await CommandSession.run(global, only: serverName) { runtime in
             let manager = runtime.manager
-            let client = try await manager.client(named: serverName)
-            let arguments = try ToolArguments.build(json: args, pairs: [], schema: nil)
-            guard let qualified = await manager.tools().first(where: { $0.server == serverName && $0.tool.name == tool })?.qualifiedName else {
-                throw RuntimeFailure.usage("server '\(serverName)' has no tool '\(tool)'")
-            }
+            let resolved = try await target.resolve(on: runtime)
+            let (client, arguments, qualified) = (resolved.client, resolved.arguments, resolved.qualifiedName)
             let executor = onEventLoop ? client.preferredExecutor : nil
             let ways: [@Sendable () async throws -> Void] = [
                 { _ = try await client.callTool(tool, arguments: arguments) },

@@ -1,5 +1,5 @@
 import Foundation
-import GatewayRuntime
+@testable import GatewayRuntime
 import MCP
 import MCPGateway
 import ModelClient
@@ -65,5 +65,19 @@ enum ToolArgumentErrorProbe {
     static func make() -> any Error {
         do { _ = try ToolArguments.split("nokey") } catch { return error }
         return CancellationError()
+    }
+}
+
+/// `"command": "lmg"` means the lmg that runs, or the one beside a sibling program.
+@Suite("Self alias")
+struct SelfAliasTests {
+    @Test func lmgMeansTheRunningLmgOrTheOneBesideIt() throws {
+        let dir = NSTemporaryDirectory() + "lmg-alias-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(SelfExecutable.lmg(runningAt: dir + "/lmg") == dir + "/lmg")
+        #expect(SelfExecutable.lmg(runningAt: dir + "/lmg-bench") == nil, "no lmg beside it: PATH decides")
+        FileManager.default.createFile(atPath: dir + "/lmg", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        #expect(SelfExecutable.lmg(runningAt: dir + "/lmg-bench") == dir + "/lmg")
     }
 }

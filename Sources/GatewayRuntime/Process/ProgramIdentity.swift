@@ -5,8 +5,9 @@ public enum LMGVersion {
     public static let current = "0.1.0"
 }
 
-/// The running program, so that `"command": "lmg"` in a config means this very binary: the
-/// default configuration then works before anything is installed.
+/// The running program, so that `"command": "lmg"` in a config means the `lmg` that is running
+/// (or, from a sibling program such as `lmg-bench`, the `lmg` beside it): the default
+/// configuration then works before anything is installed.
 public enum SelfExecutable {
     /// The path of the running executable, from `/proc/self/exe`; nil where that cannot be read.
     public static var path: String? {
@@ -16,8 +17,18 @@ public enum SelfExecutable {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The command aliases a client needs for that: `lmg` → this binary.
+    /// The command aliases a client needs for that: `lmg` → this binary when it is `lmg`, else
+    /// the `lmg` in the same folder when there is one (else `lmg` is looked up in PATH as usual).
     public static var aliases: [String: String] {
-        path.map { ["lmg": $0] } ?? [:]
+        guard let path else { return [:] }
+        return lmg(runningAt: path).map { ["lmg": $0] } ?? [:]
+    }
+
+    /// Which `lmg` a program at `path` means.
+    static func lmg(runningAt path: String) -> String? {
+        let url = URL(fileURLWithPath: path)
+        if url.lastPathComponent == "lmg" { return path }
+        let sibling = url.deletingLastPathComponent().appendingPathComponent("lmg").path
+        return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : nil
     }
 }

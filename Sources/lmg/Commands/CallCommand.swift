@@ -13,17 +13,7 @@ struct CallCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Argument(help: "The server's name in the configuration.")
-    var serverName: String
-
-    @Argument(help: "The tool's name.")
-    var tool: String
-
-    @Argument(help: "key=value arguments.")
-    var pairs: [String] = []
-
-    @Option(name: .long, help: "Arguments as a JSON object.")
-    var args: String?
+    @OptionGroup var target: ToolCallArguments
 
     @Option(name: .long, help: "Seconds to wait for the result (default: the server's tool_timeout or timeout).")
     var timeout: Double?
@@ -33,15 +23,9 @@ struct CallCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let (serverName, tool) = (target.serverName, target.tool)
         try await CommandSession.run(global, only: serverName) { runtime in
-            let client = try await runtime.manager.client(named: serverName)
-            let tools = try await client.listTools()
-            guard let definition = tools.first(where: { $0.name == tool }), client.config.exposes(tool: tool) else {
-                let names = tools.map(\.name).filter { client.config.exposes(tool: $0) }
-                let hint = NameSuggestion.closest(to: tool, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-                throw RuntimeFailure.usage("server '\(serverName)' has no tool '\(tool)'\(hint)")
-            }
-            let arguments = try ToolArguments.build(json: args, pairs: pairs, schema: definition.inputSchema)
+            let arguments = try await target.resolve(on: runtime).arguments
             let limit = timeout.map { Duration.seconds(rounding: $0) }
             let result = try await runtime.manager.callTool(server: serverName, tool: tool, arguments: arguments, timeout: limit)
             if global.json {
