@@ -169,7 +169,7 @@ let package = Package(
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(
             name: "MCPGatewayTests",
-            dependencies: ["MCPGateway", "MCPBuiltinServer", "CurlHTTP", "GatewayRuntime", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["MCPGateway", "MCPBuiltinServer", "CurlHTTP", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
             name: "MCPBuiltinServerTests",

@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
+import MCP
 import MCPGateway
-import GatewayRuntime
 import Testing
 
 /// The manager's pure parts: the per-server health gate, the reload plan, the policy's config.
@@ -107,12 +107,11 @@ struct ManagerValueTests {
     }
 
     @Test func theManagerSectionIsReadWithItsErrorsNamed() throws {
-        let loader = ConfigLoader(environment: [:])
-        let config = try loader.parse(Data("""
+        let config = try Self.read("""
             {"manager": {"retry_attempts": 5, "retry_base": 0.1, "retry_cap": 2, "breaker_threshold": 4,
                          "breaker_cool_down": 15, "health_check_interval": 0},
              "mcpServers": {"h": {"url": "http://127.0.0.1:1/mcp", "health_check_interval": 2.5}}}
-            """.utf8), file: "m.json")
+            """)
         #expect(config.manager.retry == RetryPolicy(base: .milliseconds(100), cap: .seconds(2), attempts: 5))
         #expect(config.manager.breakerThreshold == 4)
         #expect(config.manager.breakerCoolDown == .seconds(15))
@@ -120,12 +119,22 @@ struct ManagerValueTests {
         #expect(config.servers.first?.healthCheckInterval == .milliseconds(2500))
         #expect(config.warnings.isEmpty)
 
-        #expect(throws: ConfigError.self) { try loader.parse(Data(#"{"manager": {"retry_attempts": 0}}"#.utf8), file: "m.json") }
+        #expect(throws: ConfigError.self) { try Self.read(#"{"manager": {"retry_attempts": 0}}"#) }
         let notADuration = #expect(throws: ConfigError.self) {
-            try loader.parse(Data(#"{"manager": {"breaker_cool_down": "soon"}}"#.utf8), file: "m.json")
+            try Self.read(#"{"manager": {"breaker_cool_down": "soon"}}"#)
         }
         #expect(notADuration?.description.hasPrefix("m.json: manager.breaker_cool_down") == true, "\(String(describing: notADuration))")
-        let unknown = try loader.parse(Data(#"{"manager": {"retries": 3}}"#.utf8), file: "m.json")
+        let unknown = try Self.read(#"{"manager": {"retries": 3}}"#)
         #expect(unknown.warnings == ["m.json: manager: unknown key 'retries' (ignored)"])
+    }
+
+    /// The MCP sections of a config file, read by MCPGateway's own readers.
+    static func read(_ json: String) throws -> (manager: ManagerPolicy, servers: [MCPServerConfig], warnings: [String]) {
+        let root = try JSONDecoder().decode(Value.self, from: Data(json.utf8))
+        var fields = ConfigFields(file: "m.json", environment: [:])
+        let object = root.objectValue ?? [:]
+        let manager = try object["manager"].map { raw throws(ConfigError) in try fields.readManager(raw) } ?? ManagerPolicy()
+        let servers = try fields.readServers(object["mcpServers"])
+        return (manager, servers, fields.warnings)
     }
 }

@@ -105,7 +105,7 @@ public final class MCPClient: Sendable {
         }
     }
 
-    private func connect(using transport: any MCPTransport) async throws {
+    func connect(using transport: any MCPTransport) async throws {
         let accepted = state.withLock { state -> Bool in
             guard state.phase == .idle else { return false }
             state.phase = .connecting
