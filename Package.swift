@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MCPBuiltinServer", targets: ["MCPBuiltinServer"]),
         .library(name: "Orchestrator", targets: ["Orchestrator"]),
         .library(name: "GatewayRuntime", targets: ["GatewayRuntime"]),
+        .library(name: "GatewayServer", targets: ["GatewayServer"]),
         .library(name: "LMGTesting", targets: ["LMGTesting"]),
         .executable(name: "lmg", targets: ["lmg"]),
         .executable(name: "lmg-bench", targets: ["lmg-bench"]),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
     ],
     targets: [
         // System-library shims: the C APIs the design names, found by pkg-config.
@@ -109,6 +111,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `lmg serve`: the REST API over the runtime's manager; a framework-free core
+        // (GatewayAPI) and a thin Hummingbird adapter.
+        .target(
+            name: "GatewayServer",
+            dependencies: [
+                "CurlHTTP",
+                "GatewayRuntime",
+                "MCPGateway",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Stand-ins for apps' and lmg's own tests: a scripted model, an in-process tool router.
         .target(
             name: "LMGTesting",
@@ -133,6 +149,7 @@ let package = Package(
             name: "lmg",
             dependencies: [
                 "GatewayRuntime",
+                "GatewayServer",
                 "LMGCommandLine",
                 "MCPGateway",
                 "MCPBuiltinServer",
@@ -185,6 +202,10 @@ let package = Package(
             dependencies: ["GatewayRuntime", "MCPGateway", "ModelClient", "Orchestrator", "LMGTesting", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator"]),
+        .testTarget(
+            name: "GatewayServerTests",
+            dependencies: ["GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .testTarget(
             name: "LMGTestingTests",
             dependencies: ["LMGTesting", "ModelClient", "Orchestrator", "MCPGateway", .product(name: "MCP", package: "swift-sdk")]

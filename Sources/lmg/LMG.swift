@@ -23,7 +23,7 @@ struct LMG: AsyncParsableCommand {
         version: LMGVersion.current,
         subcommands: [
             ChatCommand.self, RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
-            PromptsCommand.self, GetPromptCommand.self, MCPServerCommand.self,
+            PromptsCommand.self, GetPromptCommand.self, ServeCommand.self, MCPServerCommand.self,
         ],
         defaultSubcommand: ChatCommand.self
     )

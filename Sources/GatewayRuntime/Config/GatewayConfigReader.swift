@@ -12,7 +12,8 @@ struct GatewayConfigReader {
         fields = ConfigFields(file: file, environment: environment)
     }
 
-    static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "$schema"]
+    static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
+    static let serverKeys: Set<String> = ["host", "port", "max_body_bytes", "grace_period"]
     static let modelKeys: Set<String> = [
         "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout",
     ]
@@ -35,6 +36,7 @@ struct GatewayConfigReader {
             config.manager = try fields.readManager(manager)
         }
         config.servers = try fields.readServers(object["mcpServers"])
+        if let server = object["server"] { config.server = try readServe(server) }
         config.model = RuntimeEnvironment(fields.environment).applyModelOverrides(to: config.model)
         if config.model.authorizationHeaderIsShadowed {
             fields.warnings.append(
@@ -42,6 +44,26 @@ struct GatewayConfigReader {
         }
         config.warnings = fields.warnings
         return config
+    }
+
+    mutating func readServe(_ raw: Value) throws(ConfigError) -> ServeSettings {
+        guard case .object(let object) = raw else { throw fields.error("must be an object", at: "server") }
+        fields.warnUnknown(object, known: Self.serverKeys, at: "server")
+        var settings = ServeSettings()
+        if let host = try fields.string(object["host"], at: "server.host") {
+            guard !host.isEmpty else { throw fields.error("must not be empty", at: "server.host") }
+            settings.host = host
+        }
+        if let port = try fields.int(object["port"], at: "server.port") {
+            guard (0...65_535).contains(port) else { throw fields.error("must be a port between 0 and 65535", at: "server.port") }
+            settings.port = port
+        }
+        if let bytes = try fields.int(object["max_body_bytes"], at: "server.max_body_bytes") {
+            guard bytes > 0 else { throw fields.error("must be at least 1", at: "server.max_body_bytes") }
+            settings.maxBodyBytes = bytes
+        }
+        if let grace = try fields.duration(object["grace_period"], at: "server.grace_period") { settings.gracePeriod = grace }
+        return settings
     }
 
     mutating func readModel(_ raw: Value) throws(ConfigError) -> ModelConfig {

@@ -1,0 +1,57 @@
+import Foundation
+import MCP
+import MCPGateway
+
+/// Tools: the namespace, and calls by server and tool name.
+extension GatewayAPI {
+    struct ToolView: Encodable {
+        let server: String
+        let name: String
+        let qualified_name: String
+        let title: String?
+        let description: String?
+        let inputSchema: Value
+        let outputSchema: Value?
+        let annotations: Tool.Annotations?
+    }
+
+    /// Every exposed tool, or one server's (`?server_name=S`).
+    func tools(_ request: APIRequest) async throws -> APIResponse {
+        struct List: Encodable { let tools: [ToolView] }
+        let only = try await request.query["server_name"].asyncMap(knownServer)
+        let tools = await manager.namespace().tools.filter { only == nil || $0.server == only }.map {
+            ToolView(
+                server: $0.server, name: $0.tool.name, qualified_name: $0.qualifiedName, title: $0.tool.title,
+                description: $0.tool.description, inputSchema: $0.tool.inputSchema, outputSchema: $0.tool.outputSchema,
+                annotations: $0.tool.annotations.isEmpty ? nil : $0.tool.annotations)
+        }
+        return .json(List(tools: tools))
+    }
+
+    /// `{"server_name", "tool_name", "arguments"}` → the CallToolResult; a tool's `isError` is
+    /// still a 200: the call went through, and its result says it failed.
+    func callTool(_ request: APIRequest) async throws -> APIResponse {
+        struct Body: Decodable {
+            let server_name: String
+            let tool_name: String
+            let arguments: [String: Value]?
+        }
+        let call = try body(request, as: Body.self)
+        let server = try await knownServer(call.server_name)
+        guard await manager.namespace().tools.contains(where: { $0.server == server && $0.tool.name == call.tool_name }) else {
+            let names = await manager.namespace().tools.filter { $0.server == server }.map(\.tool.name)
+            let hint = NameSuggestion.closest(to: call.tool_name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw APIError.notFound("server '\(server)' has no tool '\(call.tool_name)'\(hint)")
+        }
+        let result = try await manager.callTool(server: server, tool: call.tool_name, arguments: call.arguments)
+        return .json(result)
+    }
+}
+
+extension Optional {
+    /// `map` for an async, throwing transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lmg serve` on Hummingbird: maps requests onto `GatewayAPI`, gives each an `X-Request-Id`,
+/// refuses bodies over `maxBodyBytes` with 413, logs one line per request, and on SIGTERM or
+/// SIGINT stops accepting, lets requests in flight finish (up to `grace`), then returns.
+public struct GatewayHTTPServer: Sendable {
+    public let api: GatewayAPI
+    public let host: String
+    /// 0 lets the system pick a free port (reported to `onListening`).
+    public let port: Int
+    public let maxBodyBytes: Int
+    public let grace: Duration
+    let logger: Logger
+
+    public init(api: GatewayAPI, host: String, port: Int, maxBodyBytes: Int = 4 << 20, grace: Duration = .seconds(10), logger: Logger) {
+        (self.api, self.host, self.port, self.maxBodyBytes, self.grace, self.logger) = (api, host, port, maxBodyBytes, grace, logger)
+    }
+
+    /// Serves until SIGTERM or SIGINT; `onListening` gets the bound port once it accepts.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        let api = api, limit = maxBodyBytes, logger = logger
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            await Self.respond(to: request, api: api, maxBodyBytes: limit, logger: logger)
+        }
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
+        configuration.gracefulShutdownSignals = [.sigterm, .sigint]
+        configuration.maximumGracefulShutdownDuration = grace
+        do {
+            try await ServiceGroup(configuration: configuration).run()
+        } catch let error as IOError {
+            throw GatewayServerError.cannotListen(host: host, port: port, reason: String(cString: strerror(error.errnoCode)))
+        }
+    }
+
+    static func respond(to request: Request, api: GatewayAPI, maxBodyBytes: Int, logger: Logger) async -> Response {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let id = headers["x-request-id"].flatMap { $0.count <= 128 ? $0 : nil } ?? UUID().uuidString.lowercased()
+        var query: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters where query[String(name)] == nil { query[String(name)] = String(value) }
+        var reply: APIResponse
+        do {
+            let buffer = try await request.body.collect(upTo: maxBodyBytes)
+            let body = buffer.withUnsafeReadableBytes { Data($0) }
+            reply = await api.handle(APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers, body: body))
+        } catch is NIOTooManyBytesError {
+            reply = APIError(status: 413, code: "body_too_large", message: "the request body is over \(maxBodyBytes) bytes (server.max_body_bytes)").response
+        } catch {
+            reply = APIError.badRequest("the request body could not be read").response
+        }
+        reply.headers["X-Request-Id"] = id
+        let ms = (clock.now - started).components
+        logger.notice("request", metadata: [
+            "id": "\(id)", "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(reply.status)",
+            "ms": "\(String(format: "%.2f", Double(ms.seconds) * 1000 + Double(ms.attoseconds) / 1e15))",
+        ])
+        var fields = HTTPFields()
+        for (name, value) in reply.headers {
+            if let name = HTTPField.Name(name) { fields[name] = value }
+        }
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+    }
+}
+
+/// Why the gateway could not start serving.
+public enum GatewayServerError: Error, Equatable, CustomStringConvertible {
+    /// The address is taken or not ours to bind.
+    case cannotListen(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let host, let port, let reason): "cannot listen on \(host):\(port): \(reason)"
+        }
+    }
+}

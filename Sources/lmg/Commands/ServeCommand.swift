@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import GatewayRuntime
+import GatewayServer
+import LMGCommandLine
+import Logging
+
+/// `lmg serve`: the REST API gateway over every configured server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the REST API over every configured MCP server.",
+        discussion: """
+            Prints "lmg serve: listening on http://HOST:PORT" on stderr once it accepts; starts even \
+            when some servers are down (GET /mcp/servers/status says why). SIGTERM or SIGINT: stops \
+            accepting, lets requests in flight finish (server.grace_period, 10 s), shuts every server \
+            down and exits 0. Only loopback addresses may be bound.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "Address to listen on (default: server.host, 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port (default: server.port, 8000; 0 picks a free one).")
+    var port: Int?
+
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+    }
+
+    func run() async throws {
+        let runtime: GatewayRuntime
+        do {
+            let environment = RuntimeEnvironment()
+            LogSetup.bootstrapOnce(verbose: global.verbose)
+            // SIGTERM and SIGINT end the server gracefully (below); SIGHUP still reaps the children.
+            TerminationSignals.install([SIGHUP])
+            runtime = try GatewayRuntime.load(configPath: global.config, environment: environment)
+            for warning in runtime.config.warnings { Terminal.warning(warning) }
+        } catch {
+            throw ExitStatus.report(error)
+        }
+        let settings = runtime.config.server
+        let host = host ?? settings.host
+        guard ServeSettings.isLoopback(host) else {
+            throw ExitStatus.report(RuntimeFailure.usage(
+                "--host \(host) is not a loopback address: without API keys (server.api_keys) lmg serve binds only 127.0.0.1, ::1 or localhost"))
+        }
+        for failure in (try? await runtime.connect(requirement: .none)) ?? [] { Terminal.error(failure) }
+        // The access log: one line a request (notice), protocol details with --verbose.
+        var logger = Logger(label: "lmg.serve")
+        logger.logLevel = global.verbose ? .debug : .notice
+        let server = GatewayHTTPServer(
+            api: GatewayAPI(runtime: runtime), host: host, port: port ?? settings.port,
+            maxBodyBytes: settings.maxBodyBytes, grace: settings.gracePeriod, logger: logger)
+        do {
+            try await server.run { port in
+                Terminal.trace("lmg serve: listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
+            }
+        } catch {
+            await runtime.shutdown()
+            throw ExitStatus.report(RuntimeFailure.unreachable("serve: \(error)"))
+        }
+        await runtime.shutdown()
+    }
+}
