@@ -41,3 +41,16 @@ extension String {
         utf8.count == other.utf8.count && lowercased() == other.lowercased()
     }
 }
+
+/// Credential values (by `Redaction.isSecretHeader`) never print, also in `dump` and debuggers.
+extension HTTPHeaders: CustomDebugStringConvertible, CustomReflectable {
+    /// `name: value` pairs, credential values redacted.
+    public var debugDescription: String {
+        "[" + fields.map { "\($0.name): \(Redaction.isSecretHeader($0.name) ? Redaction.placeholder : $0.value)" }.joined(separator: ", ") + "]"
+    }
+
+    public var customMirror: Mirror {
+        Mirror(self, unlabeledChildren: fields.map { "\($0.name): \(Redaction.isSecretHeader($0.name) ? Redaction.placeholder : $0.value)" },
+               displayStyle: .collection)
+    }
+}

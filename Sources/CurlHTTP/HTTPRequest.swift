@@ -39,3 +39,14 @@ public struct HTTPRequest: Sendable {
         self.timeouts = timeouts
     }
 }
+
+/// A request prints without its body (a token request's form carries the client secret) and
+/// with credential headers redacted.
+extension HTTPRequest: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "\(method) \(url) headers: \(headers.debugDescription), body: \(body?.count ?? 0) bytes" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["method": method, "url": url, "headers": headers, "bodyBytes": body?.count ?? 0, "timeouts": timeouts],
+               displayStyle: .struct)
+    }
+}

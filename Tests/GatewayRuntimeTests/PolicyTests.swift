@@ -76,6 +76,7 @@ struct SelfAliasTests {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(SelfExecutable.lmg(runningAt: dir + "/lmg") == dir + "/lmg")
+        #expect(SelfExecutable.lmg(runningAt: dir + "/lmg-0.1.0") == dir + "/lmg-0.1.0", "a renamed lmg is still itself")
         #expect(SelfExecutable.lmg(runningAt: dir + "/lmg-bench") == nil, "no lmg beside it: PATH decides")
         FileManager.default.createFile(atPath: dir + "/lmg", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
         #expect(SelfExecutable.lmg(runningAt: dir + "/lmg-bench") == dir + "/lmg")

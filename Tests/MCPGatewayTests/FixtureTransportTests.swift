@@ -31,7 +31,10 @@ struct FixtureTransportTests {
         let config: MCPServerConfig
         switch mode {
         case .stdio:
-            config = .stdio("fx", command: Repo.python, args: [script] + paging + extra)
+            // Generous: the Python peer starts while every other suite starts its own.
+            var stdio = MCPServerConfig.stdio("fx", command: Repo.python, args: [script] + paging + extra)
+            stdio.timeout = .seconds(120)
+            config = stdio
         case .sseAnswers, .jsonAnswers, .stateless:
             let flags = mode == .jsonAnswers ? ["--json-response"] : mode == .stateless ? ["--stateless"] : []
             let process = try await FixtureProcess.python("mcp_fixture.py", ["--transport", "streamable-http", "--port", "0"] + flags + paging + extra)

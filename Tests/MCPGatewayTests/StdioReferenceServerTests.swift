@@ -7,8 +7,12 @@ import Testing
 /// The reference `mcp-server-time` from PyPI, over stdio: a server we did not write.
 @Suite("stdio: mcp-server-time")
 struct StdioReferenceServerTests {
+    /// A generous connect limit: at the start of a full run every suite spawns its Python peers
+    /// at once on two cores, and importing the SDK then takes far longer than when alone.
     static func config() -> MCPServerConfig {
-        .stdio("time", command: Repo.python, args: ["-m", "mcp_server_time", "--local-timezone", "UTC"])
+        var config = MCPServerConfig.stdio("time", command: Repo.python, args: ["-m", "mcp_server_time", "--local-timezone", "UTC"])
+        config.timeout = .seconds(120)
+        return config
     }
 
     @Test func listsAndCallsTools() async throws {

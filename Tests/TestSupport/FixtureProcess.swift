@@ -80,7 +80,7 @@ public final class FixtureProcess: @unchecked Sendable {
     /// Starts `executable args` and waits (at most `timeout` seconds) for its READY line.
     public init(
         _ executable: String, _ args: [String], environment: [String: String] = [:],
-        timeout: TimeInterval = 30
+        timeout: TimeInterval = 90
     ) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -48,24 +48,3 @@ extension GatewayConfig: CustomStringConvertible, CustomDebugStringConvertible {
 
     public var debugDescription: String { description }
 }
-
-/// The `server` section: where and how `lmg serve` listens.
-public struct ServeSettings: Sendable, Hashable {
-    /// Loopback by default: the gateway reaches every configured server.
-    public var host: String = "127.0.0.1"
-    public var port: Int = 8000
-    /// A larger request body is refused with 413.
-    public var maxBodyBytes: Int = 4 << 20
-    /// How long requests in flight may take to finish after SIGTERM or SIGINT.
-    public var gracePeriod: Duration = .seconds(10)
-
-    public init() {}
-
-    /// True for 127.0.0.0/8, ::1 and `localhost`: the only binds allowed without API keys.
-    public static func isLoopback(_ host: String) -> Bool {
-        let lower = host.lowercased()
-        if lower == "localhost" || lower == "::1" || lower == "[::1]" { return true }
-        let parts = lower.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
-    }
-}

@@ -13,7 +13,7 @@ struct GatewayConfigReader {
     }
 
     static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
-    static let serverKeys: Set<String> = ["host", "port", "max_body_bytes", "grace_period"]
+    static let serverKeys: Set<String> = ["host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit"]
     static let modelKeys: Set<String> = [
         "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout",
     ]
@@ -63,7 +63,44 @@ struct GatewayConfigReader {
             settings.maxBodyBytes = bytes
         }
         if let grace = try fields.duration(object["grace_period"], at: "server.grace_period") { settings.gracePeriod = grace }
+        settings.apiKeys = try readKeys(object["api_keys"])
+        if let limit = object["rate_limit"] { settings.rateLimit = try readRateLimit(limit) }
         return settings
+    }
+
+    mutating func readKeys(_ raw: Value?) throws(ConfigError) -> [APIKey] {
+        guard let raw, raw != .null else { return [] }
+        guard case .array(let entries) = raw else { throw fields.error("must be an array of keys", at: "server.api_keys") }
+        var keys: [APIKey] = []
+        for (index, entry) in entries.enumerated() {
+            let at = "server.api_keys[\(index)]"
+            guard case .object(let object) = entry else { throw fields.error("must be an object", at: at) }
+            fields.warnUnknown(object, known: ["key", "name", "role", "servers", "tools"], at: at)
+            guard let key = try fields.string(object["key"], at: at + ".key"), !key.isEmpty else {
+                throw fields.error("needs a non-empty \"key\" (use ${VAR} to keep it out of the file)", at: at + ".key")
+            }
+            let name = try fields.string(object["name"], at: at + ".name") ?? "key \(index + 1)"
+            let roleName = try fields.string(object["role"], at: at + ".role") ?? "user"
+            guard let role = APIKey.Role(rawValue: roleName) else {
+                throw fields.error("unknown role \"\(roleName)\" (expected user or admin)", at: at + ".role")
+            }
+            guard !keys.contains(where: { $0.key == key }) else { throw fields.error("the same key is listed twice", at: at + ".key") }
+            keys.append(APIKey(
+                key: key, name: name, role: role, servers: try fields.stringArray(object["servers"], at: at + ".servers"),
+                tools: try fields.stringArray(object["tools"], at: at + ".tools")))
+        }
+        return keys
+    }
+
+    mutating func readRateLimit(_ raw: Value) throws(ConfigError) -> RateLimit {
+        guard case .object(let object) = raw else { throw fields.error("must be an object", at: "server.rate_limit") }
+        fields.warnUnknown(object, known: ["requests_per_second", "burst"], at: "server.rate_limit")
+        guard let rate = try fields.number(object["requests_per_second"], at: "server.rate_limit.requests_per_second"), rate > 0 else {
+            throw fields.error("needs a positive requests_per_second", at: "server.rate_limit")
+        }
+        let burst = try fields.int(object["burst"], at: "server.rate_limit.burst") ?? max(1, Int(rate.rounded(.up)))
+        guard burst >= 1 else { throw fields.error("must be at least 1", at: "server.rate_limit.burst") }
+        return RateLimit(perSecond: rate, burst: burst)
     }
 
     mutating func readModel(_ raw: Value) throws(ConfigError) -> ModelConfig {

@@ -17,17 +17,21 @@ public enum SelfExecutable {
         return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The command aliases a client needs for that: `lmg` → this binary when it is `lmg`, else
-    /// the `lmg` in the same folder when there is one (else `lmg` is looked up in PATH as usual).
+    /// The command aliases a client needs for that: `lmg` → this binary, whatever its file is
+    /// called (a versioned install, a renamed build); from `lmg-bench`, the `lmg` beside it
+    /// (else `lmg` is looked up in PATH as usual).
     public static var aliases: [String: String] {
         guard let path else { return [:] }
         return lmg(runningAt: path).map { ["lmg": $0] } ?? [:]
     }
 
+    /// The sibling programs that are not `lmg` themselves.
+    static let siblings: Set<String> = ["lmg-bench"]
+
     /// Which `lmg` a program at `path` means.
     static func lmg(runningAt path: String) -> String? {
         let url = URL(fileURLWithPath: path)
-        if url.lastPathComponent == "lmg" { return path }
+        guard siblings.contains(url.lastPathComponent) else { return path }
         let sibling = url.deletingLastPathComponent().appendingPathComponent("lmg").path
         return FileManager.default.isExecutableFile(atPath: sibling) ? sibling : nil
     }

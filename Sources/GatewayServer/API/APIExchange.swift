@@ -28,6 +28,8 @@ public struct APIResponse: Sendable, Equatable {
     public var status: Int
     public var headers: [String: String]
     public var body: Data
+    /// The API key's name, for the access log; never sent.
+    public var keyName: String?
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status

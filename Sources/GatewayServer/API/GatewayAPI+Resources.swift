@@ -11,12 +11,12 @@ extension GatewayAPI {
     }
 
     /// The usable servers to list, or just `?server_name=S`.
-    func listedServers(_ request: APIRequest) async throws -> [String] {
-        if let only = request.query["server_name"] { return [try await knownServer(only)] }
-        return await manager.status().filter(\.isUsable).map(\.name)
+    func listedServers(_ request: APIRequest, _ caller: Caller) async throws -> [String] {
+        if let only = request.query["server_name"] { return [try await knownServer(only, for: caller)] }
+        return await manager.status().filter { $0.isUsable && caller.allows(server: $0.name) }.map(\.name)
     }
 
-    func resources(_ request: APIRequest) async throws -> APIResponse {
+    func resources(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct Entry: Encodable {
             let server: String
             let uri: String?
@@ -31,7 +31,7 @@ extension GatewayAPI {
             let errors: [ListingError]
         }
         var resources: [Entry] = [], templates: [Entry] = [], errors: [ListingError] = []
-        for server in try await listedServers(request) {
+        for server in try await listedServers(request, caller) {
             do {
                 guard try await manager.client(named: server).serverCapabilities?.resources != nil else { continue }
                 for resource in try await manager.listResources(server: server) {
@@ -53,16 +53,16 @@ extension GatewayAPI {
     }
 
     /// `{"server_name", "uri"}` → the ReadResourceResult.
-    func readResource(_ request: APIRequest) async throws -> APIResponse {
+    func readResource(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct Body: Decodable {
             let server_name: String
             let uri: String
         }
         let read = try body(request, as: Body.self)
-        return .json(try await manager.readResource(server: try await knownServer(read.server_name), uri: read.uri))
+        return .json(try await manager.readResource(server: try await knownServer(read.server_name, for: caller), uri: read.uri))
     }
 
-    func prompts(_ request: APIRequest) async throws -> APIResponse {
+    func prompts(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct Entry: Encodable {
             let server: String
             let name: String
@@ -75,7 +75,7 @@ extension GatewayAPI {
             let errors: [ListingError]
         }
         var prompts: [Entry] = [], errors: [ListingError] = []
-        for server in try await listedServers(request) {
+        for server in try await listedServers(request, caller) {
             do {
                 guard try await manager.client(named: server).serverCapabilities?.prompts != nil else { continue }
                 for prompt in try await manager.listPrompts(server: server) {
@@ -91,14 +91,14 @@ extension GatewayAPI {
     }
 
     /// `{"server_name", "prompt_name", "arguments"}` → the GetPromptResult.
-    func getPrompt(_ request: APIRequest) async throws -> APIResponse {
+    func getPrompt(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct Body: Decodable {
             let server_name: String
             let prompt_name: String
             let arguments: [String: String]?
         }
         let get = try body(request, as: Body.self)
-        let server = try await knownServer(get.server_name)
+        let server = try await knownServer(get.server_name, for: caller)
         return .json(try await manager.getPrompt(server: server, name: get.prompt_name, arguments: get.arguments))
     }
 }

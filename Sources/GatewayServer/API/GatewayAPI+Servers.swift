@@ -50,18 +50,18 @@ extension GatewayAPI {
         }
     }
 
-    func servers() -> APIResponse {
+    func servers(_ caller: Caller) -> APIResponse {
         struct List: Encodable { let servers: [ServerView] }
-        return .json(List(servers: runtime.config.servers.map(ServerView.init)))
+        return .json(List(servers: runtime.config.servers.filter { caller.allows(server: $0.name) }.map(ServerView.init)))
     }
 
-    func serverStatus() async -> APIResponse {
+    func serverStatus(_ caller: Caller) async -> APIResponse {
         struct List: Encodable { let servers: [ServerStatus] }
-        return .json(List(servers: await manager.status()))
+        return .json(List(servers: await manager.status().filter { caller.allows(server: $0.name) }))
     }
 
     /// `{"server_name": S}` renews that server's token; no body renews every token.
-    func refreshTokens(_ request: APIRequest) async throws -> APIResponse {
+    func refreshTokens(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct Body: Decodable { let server_name: String? }
         struct Entry: Encodable {
             let server: String
@@ -70,7 +70,7 @@ extension GatewayAPI {
         }
         struct List: Encodable { let servers: [Entry] }
         let only = request.body.isEmpty ? nil : try body(request, as: Body.self).server_name
-        if let only { _ = try await knownServer(only) }
+        if let only { _ = try await knownServer(only, for: caller) }
         let failures = await manager.refreshTokens()
         let entries = await manager.status()
             .filter { only == nil || $0.name == only }

@@ -16,10 +16,13 @@ extension GatewayAPI {
     }
 
     /// Every exposed tool, or one server's (`?server_name=S`).
-    func tools(_ request: APIRequest) async throws -> APIResponse {
+    func tools(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct List: Encodable { let tools: [ToolView] }
-        let only = try await request.query["server_name"].asyncMap(knownServer)
-        let tools = await manager.namespace().tools.filter { only == nil || $0.server == only }.map {
+        let only = try await request.query["server_name"].asyncMap { try await knownServer($0, for: caller) }
+        let visible = await manager.namespace().tools.filter {
+            (only == nil || $0.server == only) && caller.allows(server: $0.server, tool: $0.tool.name, qualifiedName: $0.qualifiedName)
+        }
+        let tools = visible.map {
             ToolView(
                 server: $0.server, name: $0.tool.name, qualified_name: $0.qualifiedName, title: $0.tool.title,
                 description: $0.tool.description, inputSchema: $0.tool.inputSchema, outputSchema: $0.tool.outputSchema,
@@ -30,18 +33,22 @@ extension GatewayAPI {
 
     /// `{"server_name", "tool_name", "arguments"}` → the CallToolResult; a tool's `isError` is
     /// still a 200: the call went through, and its result says it failed.
-    func callTool(_ request: APIRequest) async throws -> APIResponse {
+    func callTool(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct Body: Decodable {
             let server_name: String
             let tool_name: String
             let arguments: [String: Value]?
         }
         let call = try body(request, as: Body.self)
-        let server = try await knownServer(call.server_name)
-        guard await manager.namespace().tools.contains(where: { $0.server == server && $0.tool.name == call.tool_name }) else {
-            let names = await manager.namespace().tools.filter { $0.server == server }.map(\.tool.name)
+        let server = try await knownServer(call.server_name, for: caller)
+        let namespace = await manager.namespace()
+        guard let target = namespace.tools.first(where: { $0.server == server && $0.tool.name == call.tool_name }) else {
+            let names = namespace.tools.filter { $0.server == server }.map(\.tool.name)
             let hint = NameSuggestion.closest(to: call.tool_name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw APIError.notFound("server '\(server)' has no tool '\(call.tool_name)'\(hint)")
+        }
+        guard caller.allows(server: server, tool: target.tool.name, qualifiedName: target.qualifiedName) else {
+            throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not call '\(target.qualifiedName)'")
         }
         let result = try await manager.callTool(server: server, tool: call.tool_name, arguments: call.arguments)
         return .json(result)

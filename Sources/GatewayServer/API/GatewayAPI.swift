@@ -9,9 +9,14 @@ import MCPGateway
 /// every error status are tested by calling ``handle(_:)`` directly.
 public struct GatewayAPI: Sendable {
     public let runtime: GatewayRuntime
+    let authenticator: Authenticator
+    let limiter: RateLimiter?
 
+    /// Keys and the rate limit come from the runtime's `server` section.
     public init(runtime: GatewayRuntime) {
         self.runtime = runtime
+        authenticator = Authenticator(keys: runtime.config.server.apiKeys)
+        limiter = runtime.config.server.rateLimit.map(RateLimiter.init)
     }
 
     var manager: MCPManager { runtime.manager }
@@ -20,21 +25,23 @@ public struct GatewayAPI: Sendable {
     struct Route: Sendable {
         let method: String
         let path: String
-        let handler: @Sendable (GatewayAPI, APIRequest) async throws -> APIResponse
+        /// Who may use it: nil for the probes (`/healthz`, `/readyz`), which need no key.
+        var role: APIKey.Role? = .user
+        let handler: @Sendable (GatewayAPI, APIRequest, Caller) async throws -> APIResponse
     }
 
     static let routes: [Route] = [
-        Route(method: "GET", path: "/healthz") { api, _ in await api.health() },
-        Route(method: "GET", path: "/readyz") { api, _ in await api.readiness() },
-        Route(method: "GET", path: "/mcp/servers") { api, _ in api.servers() },
-        Route(method: "GET", path: "/mcp/servers/status") { api, _ in await api.serverStatus() },
-        Route(method: "GET", path: "/mcp/tools") { api, request in try await api.tools(request) },
-        Route(method: "POST", path: "/mcp/tools/call") { api, request in try await api.callTool(request) },
-        Route(method: "GET", path: "/mcp/resources") { api, request in try await api.resources(request) },
-        Route(method: "POST", path: "/mcp/resources/read") { api, request in try await api.readResource(request) },
-        Route(method: "GET", path: "/mcp/prompts") { api, request in try await api.prompts(request) },
-        Route(method: "POST", path: "/mcp/prompts/get") { api, request in try await api.getPrompt(request) },
-        Route(method: "POST", path: "/mcp/oauth/refresh") { api, request in try await api.refreshTokens(request) },
+        Route(method: "GET", path: "/healthz", role: nil) { api, _, _ in await api.health() },
+        Route(method: "GET", path: "/readyz", role: nil) { api, _, _ in await api.readiness() },
+        Route(method: "GET", path: "/mcp/servers") { api, _, caller in api.servers(caller) },
+        Route(method: "GET", path: "/mcp/servers/status") { api, _, caller in await api.serverStatus(caller) },
+        Route(method: "GET", path: "/mcp/tools") { api, request, caller in try await api.tools(request, caller) },
+        Route(method: "POST", path: "/mcp/tools/call") { api, request, caller in try await api.callTool(request, caller) },
+        Route(method: "GET", path: "/mcp/resources") { api, request, caller in try await api.resources(request, caller) },
+        Route(method: "POST", path: "/mcp/resources/read") { api, request, caller in try await api.readResource(request, caller) },
+        Route(method: "GET", path: "/mcp/prompts") { api, request, caller in try await api.prompts(request, caller) },
+        Route(method: "POST", path: "/mcp/prompts/get") { api, request, caller in try await api.getPrompt(request, caller) },
+        Route(method: "POST", path: "/mcp/oauth/refresh", role: .admin) { api, request, caller in try await api.refreshTokens(request, caller) },
     ]
 
     /// Answers `request`; never throws: every failure becomes its error response.
@@ -52,11 +59,37 @@ public struct GatewayAPI: Sendable {
             response.headers["Allow"] = allowed
             return response
         }
-        do {
-            return try await route.handler(self, request)
-        } catch {
-            return APIError(error).response
+        var caller = Caller.anyone
+        if let needed = route.role {
+            guard let found = authenticator.caller(authorization: request.headers["authorization"]) else {
+                var response = APIError(status: 401, code: "unauthorized", message: request.headers["authorization"] == nil
+                    ? "this gateway needs an API key: send Authorization: Bearer <key>"
+                    : "the API key is not known to this gateway").response
+                response.headers["WWW-Authenticate"] = "Bearer"
+                return response
+            }
+            caller = found
+            if let wait = caller.keyName.flatMap({ limiter?.take($0) }) {
+                var response = APIError(
+                    status: 429, code: "rate_limited", message: "key '\(caller.keyName ?? "")' is over server.rate_limit",
+                    retryAfter: APIError.seconds(wait)).response
+                response.keyName = caller.keyName
+                return response
+            }
+            if needed == .admin && caller.role != .admin {
+                var response = APIError(status: 403, code: "forbidden", message: "\(path) needs an admin key; key '\(caller.keyName ?? "")' is a user key").response
+                response.keyName = caller.keyName
+                return response
+            }
         }
+        var response: APIResponse
+        do {
+            response = try await route.handler(self, request, caller)
+        } catch {
+            response = APIError(error).response
+        }
+        response.keyName = caller.keyName
+        return response
     }
 
     // MARK: - Bodies
@@ -104,10 +137,16 @@ public struct GatewayAPI: Sendable {
         }
     }
 
-    /// The server named in a body or query, which must be configured.
-    func knownServer(_ name: String) async throws -> String {
-        let names = await manager.serverNames
-        guard names.contains(name) else { throw MCPManagerError.unknownServer(name, known: names) }
+    /// The server named in a body or query, which must be configured and this caller's to use
+    /// (a server a key may not use is named as such; the others it cannot see are not listed).
+    func knownServer(_ name: String, for caller: Caller) async throws -> String {
+        let names = await manager.serverNames.filter(caller.allows(server:))
+        guard names.contains(name) else {
+            if await manager.serverNames.contains(name) {
+                throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not use server '\(name)'")
+            }
+            throw MCPManagerError.unknownServer(name, known: names)
+        }
         return name
     }
 }

@@ -68,6 +68,7 @@ public struct GatewayHTTPServer: Sendable {
         let ms = (clock.now - started).components
         logger.notice("request", metadata: [
             "id": "\(id)", "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(reply.status)",
+            "key": "\(reply.keyName ?? "-")",
             "ms": "\(String(format: "%.2f", Double(ms.seconds) * 1000 + Double(ms.attoseconds) / 1e15))",
         ])
         var fields = HTTPFields()

@@ -70,12 +70,18 @@ public final class MCPClient: Sendable {
     /// A `url` entry without `type` that rejects the Streamable HTTP POST (400, 404 or 405) is
     /// retried over the legacy HTTP+SSE transport, as the spec's compatibility section describes.
     public func connect() async throws {
+        // One `timeout` for the whole connect, the fallback to legacy SSE included.
+        let deadline = ContinuousClock.now + config.timeout
         do {
             try await connect(using: makeTransport(config.transport))
         } catch let error as MCPClientError where config.fallbackToSSE && Self.suggestsLegacySSE(error) {
             options.logger.debug("falling back to HTTP+SSE", metadata: ["server": "\(name)"])
             await resetForReconnect()
-            try await connect(using: makeTransport(.sse))
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else {
+                throw MCPClientError(.timedOut(config.timeout), server: name, method: "initialize", "no answer within \(describe(config.timeout))")
+            }
+            try await connect(using: makeTransport(.sse), limit: remaining)
         }
     }
 
@@ -105,7 +111,8 @@ public final class MCPClient: Sendable {
         }
     }
 
-    func connect(using transport: any MCPTransport) async throws {
+    /// `limit`: what is left of the entry's `timeout` (all of it, unless a first attempt used some).
+    func connect(using transport: any MCPTransport, limit: Duration? = nil) async throws {
         let accepted = state.withLock { state -> Bool in
             guard state.phase == .idle else { return false }
             state.phase = .connecting
@@ -122,7 +129,7 @@ public final class MCPClient: Sendable {
         do {
             // Starting (spawn, first HTTP exchange) and initializing share one `timeout`, so a
             // connect never takes longer than the entry says.
-            try await withTimeout(config.timeout, method: "initialize") {
+            try await withTimeout(limit ?? config.timeout, method: "initialize", reporting: config.timeout) {
                 try await transport.start(handlers)
                 try await self.initialize(on: transport)
             }
@@ -185,12 +192,16 @@ public final class MCPClient: Sendable {
     }
 
     /// Runs `body` under a time limit, mapping the overrun to a timeout error for `method`.
-    func withTimeout<T: Sendable>(_ limit: Duration, method: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
+    /// `reporting`: the limit the error names (the configured one, when `limit` is what was left of it).
+    func withTimeout<T: Sendable>(
+        _ limit: Duration, method: String, reporting: Duration? = nil, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let named = reporting ?? limit
+        return try await withThrowingTaskGroup(of: T.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: limit)
-                throw MCPClientError(.timedOut(limit), server: self.name, method: method, "no answer within \(describe(limit))")
+                throw MCPClientError(.timedOut(named), server: self.name, method: method, "no answer within \(describe(named))")
             }
             defer { group.cancelAll() }
             return try await group.next()!

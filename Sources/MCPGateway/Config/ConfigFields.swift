@@ -45,7 +45,8 @@ public struct ConfigFields: Sendable {
         } catch .undefined(let name) {
             throw error("environment variable \(name) is not set (use ${\(name):-default} for a fallback)", at: location)
         } catch {
-            throw self.error("malformed ${...} reference in \"\(text)\"", at: location)
+            // Not the text itself: the value may be a secret with a typo in it.
+            throw self.error("malformed ${...} reference (a ${ without its closing brace, or an empty name)", at: location)
         }
     }
 
@@ -96,6 +97,7 @@ public struct ConfigFields: Sendable {
     /// Positive seconds as a `Duration`, the one conversion every limit in the file goes through.
     public func duration(_ seconds: Double, at location: String) throws(ConfigError) -> Duration {
         guard seconds > 0, seconds.isFinite else { throw error("must be a positive number of seconds", at: location) }
+        guard seconds <= Duration.maxConfigSeconds else { throw error("must be at most \(Int(Duration.maxConfigSeconds)) seconds", at: location) }
         return .seconds(rounding: seconds)
     }
 

@@ -40,12 +40,17 @@ public struct ContentRenderer: Sendable, Hashable {
 
     // MARK: - Tool results
 
-    /// A whole tool result: its parts one per line, then its structured content as JSON when
-    /// no text part restates it (servers are asked to repeat it as text; it is shown once).
+    /// A whole tool result: its parts one per line, then its structured content as JSON. For a
+    /// person only when the result has no text at all (the text is what scripts reading
+    /// `lmg call` expect); for the model when no text part restates it, so it is seen once.
     public func render(_ result: CallTool.Result) -> RenderedContent {
         var assembly = Assembly(renderer: self)
         for item in result.content { assembly.add(item) }
-        if let structured = result.structuredContent, !result.content.contains(where: { Self.restates($0, structured) }) {
+        let hasText = result.content.contains { if case .text = $0 { true } else { false } }
+        let showStructured = isModel
+            ? { (structured: Value) in !result.content.contains(where: { Self.restates($0, structured) }) }
+            : { (_: Value) in !hasText }
+        if let structured = result.structuredContent, showStructured(structured) {
             assembly.lines.append(Self.json(structured))
         }
         var text = assembly.text

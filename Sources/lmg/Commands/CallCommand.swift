@@ -19,7 +19,9 @@ struct CallCommand: AsyncParsableCommand {
     var timeout: Double?
 
     func validate() throws {
-        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        if let timeout, !(timeout > 0) || timeout > Duration.maxConfigSeconds {
+            throw ValidationError("--timeout must be a positive number of seconds, at most \(Int(Duration.maxConfigSeconds))")
+        }
     }
 
     func run() async throws {

@@ -23,7 +23,9 @@ struct PromptsCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandSession.run(global, only: server) { runtime in
             var rows: [Row] = []
+            var listed = 0, failed = 0
             for status in await runtime.manager.status() where status.isUsable {
+                listed += 1
                 // Any failure stays with its server: named once, the others still listed.
                 do {
                     let client = try await runtime.manager.client(named: status.name)
@@ -32,6 +34,7 @@ struct PromptsCommand: AsyncParsableCommand {
                         rows.append(Row(server: status.name, name: prompt.name, description: prompt.description, arguments: prompt.arguments))
                     }
                 } catch {
+                    failed += 1
                     Terminal.error("\(error)")
                 }
             }
@@ -45,7 +48,8 @@ struct PromptsCommand: AsyncParsableCommand {
                     return [row.server, row.name, args, ToolsCommand.firstLine(row.description)]
                 }))
             }
-            return 0
+            // Listed servers that all failed: nothing could be listed, as `lmg servers` says.
+            return listed > 0 && failed == listed ? ExitStatus.unreachable : 0
         }
     }
 }

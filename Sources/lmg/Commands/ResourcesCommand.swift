@@ -25,7 +25,9 @@ struct ResourcesCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandSession.run(global, only: server) { runtime in
             var rows: [Row] = []
+            var listed = 0, failed = 0
             for status in await runtime.manager.status() where status.isUsable {
+                listed += 1
                 // Any failure stays with its server: named once, the others still listed.
                 do {
                     let client = try await runtime.manager.client(named: status.name)
@@ -40,6 +42,7 @@ struct ResourcesCommand: AsyncParsableCommand {
                                         description: template.description, mimeType: template.mimeType))
                     }
                 } catch {
+                    failed += 1
                     Terminal.error("\(error)")
                 }
             }
@@ -52,7 +55,8 @@ struct ResourcesCommand: AsyncParsableCommand {
                     ["SERVER", "URI", "NAME", "MIME", "DESCRIPTION"],
                     rows.map { [$0.server, $0.uri ?? $0.uriTemplate ?? "", $0.name, $0.mimeType ?? "", ToolsCommand.firstLine($0.description)] }))
             }
-            return 0
+            // Listed servers that all failed: nothing could be listed, as `lmg servers` says.
+            return listed > 0 && failed == listed ? ExitStatus.unreachable : 0
         }
     }
 }

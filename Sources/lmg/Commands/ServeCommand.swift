@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
             Prints "lmg serve: listening on http://HOST:PORT" on stderr once it accepts; starts even \
             when some servers are down (GET /mcp/servers/status says why). SIGTERM or SIGINT: stops \
             accepting, lets requests in flight finish (server.grace_period, 10 s), shuts every server \
-            down and exits 0. Only loopback addresses may be bound.
+            down and exits 0. Without server.api_keys only loopback addresses may be bound.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let settings = runtime.config.server
         let host = host ?? settings.host
-        guard ServeSettings.isLoopback(host) else {
+        guard ServeSettings.isLoopback(host) || !settings.apiKeys.isEmpty else {
             throw ExitStatus.report(RuntimeFailure.usage(
                 "--host \(host) is not a loopback address: without API keys (server.api_keys) lmg serve binds only 127.0.0.1, ::1 or localhost"))
         }
