@@ -1,4 +1,5 @@
 import Foundation
+import GatewayRuntime
 import MCP
 import MCPGateway
 
@@ -8,6 +9,11 @@ extension GatewayAPI {
     struct ListingError: Encodable {
         let server: String
         let message: String
+
+        init(_ failure: ListingFailure) {
+            server = failure.server
+            message = APIError(failure.error).message
+        }
     }
 
     /// The usable servers to list, or just `?server_name=S`.
@@ -17,39 +23,13 @@ extension GatewayAPI {
     }
 
     func resources(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
-        struct Entry: Encodable {
-            let server: String
-            let uri: String?
-            let uriTemplate: String?
-            let name: String
-            let description: String?
-            let mimeType: String?
-        }
         struct List: Encodable {
-            let resources: [Entry]
-            let resource_templates: [Entry]
+            let resources: [ResourceEntry]
+            let resource_templates: [ResourceEntry]
             let errors: [ListingError]
         }
-        var resources: [Entry] = [], templates: [Entry] = [], errors: [ListingError] = []
-        for server in try await listedServers(request, caller) {
-            do {
-                guard try await manager.client(named: server).serverCapabilities?.resources != nil else { continue }
-                for resource in try await manager.listResources(server: server) {
-                    resources.append(Entry(
-                        server: server, uri: resource.uri, uriTemplate: nil, name: resource.name,
-                        description: resource.description, mimeType: resource.mimeType))
-                }
-                // Templates are optional: a server without them may refuse the request.
-                for template in (try? await manager.listResourceTemplates(server: server)) ?? [] {
-                    templates.append(Entry(
-                        server: server, uri: nil, uriTemplate: template.uriTemplate, name: template.name,
-                        description: template.description, mimeType: template.mimeType))
-                }
-            } catch {
-                errors.append(ListingError(server: server, message: APIError(error).message))
-            }
-        }
-        return .json(List(resources: resources, resource_templates: templates, errors: errors))
+        let (resources, templates, failures) = await runtime.listResources(servers: try await listedServers(request, caller))
+        return .json(List(resources: resources, resource_templates: templates, errors: failures.map(ListingError.init)))
     }
 
     /// `{"server_name", "uri"}` → the ReadResourceResult.
@@ -63,31 +43,12 @@ extension GatewayAPI {
     }
 
     func prompts(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
-        struct Entry: Encodable {
-            let server: String
-            let name: String
-            let qualified_name: String
-            let description: String?
-            let arguments: [Prompt.Argument]?
-        }
         struct List: Encodable {
-            let prompts: [Entry]
+            let prompts: [PromptEntry]
             let errors: [ListingError]
         }
-        var prompts: [Entry] = [], errors: [ListingError] = []
-        for server in try await listedServers(request, caller) {
-            do {
-                guard try await manager.client(named: server).serverCapabilities?.prompts != nil else { continue }
-                for prompt in try await manager.listPrompts(server: server) {
-                    prompts.append(Entry(
-                        server: server, name: prompt.name, qualified_name: ToolNamespace.qualifiedName(server: server, tool: prompt.name),
-                        description: prompt.description, arguments: prompt.arguments))
-                }
-            } catch {
-                errors.append(ListingError(server: server, message: APIError(error).message))
-            }
-        }
-        return .json(List(prompts: prompts, errors: errors))
+        let (prompts, failures) = await runtime.listPrompts(servers: try await listedServers(request, caller))
+        return .json(List(prompts: prompts, errors: failures.map(ListingError.init)))
     }
 
     /// `{"server_name", "prompt_name", "arguments"}` → the GetPromptResult.

@@ -13,31 +13,11 @@ struct PromptsCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only this server.")
     var server: String?
 
-    struct Row: Encodable {
-        let server: String
-        let name: String
-        let description: String?
-        let arguments: [Prompt.Argument]?
-    }
-
     func run() async throws {
         try await CommandSession.run(global, only: server) { runtime in
-            var rows: [Row] = []
-            var listed = 0, failed = 0
-            for status in await runtime.manager.status() where status.isUsable {
-                listed += 1
-                // Any failure stays with its server: named once, the others still listed.
-                do {
-                    let client = try await runtime.manager.client(named: status.name)
-                    guard client.serverCapabilities?.prompts != nil else { continue }
-                    for prompt in try await runtime.manager.listPrompts(server: status.name) {
-                        rows.append(Row(server: status.name, name: prompt.name, description: prompt.description, arguments: prompt.arguments))
-                    }
-                } catch {
-                    failed += 1
-                    Terminal.error("\(error)")
-                }
-            }
+            let servers = await runtime.usableServers()
+            let (rows, failures) = await runtime.listPrompts(servers: servers)
+            for failure in failures { Terminal.error(ExitStatus.oneLine(failure.error)) }
             if global.json {
                 try Terminal.json(rows)
             } else if rows.isEmpty {
@@ -49,7 +29,7 @@ struct PromptsCommand: AsyncParsableCommand {
                 }))
             }
             // Listed servers that all failed: nothing could be listed, as `lmg servers` says.
-            return listed > 0 && failed == listed ? ExitStatus.unreachable : 0
+            return !servers.isEmpty && failures.count == servers.count ? ExitStatus.unreachable : 0
         }
     }
 }

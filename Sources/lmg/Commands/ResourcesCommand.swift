@@ -13,39 +13,12 @@ struct ResourcesCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Only this server.")
     var server: String?
 
-    struct Row: Encodable {
-        let server: String
-        let uri: String?
-        let uriTemplate: String?
-        let name: String
-        let description: String?
-        let mimeType: String?
-    }
-
     func run() async throws {
         try await CommandSession.run(global, only: server) { runtime in
-            var rows: [Row] = []
-            var listed = 0, failed = 0
-            for status in await runtime.manager.status() where status.isUsable {
-                listed += 1
-                // Any failure stays with its server: named once, the others still listed.
-                do {
-                    let client = try await runtime.manager.client(named: status.name)
-                    guard client.serverCapabilities?.resources != nil else { continue }
-                    for resource in try await runtime.manager.listResources(server: status.name) {
-                        rows.append(Row(server: status.name, uri: resource.uri, uriTemplate: nil, name: resource.name,
-                                        description: resource.description, mimeType: resource.mimeType))
-                    }
-                    // Templates are optional: a server without them may refuse the request.
-                    for template in (try? await runtime.manager.listResourceTemplates(server: status.name)) ?? [] {
-                        rows.append(Row(server: status.name, uri: nil, uriTemplate: template.uriTemplate, name: template.name,
-                                        description: template.description, mimeType: template.mimeType))
-                    }
-                } catch {
-                    failed += 1
-                    Terminal.error("\(error)")
-                }
-            }
+            let servers = await runtime.usableServers()
+            let (resources, templates, failures) = await runtime.listResources(servers: servers)
+            let rows = resources + templates
+            for failure in failures { Terminal.error(ExitStatus.oneLine(failure.error)) }
             if global.json {
                 try Terminal.json(rows)
             } else if rows.isEmpty {
@@ -56,7 +29,7 @@ struct ResourcesCommand: AsyncParsableCommand {
                     rows.map { [$0.server, $0.uri ?? $0.uriTemplate ?? "", $0.name, $0.mimeType ?? "", ToolsCommand.firstLine($0.description)] }))
             }
             // Listed servers that all failed: nothing could be listed, as `lmg servers` says.
-            return listed > 0 && failed == listed ? ExitStatus.unreachable : 0
+            return !servers.isEmpty && failures.count == servers.count ? ExitStatus.unreachable : 0
         }
     }
 }
