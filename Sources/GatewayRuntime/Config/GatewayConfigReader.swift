@@ -13,7 +13,9 @@ struct GatewayConfigReader {
     }
 
     static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
-    static let serverKeys: Set<String> = ["host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit"]
+    static let serverKeys: Set<String> = [
+        "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts",
+    ]
     static let modelKeys: Set<String> = [
         "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout",
     ]
@@ -65,6 +67,8 @@ struct GatewayConfigReader {
         if let grace = try fields.duration(object["grace_period"], at: "server.grace_period") { settings.gracePeriod = grace }
         settings.apiKeys = try readKeys(object["api_keys"])
         if let limit = object["rate_limit"] { settings.rateLimit = try readRateLimit(limit) }
+        settings.allowStdioServers = try fields.bool(object["allow_stdio_servers"], at: "server.allow_stdio_servers") ?? false
+        settings.allowedURLHosts = try fields.stringArray(object["allowed_url_hosts"], at: "server.allowed_url_hosts")?.map { $0.lowercased() }
         return settings
     }
 

@@ -14,6 +14,11 @@ public struct ServeSettings: Sendable, Hashable {
     public var apiKeys: [APIKey] = []
     /// Requests per key (`rate_limit`); nil: unlimited.
     public var rateLimit: RateLimit?
+    /// Whether servers added over HTTP may be stdio commands (`allow_stdio_servers`): off,
+    /// because otherwise an admin key could run any program on this machine.
+    public var allowStdioServers = false
+    /// When set (`allowed_url_hosts`), servers added over HTTP may only use these hosts.
+    public var allowedURLHosts: [String]?
 
     public init() {}
 

@@ -50,9 +50,11 @@ extension GatewayAPI {
         }
     }
 
-    func servers(_ caller: Caller) -> APIResponse {
+    /// The config file's servers and those added over HTTP.
+    func servers(_ caller: Caller) async -> APIResponse {
         struct List: Encodable { let servers: [ServerView] }
-        return .json(List(servers: runtime.config.servers.filter { caller.allows(server: $0.name) }.map(ServerView.init)))
+        let all = (runtime.config.servers + (await registry.configs)).sorted { $0.name < $1.name }
+        return .json(List(servers: all.filter { caller.allows(server: $0.name) }.map(ServerView.init)))
     }
 
     func serverStatus(_ caller: Caller) async -> APIResponse {

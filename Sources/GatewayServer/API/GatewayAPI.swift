@@ -11,10 +11,14 @@ public struct GatewayAPI: Sendable {
     public let runtime: GatewayRuntime
     let authenticator: Authenticator
     let limiter: RateLimiter?
+    let resolver: any HostResolver
+    let registry = ServerRegistry()
 
-    /// Keys and the rate limit come from the runtime's `server` section.
-    public init(runtime: GatewayRuntime) {
+    /// Keys and the rate limit come from the runtime's `server` section; `resolver` checks the
+    /// addresses of servers added over HTTP (the system's by default).
+    public init(runtime: GatewayRuntime, resolver: any HostResolver = SystemResolver()) {
         self.runtime = runtime
+        self.resolver = resolver
         authenticator = Authenticator(keys: runtime.config.server.apiKeys)
         limiter = runtime.config.server.rateLimit.map(RateLimiter.init)
     }
@@ -33,7 +37,14 @@ public struct GatewayAPI: Sendable {
     static let routes: [Route] = [
         Route(method: "GET", path: "/healthz", role: nil) { api, _, _ in await api.health() },
         Route(method: "GET", path: "/readyz", role: nil) { api, _, _ in await api.readiness() },
-        Route(method: "GET", path: "/mcp/servers") { api, _, caller in api.servers(caller) },
+        Route(method: "GET", path: "/mcp/servers") { api, _, caller in await api.servers(caller) },
+        Route(method: "POST", path: "/mcp/servers", role: .admin) { api, request, _ in try await api.addServer(request) },
+        Route(method: "PUT", path: "/mcp/servers/{name}", role: .admin) { api, request, _ in
+            try await api.replaceServer(request, name: Self.lastComponent(request.path))
+        },
+        Route(method: "DELETE", path: "/mcp/servers/{name}", role: .admin) { api, request, _ in
+            try await api.removeServer(name: Self.lastComponent(request.path))
+        },
         Route(method: "GET", path: "/mcp/servers/status") { api, _, caller in await api.serverStatus(caller) },
         Route(method: "GET", path: "/mcp/tools") { api, request, caller in try await api.tools(request, caller) },
         Route(method: "POST", path: "/mcp/tools/call") { api, request, caller in try await api.callTool(request, caller) },
@@ -47,7 +58,10 @@ public struct GatewayAPI: Sendable {
     /// Answers `request`; never throws: every failure becomes its error response.
     public func handle(_ request: APIRequest) async -> APIResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
-        let matching = Self.routes.filter { $0.path == path }
+        var matching = Self.routes.filter { $0.path == path }
+        if matching.isEmpty, path.hasPrefix("/mcp/servers/"), !path.dropFirst("/mcp/servers/".count).contains("/") {
+            matching = Self.routes.filter { $0.path == "/mcp/servers/{name}" }
+        }
         guard !matching.isEmpty else {
             let known = Self.routes.map(\.path)
             let hint = NameSuggestion.closest(to: path, in: known).map { " (did you mean \($0)?)" } ?? ""
@@ -90,6 +104,11 @@ public struct GatewayAPI: Sendable {
         }
         response.keyName = caller.keyName
         return response
+    }
+
+    /// The `{name}` of `/mcp/servers/{name}`.
+    static func lastComponent(_ path: String) -> String {
+        String(path.split(separator: "/").last ?? "").removingPercentEncoding ?? ""
     }
 
     // MARK: - Bodies
