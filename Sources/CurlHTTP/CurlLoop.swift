@@ -264,17 +264,9 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
         var text = transfer.errorText
         if text.isEmpty { text = String(cString: curl_easy_strerror(code)) }
         let kind: HTTPClientError.Kind
-        switch code {
-        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL:
-            kind = .invalidURL
-        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
-            kind = .couldNotResolveHost
-        case CURLE_COULDNT_CONNECT:
-            kind = .couldNotConnect
-        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
-             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-            kind = .tlsFailure
-        case CURLE_OPERATION_TIMEDOUT:
+        if let known = Self.kind(for: code) {
+            kind = known
+        } else if code == CURLE_OPERATION_TIMEDOUT {
             var pretransfer: curl_off_t = 0
             if let easy = transfer.easy { lmg_easy_getinfo_off_t(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer) }
             if pretransfer == 0 {
@@ -284,9 +276,23 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
             } else {
                 kind = .timedOut(.total)
             }
-        default:
+        } else {
             kind = .transferFailed
         }
         return HTTPClientError(kind: kind, url: url, message: text, curlCode: Int32(bitPattern: code.rawValue))
+    }
+
+    /// The kind of a libcurl failure that needs nothing but its code (timeouts need the
+    /// transfer's timings); nil for those and for plain transfer failures.
+    static func kind(for code: CURLcode) -> HTTPClientError.Kind? {
+        switch code {
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL: return .invalidURL
+        case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY: return .couldNotResolveHost
+        case CURLE_COULDNT_CONNECT: return .couldNotConnect
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+            return .tlsFailure
+        default: return nil
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CCurl
 @testable import CurlHTTP
 import Foundation
 import TestSupport
@@ -103,12 +104,16 @@ final class HTTPClientTests: @unchecked Sendable {
         #expect(error?.description.contains("\n") == false)
     }
 
-    @Test func unresolvableHost() async throws {
-        let error = await #expect(throws: HTTPClientError.self) {
-            _ = try await self.client.execute(HTTPRequest(url: "http://nonexistent.invalid/mcp"))
-        }
-        #expect(error?.kind == .couldNotResolveHost)
-        #expect(error?.requestWasNotSent == true)
+    /// A host that does not resolve is "not sent". Tested on libcurl's code, not by looking a
+    /// name up: a lookup would ask the machine's DNS server, and tests send nothing beyond loopback.
+    @Test func unresolvableHost() {
+        #expect(CurlLoop.kind(for: CURLE_COULDNT_RESOLVE_HOST) == .couldNotResolveHost)
+        #expect(CurlLoop.kind(for: CURLE_COULDNT_RESOLVE_PROXY) == .couldNotResolveHost)
+        let error = HTTPClientError(kind: .couldNotResolveHost, url: "http://nowhere/mcp", message: "Could not resolve host: nowhere")
+        #expect(error.requestWasNotSent)
+        #expect(error.description.hasPrefix("could not resolve the host of http://nowhere/mcp"), "\(error.description)")
+        #expect(CurlLoop.kind(for: CURLE_COULDNT_CONNECT) == .couldNotConnect)
+        #expect(CurlLoop.kind(for: CURLE_OPERATION_TIMEDOUT) == nil, "timeouts need the transfer's timings")
     }
 
     @Test func invalidURL() async throws {
