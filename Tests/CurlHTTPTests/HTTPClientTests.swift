@@ -93,7 +93,7 @@ final class HTTPClientTests: @unchecked Sendable {
     }
 
     @Test func refusedConnectionIsNamedAndNotSent() async throws {
-        let port = try Self.closedPort()
+        let port = try freeLoopbackPort()  // bound, then closed: nothing listens
         let url = "http://127.0.0.1:\(port)/mcp"
         let error = await #expect(throws: HTTPClientError.self) {
             _ = try await self.client.execute(HTTPRequest(url: url))
@@ -256,19 +256,5 @@ final class HTTPClientTests: @unchecked Sendable {
                 return
             }
         }
-    }
-
-    /// A port nothing listens on: bound, then closed.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

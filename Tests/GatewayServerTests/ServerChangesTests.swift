@@ -36,21 +36,9 @@ struct ServerChangesTests {
         return (response.status, String(decoding: response.body, as: UTF8.self))
     }
 
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
     @Test func aServerIsAddedListedReplacedAndRemoved() async throws {
         let api = try await Self.api()
-        let url = "http://127.0.0.1:\(try Self.closedPort())/mcp"
+        let url = "http://127.0.0.1:\(try freeLoopbackPort())/mcp"  // bound, then closed: nothing listens
         let added = await Self.send(api, "POST", "/mcp/servers", #"{"name": "remote", "url": "\#(url)", "timeout": 2, "headers": [{"key": "Authorization", "value": "Bearer tok-1"}]}"#)
         #expect(added.status == 201, "\(added.text)")
         #expect(added.text.contains(#""state":"failed""#), "a server that cannot connect is added; its status says why")
