@@ -1,3 +1,4 @@
+import Foundation
 import EventLoops
 import MCPGateway
 import ModelClient
@@ -95,10 +96,13 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// What a program (not a library) sets up once at start: logs on stderr, no child outliving
-    /// it on SIGINT/SIGTERM/SIGHUP, and the I/O loops' polling window from `LMG_SPIN_US`.
-    public static func prepareProcess(verbose: Bool, environment: RuntimeEnvironment = .init()) {
+    /// it on `terminationSignals`, and the I/O loops' polling window from `LMG_SPIN_US`. A
+    /// program that ends gracefully on some signals itself (`lmg serve`) leaves them out.
+    public static func prepareProcess(
+        verbose: Bool, environment: RuntimeEnvironment = .init(), terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    ) {
         LogSetup.bootstrapOnce(verbose: verbose)
-        TerminationSignals.install()
+        TerminationSignals.install(terminationSignals)
         BusyPoll.overrideWindow(environment.busyPollWindow)
     }
 }

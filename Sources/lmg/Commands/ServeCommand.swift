@@ -31,12 +31,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime: GatewayRuntime
         do {
-            let environment = RuntimeEnvironment()
-            LogSetup.bootstrapOnce(verbose: global.verbose)
             // SIGTERM and SIGINT end the server gracefully (below); SIGHUP still reaps the children.
-            TerminationSignals.install([SIGHUP])
-            runtime = try GatewayRuntime.load(configPath: global.config, environment: environment)
-            for warning in runtime.config.warnings { Terminal.warning(warning) }
+            runtime = try global.runtime(terminationSignals: [SIGHUP])
         } catch {
             throw ExitStatus.report(error)
         }
