@@ -16,12 +16,7 @@ public enum ExitStatus {
         if let failure = error as? RuntimeFailure {
             for note in failure.notes { Terminal.error(note) }
         }
-        if !(error is CancellationError) { Terminal.error(oneLine(error)) }
+        if !(error is CancellationError) { Terminal.error(FailureCategory.message(of: error)) }
         return ExitCode(category.exitStatus)
-    }
-
-    /// The error's message on one line, whatever its type.
-    public static func oneLine(_ error: any Error) -> String {
-        "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 }

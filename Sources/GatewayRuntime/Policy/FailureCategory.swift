@@ -40,6 +40,11 @@ public enum FailureCategory: Sendable, Hashable {
         }
     }
 
+    /// Any error as the one line every front end shows (the libraries' messages never carry a secret).
+    public static func message(of error: any Error) -> String {
+        "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
     static func category(of error: MCPManagerError) -> FailureCategory {
         switch error {
         // The caller named something that is not there: fix the command.

@@ -23,7 +23,7 @@ public struct APIError: Error, Sendable, Equatable {
 
     /// The status of any error the runtime's libraries throw.
     init(_ error: any Error) {
-        let line = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
+        let line = FailureCategory.message(of: error)
         switch error {
         case let error as APIError:
             self = error

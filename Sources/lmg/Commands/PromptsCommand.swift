@@ -17,7 +17,7 @@ struct PromptsCommand: AsyncParsableCommand {
         try await CommandSession.run(global, only: server) { runtime in
             let servers = await runtime.usableServers()
             let (rows, failures) = await runtime.listPrompts(servers: servers)
-            for failure in failures { Terminal.error(ExitStatus.oneLine(failure.error)) }
+            for failure in failures { Terminal.error(FailureCategory.message(of: failure.error)) }
             if global.json {
                 try Terminal.json(rows)
             } else if rows.isEmpty {

@@ -18,7 +18,7 @@ struct ResourcesCommand: AsyncParsableCommand {
             let servers = await runtime.usableServers()
             let (resources, templates, failures) = await runtime.listResources(servers: servers)
             let rows = resources + templates
-            for failure in failures { Terminal.error(ExitStatus.oneLine(failure.error)) }
+            for failure in failures { Terminal.error(FailureCategory.message(of: failure.error)) }
             if global.json {
                 try Terminal.json(rows)
             } else if rows.isEmpty {
