@@ -18,7 +18,8 @@ extension GatewayAPI {
     /// Every exposed tool, or one server's (`?server_name=S`).
     func tools(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         struct List: Encodable { let tools: [ToolView] }
-        let only = try await request.query["server_name"].asyncMap { try await knownServer($0, for: caller) }
+        var only: String?
+        if let name = request.query["server_name"] { only = try await knownServer(name, for: caller) }
         let visible = await manager.namespace().tools.filter {
             (only == nil || $0.server == only) && caller.allows(server: $0.server, tool: $0.tool.name, qualifiedName: $0.qualifiedName)
         }
@@ -52,13 +53,5 @@ extension GatewayAPI {
         }
         let result = try await manager.callTool(server: server, tool: call.tool_name, arguments: call.arguments)
         return .json(result)
-    }
-}
-
-extension Optional {
-    /// `map` for an async, throwing transform.
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }
