@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import EventLoops
 import MCPGateway
 import ModelClient
@@ -83,11 +84,13 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// Watches the config file, if there is one, applying server edits as they are saved.
+    /// `logger` records every reload (a front end that reports them itself may quiet it).
     public func makeReloader(
-        onEvent: @escaping @Sendable (ConfigReloader.Event) async -> Void
+        logger: Logger = Logger(label: "lmg.reload"), onEvent: @escaping @Sendable (ConfigReloader.Event) async -> Void
     ) -> ConfigReloader? {
         guard let path = config.path else { return nil }
-        return ConfigReloader(manager: manager, path: path, loader: ConfigLoader(environment: environment.variables), onEvent: onEvent)
+        return ConfigReloader(
+            manager: manager, path: path, loader: ConfigLoader(environment: environment.variables), logger: logger, onEvent: onEvent)
     }
 
     /// Shuts every server down (stdio children terminated and reaped).

@@ -148,9 +148,7 @@ public final class ChatSession: Sendable {
         // The notices below are the report; a log line on the same terminal would repeat them.
         var quiet = Logger(label: "lmg.reload")
         quiet.logLevel = .critical
-        let reloader = ConfigReloader(
-            manager: manager, path: path, loader: ConfigLoader(environment: runtime.environment.variables), logger: quiet
-        ) { [weak self] event in
+        guard let reloader = runtime.makeReloader(logger: quiet, onEvent: { [weak self] event in
             switch event {
             case .applied(let diff) where !diff.isEmpty:
                 notices.post("\(path) changed: \(diff.summary)")
@@ -165,7 +163,7 @@ public final class ChatSession: Sendable {
             case .rejected(let error):
                 notices.post("\(error.description); still running the previous configuration")
             }
-        }
+        }) else { return }
         background.withLock { $0.reloader = reloader }
         await reloader.start()
     }
