@@ -13,7 +13,7 @@ Transports:
                    first `endpoint` event names the POST URL (/messages/?session_id=...).
   HTTP modes exit on SIGTERM (stdin is ignored there).
 
-Tools: echo, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
+Tools: echo, request_headers, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
 large, add_tool, ask_roots, ask_sampling, plus extra_000... with --many-tools N.
 Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}.
 Prompt: review_code(code, language="python") -> a user and an assistant message.
@@ -152,6 +152,12 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
     @app.tool(description="Returns its text unchanged.")
     def echo(text: str) -> str:
         return text
+
+    @app.tool(description="The HTTP headers of the request that carried this call, as JSON ({} over stdio).")
+    def request_headers(ctx: Context) -> str:
+        request = getattr(ctx.request_context, "request", None)
+        headers = getattr(request, "headers", None) or {}
+        return json.dumps({k.lower(): v for k, v in headers.items()}, sort_keys=True)
 
     @app.tool(description="Adds two integers.")
     def add(a: int, b: int) -> int:

@@ -72,6 +72,33 @@ struct GatewayServeTests {
         }
     }
 
+    /// `forward_headers` copies exactly the listed headers of the caller's request to that HTTP
+    /// server, per request; never the gateway's own bearer key, never to another caller's call.
+    @Test func forwardsTheListedHeadersOfEachRequest() async throws {
+        let fixture = try await FixtureProcess.python("mcp_fixture.py", ["--transport", "streamable-http", "--port", "0"])
+        defer { fixture.stop() }
+        let key = "lmg-test-key-\(UUID().uuidString)"
+        let config = #"""
+            {"mcpServers": {"crm": {"url": "\#(fixture.url("/mcp"))", "forward_headers": ["X-User-Id", "Authorization"]}},
+             "server": {"api_keys": [{"key": "\#(key)", "name": "team"}]}}
+            """#
+        let serve = try await ServeProcess.start(config: config)
+        try await withPeer(serve, stop: { await $0.stop() }) { serve in
+            let call = #"{"server_name": "crm", "tool_name": "request_headers", "arguments": {}}"#
+            let alice = try await serve.send("POST", "/mcp/tools/call", body: call,
+                                             headers: ["Authorization": "Bearer \(key)", "X-User-Id": "alice", "X-Other": "not-listed"])
+            #expect(alice.status == 200, "\(alice)")
+            #expect(alice.body.contains(#"\"x-user-id\": \"alice\""#), "\(alice.body)")
+            #expect(!alice.body.contains("not-listed"), "only the listed headers are forwarded")
+            #expect(!alice.body.contains(key), "the gateway's own key is not the upstream's credential")
+
+            let anonymous = try await serve.send("POST", "/mcp/tools/call", body: call, headers: ["Authorization": "Bearer \(key)"])
+            #expect(anonymous.status == 200, "\(anonymous)")
+            #expect(!anonymous.body.contains("x-user-id") && !anonymous.body.contains("alice"), "a header is forwarded only with the request that had it")
+            #expect(!serve.stderrText.contains(key), "the key never reaches the log")
+        }
+    }
+
     @Test func aNonLoopbackBindIsRefused() async throws {
         let path = try writeConfig(#"{"mcpServers": {}}"#)
         let result = try await runLMG(["serve", "--config", path, "--host", "0.0.0.0", "--port", "0"])

@@ -128,6 +128,25 @@ struct ManagerValueTests {
         #expect(unknown.warnings == ["m.json: manager: unknown key 'retries' (ignored)"])
     }
 
+    @Test func forwardHeadersAreHeaderNamesForHTTPServersOnly() throws {
+        let http = try Self.read(#"{"mcpServers": {"crm": {"url": "http://127.0.0.1:9/mcp", "forward_headers": ["X-User-Id", "X-Tenant"]}}}"#)
+        #expect(http.servers.first?.forwardHeaders == ["X-User-Id", "X-Tenant"])
+        #expect(http.warnings.isEmpty)
+
+        let stdio = #expect(throws: ConfigError.self) {
+            try Self.read(#"{"mcpServers": {"local": {"command": "x", "forward_headers": ["X-User-Id"]}}}"#)
+        }
+        #expect(stdio?.description == "m.json: server 'local', field 'forward_headers': only HTTP servers take forwarded headers (this one is stdio)")
+        let reserved = #expect(throws: ConfigError.self) {
+            try Self.read(#"{"mcpServers": {"crm": {"url": "http://127.0.0.1:9/mcp", "forward_headers": ["Mcp-Session-Id"]}}}"#)
+        }
+        #expect(reserved?.description.contains("\"Mcp-Session-Id\" is set by lmg itself") == true, "\(String(describing: reserved))")
+        let notAName = #expect(throws: ConfigError.self) {
+            try Self.read(#"{"mcpServers": {"crm": {"url": "http://127.0.0.1:9/mcp", "forward_headers": ["X User"]}}}"#)
+        }
+        #expect(notAName?.description.contains("\"X User\" is not a header name") == true, "\(String(describing: notAName))")
+    }
+
     /// The MCP sections of a config file, read by MCPGateway's own readers.
     static func read(_ json: String) throws -> (manager: ManagerPolicy, servers: [MCPServerConfig], warnings: [String]) {
         let root = try JSONDecoder().decode(Value.self, from: Data(json.utf8))

@@ -98,12 +98,20 @@ public struct GatewayAPI: Sendable {
         }
         var response: APIResponse
         do {
-            response = try await route.handler(self, request, caller)
+            response = try await ForwardedHeaders.$current.withValue(forwardable(request.headers)) {
+                try await route.handler(self, request, caller)
+            }
         } catch {
             response = APIError(error).response
         }
         response.keyName = caller.keyName
         return response
+    }
+
+    /// The request's headers that servers' `forward_headers` may pick from: all but the bearer
+    /// key this gateway checked, which is the gateway's credential, not the upstream's.
+    func forwardable(_ headers: [String: String]) -> [String: String] {
+        authenticator.keys.isEmpty ? headers : headers.filter { $0.key != "authorization" }
     }
 
     /// The `{name}` of `/mcp/servers/{name}`.

@@ -102,11 +102,11 @@ public final class MCPClient: Sendable {
                 cwd: config.cwd, logDirectory: options.logDirectory, grace: options.shutdownGrace)
         case .http:
             return StreamableHTTPTransport(
-                server: name, url: config.url ?? "", headers: config.headers, authorizer: authorizer,
+                server: name, url: config.url ?? "", headers: config.headers, forwardHeaders: config.forwardHeaders, authorizer: authorizer,
                 http: options.http, connectTimeout: min(config.timeout, HTTPTimeouts.connectCap))
         case .sse:
             return LegacySSETransport(
-                server: name, url: config.url ?? "", headers: config.headers, authorizer: authorizer,
+                server: name, url: config.url ?? "", headers: config.headers, forwardHeaders: config.forwardHeaders, authorizer: authorizer,
                 http: options.http, connectTimeout: min(config.timeout, HTTPTimeouts.connectCap))
         }
     }

@@ -35,6 +35,10 @@ public struct MCPServerConfig: Sendable, Hashable {
     public var url: String?
     /// Sent with every HTTP request; values never appear in output.
     public var headers: [HeaderConfig]
+    /// Headers of the front end's own request copied to this HTTP server (`forward_headers`):
+    /// exactly these names, when a request made on a caller's behalf carries them (see
+    /// ``ForwardedHeaders``).
+    public var forwardHeaders: [String]
 
     /// A static bearer token (`oauth2_token`).
     public var oauth2Token: String?
@@ -74,6 +78,7 @@ public struct MCPServerConfig: Sendable, Hashable {
         cwd: String? = nil,
         url: String? = nil,
         headers: [HeaderConfig] = [],
+        forwardHeaders: [String] = [],
         oauth2Token: String? = nil,
         oauth2TokenURL: String? = nil,
         oauth2ClientID: String? = nil,
@@ -96,6 +101,7 @@ public struct MCPServerConfig: Sendable, Hashable {
         self.cwd = cwd
         self.url = url
         self.headers = headers
+        self.forwardHeaders = forwardHeaders
         self.oauth2Token = oauth2Token
         self.oauth2TokenURL = oauth2TokenURL
         self.oauth2ClientID = oauth2ClientID
@@ -168,6 +174,7 @@ extension MCPServerConfig: CustomStringConvertible, CustomDebugStringConvertible
         Mirror(self, children: [
             "name": name, "transport": transport, "command": command as Any, "args": args,
             "env": env.mapValues { _ in Redaction.placeholder }, "cwd": cwd as Any, "url": url as Any, "headers": headers,
+            "forwardHeaders": forwardHeaders,
             "oauth2Token": Redaction.mark(oauth2Token) as Any, "oauth2TokenURL": oauth2TokenURL as Any,
             "oauth2ClientID": oauth2ClientID as Any, "oauth2ClientSecret": Redaction.mark(oauth2ClientSecret) as Any,
             "oauth2Scopes": oauth2Scopes, "timeout": timeout, "toolTimeout": toolTimeout as Any, "enabled": enabled,

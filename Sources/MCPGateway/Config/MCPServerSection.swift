@@ -9,6 +9,7 @@ extension ConfigFields {
         "type", "transport", "command", "args", "env", "cwd", "url", "headers", "oauth2_token", "oauth2_token_url",
         "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "oauth2_auth_method", "timeout", "tool_timeout",
         "enabled", "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
+        "forward_headers",
     ]
     /// The keys of the `manager` section.
     public static let managerKeys: Set<String> = [
@@ -99,6 +100,7 @@ extension ConfigFields {
         server.env = try stringMap(object["env"], at: field("env"))
         server.cwd = try string(object["cwd"], at: field("cwd"))
         server.headers = try headers(object["headers"], at: field("headers"))
+        server.forwardHeaders = try forwardHeaderNames(object["forward_headers"], transport: transport, at: field("forward_headers"))
         server.oauth2Token = try string(object["oauth2_token"], at: field("oauth2_token"))
         server.oauth2TokenURL = try string(object["oauth2_token_url"], at: field("oauth2_token_url"))
         server.oauth2ClientID = try string(object["oauth2_client_id"], at: field("oauth2_client_id"))
@@ -131,6 +133,23 @@ extension ConfigFields {
         server.allowedTools = try stringArray(object["allowed_tools"], at: field("allowed_tools"))
         server.disabledTools = try stringArray(object["disabled_tools"], at: field("disabled_tools")) ?? []
         return server
+    }
+
+    /// `forward_headers`: header names (HTTP tokens) an HTTP server may be sent from the caller's
+    /// request; never the ones lmg sets itself, which would break the protocol or the session.
+    func forwardHeaderNames(_ raw: Value?, transport: MCPServerConfig.TransportKind, at: String) throws(ConfigError) -> [String] {
+        let names = try stringArray(raw, at: at) ?? []
+        guard !names.isEmpty else { return [] }
+        guard transport != .stdio else { throw error("only HTTP servers take forwarded headers (this one is stdio)", at: at) }
+        for name in names {
+            guard !name.isEmpty, name.unicodeScalars.allSatisfy(ForwardedHeaders.isTokenCharacter) else {
+                throw error("\"\(name)\" is not a header name", at: at)
+            }
+            if ForwardedHeaders.reserved.contains(name.lowercased()) {
+                throw error("\"\(name)\" is set by lmg itself and cannot be forwarded", at: at)
+            }
+        }
+        return names
     }
 
     /// The seed design's convention: for a server named `file_service`, FILE_SERVICE_CLIENT_ID,

@@ -39,8 +39,15 @@ public actor MCPManager {
     }
 
     /// Performs what the state machine decided; returns the connect task it started, if any.
+    ///
+    /// The tasks it starts outlive the request that led to them (connects, health checks, event
+    /// streams), so they carry no caller's forwarded headers.
     @discardableResult
     func carryOut(_ actions: [ServerStateMachine<MCPClient>.Action]) -> Task<Void, Never>? {
+        ForwardedHeaders.$current.withValue([:]) { perform(actions) }
+    }
+
+    private func perform(_ actions: [ServerStateMachine<MCPClient>.Action]) -> Task<Void, Never>? {
         var started: Task<Void, Never>?
         for action in actions {
             switch action {

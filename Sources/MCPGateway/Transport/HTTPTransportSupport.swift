@@ -6,14 +6,20 @@ import JSONRPC
 struct HTTPTransportSupport: Sendable {
     let server: String
     let headers: [HeaderConfig]
+    /// `forward_headers`: copied from ``ForwardedHeaders/current`` onto each message sent.
+    var forwardHeaders: [String] = []
     let authorizer: (any RequestAuthorizer)?
     let http: HTTPClient
     let timeouts: HTTPTimeouts
 
-    /// Static headers, then Authorization from the authorizer (a config header of that name loses).
-    func headers(accept: String, extra: [(String, String)] = [], url: String) async throws -> HTTPHeaders {
+    /// Static headers, then the caller's forwarded ones (`forwarding`: messages sent for a caller,
+    /// not the event streams), then Authorization from the authorizer (a header of that name loses).
+    func headers(accept: String, extra: [(String, String)] = [], url: String, forwarding: Bool = false) async throws -> HTTPHeaders {
         var result = HTTPHeaders()
         for header in self.headers { result.add(name: header.key, value: header.value) }
+        if forwarding {
+            for (name, value) in ForwardedHeaders.selected(forwardHeaders) { result.replaceOrAdd(name: name, value: value) }
+        }
         result.replaceOrAdd(name: "Accept", value: accept)
         for (name, value) in extra { result.replaceOrAdd(name: name, value: value) }
         if let authorizer {

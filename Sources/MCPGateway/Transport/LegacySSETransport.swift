@@ -20,13 +20,13 @@ public final class LegacySSETransport: MCPTransport {
     public var exchangeCarriesResponse: Bool { false }
 
     public init(
-        server: String, url: String, headers: [HeaderConfig] = [], authorizer: (any RequestAuthorizer)? = nil,
-        http: HTTPClient = .shared, connectTimeout: Duration = HTTPTimeouts.connectCap
+        server: String, url: String, headers: [HeaderConfig] = [], forwardHeaders: [String] = [],
+        authorizer: (any RequestAuthorizer)? = nil, http: HTTPClient = .shared, connectTimeout: Duration = HTTPTimeouts.connectCap
     ) {
         self.server = server
         self.url = url
         self.support = HTTPTransportSupport(
-            server: server, headers: headers, authorizer: authorizer, http: http,
+            server: server, headers: headers, forwardHeaders: forwardHeaders, authorizer: authorizer, http: http,
             timeouts: HTTPTimeouts(connect: connectTimeout, total: nil, idle: nil))
     }
 
@@ -83,7 +83,7 @@ public final class LegacySSETransport: MCPTransport {
             throw TransportError(.closed, server: server, "the server connection is closed", requestWasNotSent: true)
         }
         let response = try await support.execute {
-            var headers = try await support.headers(accept: "application/json, text/event-stream", url: endpoint)
+            var headers = try await support.headers(accept: "application/json, text/event-stream", url: endpoint, forwarding: true)
             headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             return HTTPRequest(method: "POST", url: endpoint, headers: headers, body: message, timeouts: support.timeouts)
         }

@@ -25,13 +25,13 @@ public final class StreamableHTTPTransport: MCPTransport {
     public var sessionID: String? { state.withLock { $0.sessionID } }
 
     public init(
-        server: String, url: String, headers: [HeaderConfig] = [], authorizer: (any RequestAuthorizer)? = nil,
-        http: HTTPClient = .shared, connectTimeout: Duration = HTTPTimeouts.connectCap
+        server: String, url: String, headers: [HeaderConfig] = [], forwardHeaders: [String] = [],
+        authorizer: (any RequestAuthorizer)? = nil, http: HTTPClient = .shared, connectTimeout: Duration = HTTPTimeouts.connectCap
     ) {
         self.server = server
         self.url = url
         self.support = HTTPTransportSupport(
-            server: server, headers: headers, authorizer: authorizer, http: http,
+            server: server, headers: headers, forwardHeaders: forwardHeaders, authorizer: authorizer, http: http,
             timeouts: HTTPTimeouts(connect: connectTimeout, total: nil, idle: nil))
     }
 
@@ -55,7 +55,7 @@ public final class StreamableHTTPTransport: MCPTransport {
         let sentWithSession = state.withLock { $0.sessionID }
         let response = try await support.execute {
             var headers = try await support.headers(
-                accept: "application/json, text/event-stream", extra: sessionHeaders(), url: url)
+                accept: "application/json, text/event-stream", extra: sessionHeaders(), url: url, forwarding: true)
             headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             return HTTPRequest(method: "POST", url: url, headers: headers, body: message, timeouts: support.timeouts)
         }
