@@ -2,6 +2,8 @@
 # Installs what lmg and its tests need on a fresh Debian machine; safe to run again.
 #   scripts/setup.sh          system libraries (libcurl, libedit) and pkg-config
 #   scripts/setup.sh --test   also the Python test peers pinned in Tests/Fixtures/requirements.txt, and tmux
+#   scripts/setup.sh --bench  also the benchmarks' peers: wrk, and mcpo (pinned in Benchmarks/requirements-mcpo.txt)
+#                             in .venv-mcpo, beside the MCP SDK 1.x it is built on
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +11,9 @@ need_apt=()
 for pkg in libcurl4-openssl-dev libedit-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
+if [[ "${1:-}" == "--bench" ]]; then
+  for pkg in wrk python3-venv; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
+fi
 if [[ "${1:-}" == "--test" ]]; then
   for pkg in tmux; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 fi
@@ -32,5 +37,15 @@ PY
   then
     echo "setup: installing Python test peers" >&2
     "$PY" -m pip install -q --disable-pip-version-check -r Tests/Fixtures/requirements.txt
+  fi
+fi
+
+if [[ "${1:-}" == "--bench" ]]; then
+  if ! cmp -s Benchmarks/requirements-mcpo.txt .venv-mcpo/installed.txt 2>/dev/null; then
+    echo "setup: installing mcpo into .venv-mcpo" >&2
+    rm -rf .venv-mcpo
+    "${LMG_TEST_PYTHON:-python3}" -m venv .venv-mcpo
+    .venv-mcpo/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements-mcpo.txt
+    cp Benchmarks/requirements-mcpo.txt .venv-mcpo/installed.txt
   fi
 fi
