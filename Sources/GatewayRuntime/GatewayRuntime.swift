@@ -86,11 +86,14 @@ public final class GatewayRuntime: Sendable {
     /// Watches the config file, if there is one, applying server edits as they are saved.
     /// `logger` records every reload (a front end that reports them itself may quiet it).
     public func makeReloader(
-        logger: Logger = Logger(label: "lmg.reload"), onEvent: @escaping @Sendable (ConfigReloader.Event) async -> Void
+        logger: Logger = Logger(label: "lmg.reload"),
+        alongside: @escaping @Sendable ([MCPServerConfig]) async -> [MCPServerConfig] = { _ in [] },
+        onEvent: @escaping @Sendable (ConfigReloader.Event) async -> Void
     ) -> ConfigReloader? {
         guard let path = config.path else { return nil }
         return ConfigReloader(
-            manager: manager, path: path, loader: ConfigLoader(environment: environment.variables), logger: logger, onEvent: onEvent)
+            manager: manager, path: path, loader: ConfigLoader(environment: environment.variables), logger: logger,
+            alongside: alongside, onEvent: onEvent)
     }
 
     /// Shuts every server down (stdio children terminated and reaped).

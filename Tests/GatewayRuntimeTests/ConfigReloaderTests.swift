@@ -24,7 +24,7 @@ struct ConfigReloaderTests {
         let dropClient = try await manager.client(named: "drop")
 
         let events = EventLog()
-        let reloader = ConfigReloader(manager: manager, path: path, interval: .milliseconds(50)) { await events.add($0) }
+        let reloader = ConfigReloader(manager: manager, path: path, interval: .milliseconds(50), onEvent: { await events.add($0) })
         await reloader.start()
         try Self.writeConfig(path, [
             "keep": builtin,
@@ -59,6 +59,30 @@ struct ConfigReloaderTests {
         #expect(await manager.serverNames == ["added", "change", "keep"])
         try await Task.sleep(for: .milliseconds(300))
         #expect(await events.all.count == 2, "one report per change, not one per poll")
+        await reloader.stop()
+        await manager.shutdown()
+    }
+
+    /// A gateway's servers added over HTTP are not the file's: a reload keeps them running, and
+    /// the file's servers are applied around them.
+    @Test func serversAlongsideTheFileSurviveAReload() async throws {
+        let builtin = #"{"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}"#
+        let path = NSTemporaryDirectory() + "lmg-reload-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Self.writeConfig(path, ["file": builtin])
+        let manager = MCPManager(options: MCPClientOptions(logDirectory: NSTemporaryDirectory() + "lmg-reload-logs", shutdownGrace: .seconds(1)))
+        let added = MCPServerConfig.stdio("added", command: Repo.lmgBinary, args: ["mcp-server"])
+        await manager.addServers(try ConfigLoader().load(path: path).servers + [added])
+        let addedPid = try await manager.client(named: "added").processID
+        let seen = EventLog()
+        let reloader = ConfigReloader(
+            manager: manager, path: path, interval: .milliseconds(50),
+            alongside: { file in file.contains { $0.name == "added" } ? [] : [added] },
+            onEvent: { await seen.add($0) })
+        try Self.writeConfig(path, ["file": builtin, "second": builtin])
+        await reloader.reload()
+        #expect(await manager.serverNames == ["added", "file", "second"])
+        #expect(try await manager.client(named: "added").processID == addedPid, "kept running, not restarted")
         await reloader.stop()
         await manager.shutdown()
     }

@@ -25,6 +25,7 @@ public actor ConfigReloader {
     private let loader: ConfigLoader
     private let interval: Duration
     private let onEvent: @Sendable (Event) async -> Void
+    private let alongside: @Sendable ([MCPServerConfig]) async -> [MCPServerConfig]
     private let logger: Logger
     private var task: Task<Void, Never>?
     /// The reload under way; the next one waits for it, so two never interleave.
@@ -33,10 +34,15 @@ public actor ConfigReloader {
     private var pending: FileStamp?
 
     /// Watches `path`; `onEvent` hears every reload (the manager's logger also records it).
+    /// `alongside` names the servers the manager runs besides the file's (the gateway's, added
+    /// over HTTP), given the file's new servers: a reload keeps them rather than removing them.
     public init(
         manager: MCPManager, path: String, loader: ConfigLoader = .init(), interval: Duration = .milliseconds(500),
-        logger: Logger = Logger(label: "lmg.reload"), onEvent: @escaping @Sendable (Event) async -> Void = { _ in }
+        logger: Logger = Logger(label: "lmg.reload"),
+        alongside: @escaping @Sendable ([MCPServerConfig]) async -> [MCPServerConfig] = { _ in [] },
+        onEvent: @escaping @Sendable (Event) async -> Void = { _ in }
     ) {
+        self.alongside = alongside
         self.manager = manager
         self.path = path
         self.loader = loader
@@ -98,7 +104,7 @@ public actor ConfigReloader {
         let event: Event
         do {
             let config = try loader.load(path: path)
-            let diff = await manager.apply(config.servers)
+            let diff = await manager.apply(config.servers + alongside(config.servers))
             if !diff.isEmpty { logger.info("\(path): reloaded: \(diff.summary)") }
             event = .applied(diff)
         } catch {
