@@ -99,4 +99,14 @@ struct ServerPersistenceTests {
         #expect(warnings.count == 1 && warnings[0].contains("'sh' is skipped") && warnings[0].contains("server.allow_stdio_servers"), "\(warnings)")
         #expect(await !api.runtime.manager.serverNames.contains("sh"))
     }
+
+    @Test func oneChangeAtATimeForOneName() async throws {
+        let api = try Self.api(store: MemoryServerStore())
+        #expect(await api.registry.claim("x"), "as a request waiting on the store would")
+        let second = await Self.send(api, "POST", "/mcp/servers", #"{"name": "x", "command": "true", "enabled": false}"#)
+        #expect(second.status == 409 && second.text.contains("being changed by another request"), "\(second.text)")
+        #expect(await Self.send(api, "POST", "/mcp/servers", #"{"name": "y", "command": "true", "enabled": false}"#).status == 201)
+        await api.registry.release("x")
+        #expect(await Self.send(api, "POST", "/mcp/servers", #"{"name": "x", "command": "true", "enabled": false}"#).status == 201)
+    }
 }
