@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        // The gateway's store of servers added over HTTP: SQLite, vendored, over the NIO it already has.
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
     ],
     targets: [
         // System-library shims: the C APIs the design names, found by pkg-config.
@@ -122,6 +124,7 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -204,7 +207,10 @@ let package = Package(
         .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator"]),
         .testTarget(
             name: "GatewayServerTests",
-            dependencies: ["GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: [
+                "GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ]
         ),
         .testTarget(
             name: "LMGTestingTests",

@@ -142,4 +142,21 @@ struct ConfigTests {
             #expect(config.warnings.isEmpty, "\(config.warnings)")
         }
     }
+
+    @Test func serverStoreIsAPathOrMemoryAndDefaultsToTheStateDirectory() throws {
+        #expect(try parse("{}").server.store == .standard)
+        #expect(try parse(#"{"server": {}}"#).server.store == .standard)
+        #expect(try parse(#"{"server": {"store": "memory"}}"#).server.store == .memory)
+        #expect(try parse(#"{"server": {"store": "${HOME}/lmg/servers.db"}}"#).server.store == .file("/home/u/lmg/servers.db"))
+        #expect(failure(#"{"server": {"store": ""}}"#).hasPrefix("test.json: server.store: must be a file path or \"memory\""))
+        #expect(failure(#"{"server": {"store": 1}}"#) == "test.json: server.store: expected a string")
+        #expect(try parse(#"{"server": {"store": "memory"}}"#).warnings.isEmpty, "store is a known key")
+
+        let environment = RuntimeEnvironment(["XDG_STATE_HOME": "/var/state", "HOME": "/home/u"])
+        #expect(ServeSettings().storePath(in: environment) == "/var/state/lmg/servers.sqlite")
+        #expect(ServeSettings().storePath(in: RuntimeEnvironment(["HOME": "/home/u"])) == "/home/u/.local/state/lmg/servers.sqlite")
+        #expect(ServeSettings().storePath(in: RuntimeEnvironment(["HOME": "/home/u", "XDG_STATE_HOME": ""])) == "/home/u/.local/state/lmg/servers.sqlite")
+        #expect(try parse(#"{"server": {"store": "/srv/s.sqlite"}}"#).server.storePath(in: environment) == "/srv/s.sqlite")
+        #expect(try parse(#"{"server": {"store": "memory"}}"#).server.storePath(in: environment) == nil)
+    }
 }

@@ -15,16 +15,28 @@ final class ServeProcess: Sendable {
         let data = Mutex(Data())
     }
 
-    /// Starts `lmg serve --config <file written from json> --port 0 extra…`.
-    static func start(config json: String, _ extra: [String] = []) async throws -> ServeProcess {
+    /// Starts `lmg serve --config <file written from json> --port 0 extra…`, with `environment`
+    /// over the test's own; `XDG_STATE_HOME` is a directory of its own unless set there, so the
+    /// default store of servers added over HTTP is never the user's nor another test's.
+    static func start(config json: String, _ extra: [String] = [], environment: [String: String] = [:]) async throws -> ServeProcess {
         let path = try writeConfig(json)
-        return try await offPool { try ServeProcess(arguments: ["serve", "--config", path, "--port", "0"] + extra) }
+        let state = environment["XDG_STATE_HOME"] == nil ? NSTemporaryDirectory() + "lmg-serve-state-\(UUID().uuidString)" : nil
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_STATE_HOME"] = state
+        env.merge(environment) { $1 }
+        let all = env
+        return try await offPool { try ServeProcess(arguments: ["serve", "--config", path, "--port", "0"] + extra, environment: all, state: state) }
     }
 
-    private init(arguments: [String]) throws {
+    /// The state directory made for this process, removed by ``stop()``.
+    private let state: String?
+
+    private init(arguments: [String], environment: [String: String], state: String?) throws {
+        self.state = state
         process = Process()
         process.executableURL = URL(fileURLWithPath: Repo.lmgBinary)
         process.arguments = arguments
+        process.environment = environment
         let pipe = Pipe()
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
@@ -46,6 +58,7 @@ final class ServeProcess: Sendable {
         guard let found else {
             process.terminate()
             process.waitUntilExit()
+            if let state { try? FileManager.default.removeItem(atPath: state) }
             throw FixtureError("lmg serve did not say it listens: \(String(decoding: seen, as: UTF8.self))")
         }
         port = found
@@ -83,8 +96,9 @@ final class ServeProcess: Sendable {
         }) ?? -1
     }
 
-    /// Stops it for good: SIGTERM, then SIGKILL after 5 s.
+    /// Stops it for good: SIGTERM, then SIGKILL after 5 s; removes the state directory it made.
     func stop() async {
+        defer { if let state { try? FileManager.default.removeItem(atPath: state) } }
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
         let process = process

@@ -45,6 +45,9 @@ public struct RuntimeEnvironment: Sendable {
 
     /// Where stdio servers' stderr goes, one `<server>.log` each.
     public var serverLogDirectory: String { stateHome + "/lmg/logs" }
+
+    /// `lmg serve`'s store of servers added over HTTP, unless `server.store` says otherwise.
+    public var serverStorePath: String { stateHome + "/lmg/servers.sqlite" }
 }
 
 /// What the command line (or an app) sets over the configuration: the top of the precedence rule.

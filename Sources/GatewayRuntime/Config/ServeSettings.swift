@@ -19,8 +19,20 @@ public struct ServeSettings: Sendable, Hashable {
     public var allowStdioServers = false
     /// When set (`allowed_url_hosts`), servers added over HTTP may only use these hosts.
     public var allowedURLHosts: [String]?
+    /// Where servers added over HTTP are kept across restarts (`store`).
+    public var store: ServerStoreLocation = .standard
 
     public init() {}
+
+    /// The store's file for `store` (``RuntimeEnvironment/serverStorePath`` when not set);
+    /// nil for `"memory"`, which keeps nothing.
+    public func storePath(in environment: RuntimeEnvironment) -> String? {
+        switch store {
+        case .standard: return environment.serverStorePath
+        case .file(let path): return path
+        case .memory: return nil
+        }
+    }
 
     /// True for 127.0.0.0/8, ::1 and `localhost`: the only binds allowed without API keys.
     public static func isLoopback(_ host: String) -> Bool {
@@ -29,6 +41,16 @@ public struct ServeSettings: Sendable, Hashable {
         let parts = lower.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
+}
+
+/// `server.store`: a SQLite file that keeps servers added over HTTP, or nothing at all.
+public enum ServerStoreLocation: Sendable, Hashable {
+    /// Not set: `$XDG_STATE_HOME/lmg/servers.sqlite` (`~/.local/state/lmg/servers.sqlite`).
+    case standard
+    /// A path (`${VAR}` expanded; a relative one is relative to the working directory).
+    case file(String)
+    /// `"memory"`: servers added over HTTP last until the process ends.
+    case memory
 }
 
 /// One API key of `server.api_keys`: who holds it and what it may do.

@@ -3,13 +3,21 @@ import GatewayRuntime
 import MCP
 import MCPGateway
 
-/// Servers added, replaced and removed over HTTP (admin keys): checked before anything starts.
+/// Servers added, replaced and removed over HTTP (admin keys): checked before anything starts,
+/// written to the store before the manager changes (a store failure changes nothing).
 /// Config-file servers stay the file's; a name cannot be in both.
 extension GatewayAPI {
+    /// A server entry accepted from a request body, and what the store keeps of it.
+    struct AcceptedEntry {
+        let config: MCPServerConfig
+        /// The body's object with its `name`, as JSON.
+        let stored: StoredServer
+    }
+
     /// A server entry from a request body: the config file's keys, no `${VAR}` expansion (the
     /// gateway's environment is not the caller's to read), stdio only when allowed, URLs checked.
-    func entry(_ request: APIRequest, name: String?) async throws -> MCPServerConfig {
-        guard !request.body.isEmpty, case .object(let object)? = try? JSONDecoder().decode(Value.self, from: request.body) else {
+    func entry(_ request: APIRequest, name: String?) async throws -> AcceptedEntry {
+        guard !request.body.isEmpty, case .object(var object)? = try? JSONDecoder().decode(Value.self, from: request.body) else {
             throw APIError.badRequest("the body must be a JSON object: a server entry with its \"name\"")
         }
         let bodyName = object["name"]?.stringValue
@@ -17,11 +25,22 @@ extension GatewayAPI {
         if let name, let bodyName, bodyName != name {
             throw APIError.badRequest("field 'name': \"\(bodyName)\" does not match the path's \"\(name)\"")
         }
-        guard serverName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+        object["name"] = .string(serverName)
+        let config = try await checked(object, name: serverName, source: "request", resolver: resolver)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return AcceptedEntry(config: config, stored: StoredServer(name: serverName, json: try encoder.encode(Value.object(object))))
+    }
+
+    /// `object` read as a config-file entry (errors name `source`) and held to the rules for
+    /// servers added over HTTP: a plain name, stdio only when allowed, the URL's host allowed and
+    /// not resolving to a link-local or metadata address.
+    func checked(_ object: [String: Value], name: String, source: String, resolver: any HostResolver) async throws -> MCPServerConfig {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw APIError.badRequest("field 'name': use letters, digits, '-', '_' and '.' only")
         }
-        var fields = ConfigFields(file: "request", environment: [:])
-        let config = try fields.readServer(name: serverName, .object(object))
+        var fields = ConfigFields(file: source, environment: [:])
+        let config = try fields.readServer(name: name, .object(object))
         let settings = runtime.config.server
         switch config.transport {
         case .stdio:
@@ -41,28 +60,79 @@ extension GatewayAPI {
     }
 
     func addServer(_ request: APIRequest) async throws -> APIResponse {
-        let config = try await entry(request, name: nil)
-        guard await !manager.serverNames.contains(config.name) else {
-            throw APIError(status: 409, code: "conflict", message: "a server named '\(config.name)' exists already; PUT /mcp/servers/\(config.name) replaces one added over HTTP")
+        let accepted = try await entry(request, name: nil)
+        let name = accepted.config.name
+        return try await whileChanging(name) {
+            guard await !manager.serverNames.contains(name) else {
+                throw APIError(status: 409, code: "conflict", message: "a server named '\(name)' exists already; PUT /mcp/servers/\(name) replaces one added over HTTP")
+            }
+            try await record { try await store.save(accepted.stored) }
+            await registry.add(accepted.config)
+            await manager.addServers([accepted.config])
+            return await statusResponse(name, status: 201)
         }
-        await registry.add(config)
-        await manager.addServers([config])
-        return await statusResponse(config.name, status: 201)
     }
 
     func replaceServer(_ request: APIRequest, name: String) async throws -> APIResponse {
         try await requireAdded(name)
-        let config = try await entry(request, name: name)
-        await registry.add(config)
-        await manager.addServers([config])
-        return await statusResponse(name, status: 200)
+        let accepted = try await entry(request, name: name)
+        return try await whileChanging(name) {
+            try await requireAdded(name)
+            try await record { try await store.save(accepted.stored) }
+            await registry.add(accepted.config)
+            await manager.addServers([accepted.config])
+            return await statusResponse(name, status: 200)
+        }
     }
 
     func removeServer(name: String) async throws -> APIResponse {
+        if await isSkippedAtStart(name) {
+            return try await whileChanging(name) {
+                // Stored, never started (see restoreStoredServers): removing it only forgets it.
+                try await record { try await store.delete(name: name) }
+                return APIResponse(status: 204)
+            }
+        }
         try await requireAdded(name)
-        await registry.remove(name)
-        await manager.removeServer(named: name)
-        return APIResponse(status: 204)
+        return try await whileChanging(name) {
+            try await requireAdded(name)
+            try await record { try await store.delete(name: name) }
+            await registry.remove(name)
+            await manager.removeServer(named: name)
+            return APIResponse(status: 204)
+        }
+    }
+
+    /// Runs `change` with `name` held, so two requests cannot change one server at once (each
+    /// waits on the store); a second one meanwhile is a 409.
+    func whileChanging(_ name: String, _ change: () async throws -> APIResponse) async throws -> APIResponse {
+        guard await registry.claim(name) else {
+            throw APIError(status: 409, code: "conflict", message: "server '\(name)' is being changed by another request; try again")
+        }
+        do {
+            let response = try await change()
+            await registry.release(name)
+            return response
+        } catch {
+            await registry.release(name)
+            throw error
+        }
+    }
+
+    /// A write to the store, before the manager changes: a failure is a 503 and nothing changed.
+    func record(_ write: () async throws -> Void) async throws {
+        do {
+            try await write()
+        } catch {
+            throw APIError(status: 503, code: "store_unavailable", message: "\(error); nothing was changed")
+        }
+    }
+
+    /// A stored entry that ``restoreStoredServers()`` skipped: in the store, not the registry,
+    /// not a config-file name.
+    func isSkippedAtStart(_ name: String) async -> Bool {
+        guard runtime.config.server(named: name) == nil, await !registry.contains(name) else { return false }
+        return (try? await store.load().contains { $0.name == name }) ?? false
     }
 
     /// Only servers added over HTTP change over HTTP.
@@ -81,10 +151,15 @@ extension GatewayAPI {
 /// The servers added over HTTP, by name.
 actor ServerRegistry {
     private var added: [String: MCPServerConfig] = [:]
+    /// Names a request is changing now (see `GatewayAPI.whileChanging`).
+    private var changing: Set<String> = []
 
     func add(_ config: MCPServerConfig) { added[config.name] = config }
     func remove(_ name: String) { added[name] = nil }
     func contains(_ name: String) -> Bool { added[name] != nil }
     var names: [String] { added.keys.sorted() }
     var configs: [MCPServerConfig] { added.keys.sorted().map { added[$0]! } }
+    /// Holds `name` for one change; false when another request holds it.
+    func claim(_ name: String) -> Bool { changing.insert(name).inserted }
+    func release(_ name: String) { changing.remove(name) }
 }

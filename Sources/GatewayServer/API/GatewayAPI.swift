@@ -13,12 +13,16 @@ public struct GatewayAPI: Sendable {
     let limiter: RateLimiter?
     let resolver: any HostResolver
     let registry = ServerRegistry()
+    /// Keeps servers added over HTTP across restarts (see ``restoreStoredServers()``).
+    let store: any ServerStore
 
     /// Keys and the rate limit come from the runtime's `server` section; `resolver` checks the
-    /// addresses of servers added over HTTP (the system's by default).
-    public init(runtime: GatewayRuntime, resolver: any HostResolver = SystemResolver()) {
+    /// addresses of servers added over HTTP (the system's by default); `store` keeps those servers
+    /// (nothing survives the process with the default, in memory).
+    public init(runtime: GatewayRuntime, resolver: any HostResolver = SystemResolver(), store: any ServerStore = MemoryServerStore()) {
         self.runtime = runtime
         self.resolver = resolver
+        self.store = store
         authenticator = Authenticator(keys: runtime.config.server.apiKeys)
         limiter = runtime.config.server.rateLimit.map(RateLimiter.init)
     }

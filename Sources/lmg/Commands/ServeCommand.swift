@@ -13,7 +13,9 @@ struct ServeCommand: AsyncParsableCommand {
             Prints "lmg serve: listening on http://HOST:PORT" on stderr once it accepts; starts even \
             when some servers are down (GET /mcp/servers/status says why). SIGTERM or SIGINT: stops \
             accepting, lets requests in flight finish (server.grace_period, 10 s), shuts every server \
-            down and exits 0. Without server.api_keys only loopback addresses may be bound.
+            down and exits 0. Without server.api_keys only loopback addresses may be bound. Servers \
+            added over HTTP are kept in server.store ($XDG_STATE_HOME/lmg/servers.sqlite; "memory" \
+            keeps nothing) and added back at start.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -42,12 +44,27 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitStatus.report(RuntimeFailure.usage(
                 "--host \(host) is not a loopback address: without API keys (server.api_keys) lmg serve binds only 127.0.0.1, ::1 or localhost"))
         }
+        // The store first: one that cannot be opened stops here, before any server starts.
+        let store: any ServerStore
+        do {
+            store = try await settings.openStore(in: runtime.environment)
+        } catch {
+            throw ExitStatus.report(RuntimeFailure.usage("\(error)"))
+        }
         for failure in (try? await runtime.connect(requirement: .none)) ?? [] { Terminal.error(failure) }
+        let api = GatewayAPI(runtime: runtime, store: store)
+        do {
+            for warning in try await api.restoreStoredServers() { Terminal.warning(warning) }
+        } catch {
+            await runtime.shutdown()
+            await store.close()
+            throw ExitStatus.report(RuntimeFailure.usage("\(error)"))
+        }
         // The access log: one line a request (notice), protocol details with --verbose.
         var logger = Logger(label: "lmg.serve")
         logger.logLevel = global.verbose ? .debug : .notice
         let server = GatewayHTTPServer(
-            api: GatewayAPI(runtime: runtime), host: host, port: port ?? settings.port,
+            api: api, host: host, port: port ?? settings.port,
             maxBodyBytes: settings.maxBodyBytes, grace: settings.gracePeriod, logger: logger)
         do {
             try await server.run { port in
@@ -55,8 +72,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
         } catch {
             await runtime.shutdown()
+            await store.close()
             throw ExitStatus.report(RuntimeFailure.unreachable("serve: \(error)"))
         }
         await runtime.shutdown()
+        await store.close()
     }
 }
