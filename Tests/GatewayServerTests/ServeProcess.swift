@@ -8,6 +8,8 @@ import TestSupport
 final class ServeProcess: Sendable {
     let process: Process
     let port: Int
+    /// The config file it serves, for tests that edit it while it runs.
+    let configPath: String
     private let stderr = Buffer()
 
     /// What the process wrote on stderr, appended from the pipe's handler.
@@ -25,14 +27,15 @@ final class ServeProcess: Sendable {
         env["XDG_STATE_HOME"] = state
         env.merge(environment) { $1 }
         let all = env
-        return try await offPool { try ServeProcess(arguments: ["serve", "--config", path, "--port", "0"] + extra, environment: all, state: state) }
+        return try await offPool { try ServeProcess(arguments: ["serve", "--config", path, "--port", "0"] + extra, environment: all, state: state, configPath: path) }
     }
 
     /// The state directory made for this process, removed by ``stop()``.
     private let state: String?
 
-    private init(arguments: [String], environment: [String: String], state: String?) throws {
+    private init(arguments: [String], environment: [String: String], state: String?, configPath: String) throws {
         self.state = state
+        self.configPath = configPath
         process = Process()
         process.executableURL = URL(fileURLWithPath: Repo.lmgBinary)
         process.arguments = arguments

@@ -74,6 +74,44 @@ struct ServeStoreTests {
         }
     }
 
+    /// An edit of the config file applies while serving, around the servers added over HTTP:
+    /// they keep running; a name the file takes is the file's until the file lets it go.
+    @Test func configEditsApplyAroundServersAddedOverHTTP() async throws {
+        let builtin = #"{"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}"#
+        func config(_ servers: String) -> String {
+            #"{"mcpServers": {\#(servers)}, "server": {"allow_stdio_servers": true, "store": "memory"}}"#
+        }
+        let serve = try await ServeProcess.start(config: config(#""file": \#(builtin)"#))
+        try await withPeer(serve, stop: { await $0.stop() }) { serve in
+            let added = try await serve.send("POST", "/mcp/servers", body: #"{"name": "kept", "command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}"#)
+            #expect(added.status == 201, "\(added)")
+
+            func names() async throws -> [String] {
+                let status = try await serve.send("GET", "/mcp/servers/status")
+                let object = try JSONSerialization.jsonObject(with: Data(status.body.utf8)) as? [String: Any]
+                let servers = object?["servers"] as? [[String: Any]] ?? []
+                return servers.compactMap { $0["name"] as? String }.sorted()
+            }
+            func waitFor(_ expected: [String]) async throws {
+                let deadline = ContinuousClock.now + .seconds(20)
+                while try await names() != expected, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+                #expect(try await names() == expected, "\(serve.stderrText)")
+            }
+
+            try config(#""file": \#(builtin), "second": \#(builtin)"#).write(toFile: serve.configPath, atomically: true, encoding: .utf8)
+            try await waitFor(["file", "kept", "second"])
+            let call = try await serve.send("POST", "/mcp/tools/call", body: Self.calculate)
+            #expect(call.status == 200 && call.body.contains(#""text":"126""#), "the server added over HTTP still answers: \(call.body)")
+
+            // The file takes the name: its server runs, and the name no longer changes over HTTP.
+            try config(#""file": \#(builtin), "kept": \#(builtin)"#).write(toFile: serve.configPath, atomically: true, encoding: .utf8)
+            try await waitFor(["file", "kept"])
+            let put = try await serve.send("PUT", "/mcp/servers/kept", body: #"{"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}"#)
+            #expect(put.status == 409 && put.body.contains("defined in the config file"), "\(put)")
+            #expect(serve.stderrText.contains("the config file now defines server 'kept'"), "\(serve.stderrText)")
+        }
+    }
+
     @Test func aStoreThatCannotBeOpenedStopsTheGatewayNamingIt() async throws {
         try await Self.withDirectory { directory in
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

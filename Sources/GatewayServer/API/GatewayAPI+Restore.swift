@@ -18,7 +18,7 @@ extension GatewayAPI {
         let lenient = UnresolvedIsUnknown(base: resolver)
         for server in stored {
             func skip(_ reason: String) { warnings.append("server store \(store.location): stored server '\(server.name)' is skipped: \(reason)") }
-            if runtime.config.server(named: server.name) != nil {
+            if await registry.isFileServer(server.name) {
                 skip("\(runtime.config.path.map { "the config file \($0)" } ?? "the configuration") defines a server '\(server.name)' too, and the file wins (rename or remove one of them)")
                 continue
             }

@@ -131,13 +131,21 @@ extension GatewayAPI {
     /// A stored entry that ``restoreStoredServers()`` skipped: in the store, not the registry,
     /// not a config-file name.
     func isSkippedAtStart(_ name: String) async -> Bool {
-        guard runtime.config.server(named: name) == nil, await !registry.contains(name) else { return false }
+        guard await !registry.isFileServer(name), await !registry.contains(name) else { return false }
         return (try? await store.load().contains { $0.name == name }) ?? false
+    }
+
+    /// For the config reloader (``ConfigReloader``'s `alongside`): the servers added over HTTP
+    /// that keep running beside the file's new `servers`, and the names the file now takes from
+    /// them (the file wins; the stored entry stays, and comes back when the file lets go).
+    public func serversAlongside(file servers: [MCPServerConfig]) async -> (servers: [MCPServerConfig], shadowed: [String]) {
+        let (alongside, shadowed) = await registry.fileChanged(Set(servers.map(\.name)))
+        return (alongside, shadowed)
     }
 
     /// Only servers added over HTTP change over HTTP.
     func requireAdded(_ name: String) async throws {
-        if runtime.config.server(named: name) != nil {
+        if await registry.isFileServer(name) {
             throw APIError(status: 409, code: "conflict", message: "server '\(name)' is defined in the config file: change it there")
         }
         guard await registry.contains(name) else {
@@ -151,6 +159,10 @@ extension GatewayAPI {
 /// The servers added over HTTP, by name.
 actor ServerRegistry {
     private var added: [String: MCPServerConfig] = [:]
+    /// The config file's server names, as last loaded: those never change over HTTP.
+    private var fileNames: Set<String>
+
+    init(fileNames: Set<String> = []) { self.fileNames = fileNames }
     /// Names a request is changing now (see `GatewayAPI.whileChanging`).
     private var changing: Set<String> = []
 
@@ -160,6 +172,14 @@ actor ServerRegistry {
     var names: [String] { added.keys.sorted() }
     var configs: [MCPServerConfig] { added.keys.sorted().map { added[$0]! } }
     /// Holds `name` for one change; false when another request holds it.
+    func isFileServer(_ name: String) -> Bool { fileNames.contains(name) }
+    /// After a reload of the file: its names, and the servers added over HTTP that run beside
+    /// them (the file wins a name it shares with one).
+    func fileChanged(_ names: Set<String>) -> (alongside: [MCPServerConfig], shadowed: [String]) {
+        fileNames = names
+        let shadowed = added.keys.filter(names.contains).sorted()
+        return (configs.filter { !names.contains($0.name) }, shadowed)
+    }
     func claim(_ name: String) -> Bool { changing.insert(name).inserted }
     func release(_ name: String) { changing.remove(name) }
 }

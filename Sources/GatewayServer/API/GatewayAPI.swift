@@ -12,7 +12,7 @@ public struct GatewayAPI: Sendable {
     let authenticator: Authenticator
     let limiter: RateLimiter?
     let resolver: any HostResolver
-    let registry = ServerRegistry()
+    let registry: ServerRegistry
     /// Keeps servers added over HTTP across restarts (see ``restoreStoredServers()``).
     let store: any ServerStore
 
@@ -23,6 +23,7 @@ public struct GatewayAPI: Sendable {
         self.runtime = runtime
         self.resolver = resolver
         self.store = store
+        registry = ServerRegistry(fileNames: Set(runtime.config.servers.map(\.name)))
         authenticator = Authenticator(keys: runtime.config.server.apiKeys)
         limiter = runtime.config.server.rateLimit.map(RateLimiter.init)
     }

@@ -60,6 +60,17 @@ struct ServeCommand: AsyncParsableCommand {
             await store.close()
             throw ExitStatus.report(RuntimeFailure.usage("\(error)"))
         }
+        // Config-file edits apply while serving, around the servers added over HTTP.
+        let reloader = runtime.makeReloader(
+            alongside: { file in
+                let (servers, shadowed) = await api.serversAlongside(file: file)
+                for name in shadowed {
+                    Terminal.warning("the config file now defines server '\(name)', which was added over HTTP: the file's runs (the stored one returns if the file drops it)")
+                }
+                return servers
+            },
+            onEvent: { _ in })
+        await reloader?.start()
         // The access log: one line a request (notice), protocol details with --verbose.
         var logger = Logger(label: "lmg.serve")
         logger.logLevel = global.verbose ? .debug : .notice
@@ -71,10 +82,12 @@ struct ServeCommand: AsyncParsableCommand {
                 Terminal.trace("lmg serve: listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
             }
         } catch {
+            await reloader?.stop()
             await runtime.shutdown()
             await store.close()
             throw ExitStatus.report(RuntimeFailure.unreachable("serve: \(error)"))
         }
+        await reloader?.stop()
         await runtime.shutdown()
         await store.close()
     }
