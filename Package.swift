@@ -204,7 +204,10 @@ let package = Package(
         .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator"]),
         .testTarget(
             name: "GatewayServerTests",
-            dependencies: ["GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: [
+                "GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", "LMGTesting", "ModelClient", "Orchestrator",
+                .product(name: "MCP", package: "swift-sdk"),
+            ]
         ),
         .testTarget(
             name: "LMGTestingTests",
