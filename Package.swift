@@ -208,8 +208,8 @@ let package = Package(
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", .product(name: "MCP", package: "swift-sdk"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                "GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", "LMGTesting", "ModelClient", "Orchestrator",
+                .product(name: "MCP", package: "swift-sdk"), .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),
         .testTarget(

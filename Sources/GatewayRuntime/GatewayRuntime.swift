@@ -24,14 +24,22 @@ public final class GatewayRuntime: Sendable {
     public let manager: MCPManager
     /// The model the orchestrators talk to.
     public let model: any ChatModel
+    /// The models a gateway's caller picks by name (`models`, else `model` under any name).
+    public let models: ModelCatalog
 
     /// Builds the parts from a configuration already loaded (with ``ConfigOverrides`` applied).
     /// `model` stands in for the configured OpenAI-compatible endpoint (a scripted model in
-    /// tests, an app's own backend).
-    public init(config: GatewayConfig, environment: RuntimeEnvironment = .init(), model: (any ChatModel)? = nil) {
+    /// tests, an app's own backend); `models` likewise for entries of the `models` map, by name.
+    public init(
+        config: GatewayConfig, environment: RuntimeEnvironment = .init(), model: (any ChatModel)? = nil,
+        models: [String: any ChatModel] = [:]
+    ) {
         self.config = config
         self.environment = environment
         self.model = model ?? OpenAIChatClient(config: config.model)
+        var named: [String: any ChatModel] = config.models.mapValues { OpenAIChatClient(config: $0) }
+        named.merge(models) { $1 }
+        self.models = ModelCatalog(named: named, fallback: self.model)
         let options = MCPClientOptions(
             clientName: "lmg", clientVersion: LMGVersion.current, logDirectory: environment.serverLogDirectory,
             commandAliases: SelfExecutable.aliases)
@@ -49,11 +57,14 @@ public final class GatewayRuntime: Sendable {
     }
 
     /// A new conversation over the manager and the model: the config's system prompt and
-    /// iteration limit, then whatever `adjust` sets (approval, vision).
-    public func makeOrchestrator(_ adjust: (inout OrchestratorOptions) -> Void = { _ in }) -> Orchestrator {
+    /// iteration limit, then whatever `adjust` sets (approval, vision). A gateway passes the
+    /// model its caller named and a router narrowed to that caller's tools.
+    public func makeOrchestrator(
+        model: (any ChatModel)? = nil, router: (any ToolRouter)? = nil, _ adjust: (inout OrchestratorOptions) -> Void = { _ in }
+    ) -> Orchestrator {
         var options = OrchestratorOptions(systemPrompt: config.systemPrompt, maxToolIterations: config.maxToolIterations)
         adjust(&options)
-        return Orchestrator(manager: manager, model: model, options: options)
+        return Orchestrator(manager: router ?? manager, model: model ?? self.model, options: options)
     }
 
     /// Connects `servers` (every configured one by default) concurrently and decides by

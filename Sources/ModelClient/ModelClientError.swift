@@ -25,11 +25,15 @@ public struct ModelClientError: Error, Sendable, Hashable, CustomStringConvertib
     public var url: String
     /// The endpoint's own message or the transport's reason.
     public var detail: String
+    /// How long the endpoint asked to wait (`Retry-After` of a 429 or 5xx left unretried), so a
+    /// gateway can pass it on.
+    public var retryAfter: Duration?
 
-    public init(_ kind: Kind, url: String, _ detail: String) {
+    public init(_ kind: Kind, url: String, _ detail: String, retryAfter: Duration? = nil) {
         self.kind = kind
         self.url = url
         self.detail = detail
+        self.retryAfter = retryAfter
     }
 
     public var description: String {

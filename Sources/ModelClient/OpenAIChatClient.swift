@@ -50,7 +50,11 @@ public struct OpenAIChatClient: ChatModel {
             } catch let failure as RetryableFailure {
                 attempt += 1
                 let wait = failure.retryAfter ?? retry.delay(forRetry: attempt - 1)
-                guard attempt < retry.attempts, wait <= maxRetryAfter else { throw failure.error }
+                guard attempt < retry.attempts, wait <= maxRetryAfter else {
+                    var error = failure.error
+                    error.retryAfter = failure.retryAfter
+                    throw error
+                }
                 try await Task.sleep(for: wait)
             }
         }

@@ -26,6 +26,7 @@ Rules (the endless "model" for REPL tests and benchmarks):
   - last message is a tool result: answer "Tool results: " + the tool messages of this turn joined by " | "
   - last user text is lines of `call NAME {json}`: one tool call per line
   - last user text is `slow N`: stream "tick " N times, 100 ms apart
+  - last user text is `fail STATUS [RETRY_AFTER]`: answer HTTP STATUS with an error body (and Retry-After)
   - anything else: answer "You said: " + the text
 
 GET /stats answers {"requests": n}; GET /v1/models lists one model "scripted".
@@ -76,6 +77,11 @@ def rules(body):
             calls.append({"id": "call_%d_%d" % (state["requests"], i), "name": parts[1],
                           "arguments": parts[2] if len(parts) > 2 else "{}"})
         return {"tool_calls": calls}
+    if text.startswith("fail "):
+        parts = text.split()
+        headers = {"Retry-After": parts[2]} if len(parts) > 2 else {}
+        return {"status": int(parts[1]), "headers": headers,
+                "error": {"message": "scripted failure %s" % parts[1], "type": "scripted_error"}}
     if text.startswith("slow "):
         return {"content": "tick " * int(text.split()[1]), "chunk": 5, "chunk_delay_ms": 100}
     return {"content": "You said: " + text}

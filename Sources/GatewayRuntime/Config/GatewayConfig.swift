@@ -7,6 +7,9 @@ import ModelClient
 public struct GatewayConfig: Sendable, Hashable {
     /// The model endpoint (`model`).
     public var model: ModelConfig
+    /// Named upstream models (`models`), which the gateway's `/v1/chat/completions` picks by the
+    /// request's `model`; empty: the `model` section answers every name.
+    public var models: [String: ModelConfig] = [:]
     /// The system message of every conversation (`system_prompt`).
     public var systemPrompt: String?
     /// How many model turns with tool calls one exchange may take.
@@ -43,7 +46,7 @@ public struct GatewayConfig: Sendable, Hashable {
 
 extension GatewayConfig: CustomStringConvertible, CustomDebugStringConvertible {
     public var description: String {
-        "GatewayConfig(path: \(path ?? "<embedded default>"), model: \(model), servers: \(servers.map(\.name)))"
+        "GatewayConfig(path: \(path ?? "<embedded default>"), model: \(model), models: \(models.keys.sorted()), servers: \(servers.map(\.name)))"
     }
 
     public var debugDescription: String { description }

@@ -12,7 +12,7 @@ struct GatewayConfigReader {
         fields = ConfigFields(file: file, environment: environment)
     }
 
-    static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
+    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
     ]
@@ -40,6 +40,7 @@ struct GatewayConfigReader {
         config.servers = try fields.readServers(object["mcpServers"])
         if let server = object["server"] { config.server = try readServe(server) }
         config.model = RuntimeEnvironment(fields.environment).applyModelOverrides(to: config.model)
+        if let models = object["models"] { config.models = try readModels(models, defaults: config.model) }
         if config.model.authorizationHeaderIsShadowed {
             fields.warnings.append(
                 "\(fields.file): model.headers: the Authorization header is not sent, because an API key is set (model.api_key or OPENAI_API_KEY) and wins")
@@ -113,19 +114,43 @@ struct GatewayConfigReader {
         return RateLimit(perSecond: rate, burst: burst)
     }
 
-    mutating func readModel(_ raw: Value) throws(ConfigError) -> ModelConfig {
-        guard case .object(let object) = raw else { throw fields.error("must be an object", at: "model") }
-        fields.warnUnknown(object, known: Self.modelKeys, at: "model")
+    /// The `model` section, or one entry of `models` (`at` names it: `models.fast`).
+    mutating func readModel(_ raw: Value, at section: String = "model") throws(ConfigError) -> ModelConfig {
+        guard case .object(let object) = raw else { throw fields.error("must be an object", at: section) }
+        fields.warnUnknown(object, known: Self.modelKeys, at: section)
         var model = ModelConfig()
-        model.baseURL = try fields.string(object["base_url"], at: "model.base_url")
-        model.apiKey = try fields.string(object["api_key"], at: "model.api_key")
-        let alias = try fields.string(object["name"], at: "model.name")
-        model.name = try fields.string(object["model"], at: "model.model") ?? alias
-        model.temperature = try fields.number(object["temperature"], at: "model.temperature")
-        model.maxTokens = try fields.int(object["max_tokens"], at: "model.max_tokens")
-        model.stream = try fields.bool(object["stream"], at: "model.stream") ?? true
-        for header in try fields.headers(object["headers"], at: "model.headers") { model.headers[header.key] = header.value }
-        if let timeout = try fields.duration(object["timeout"], at: "model.timeout") { model.timeout = timeout }
+        model.baseURL = try fields.string(object["base_url"], at: section + ".base_url")
+        model.apiKey = try fields.string(object["api_key"], at: section + ".api_key")
+        let alias = try fields.string(object["name"], at: section + ".name")
+        model.name = try fields.string(object["model"], at: section + ".model") ?? alias
+        model.temperature = try fields.number(object["temperature"], at: section + ".temperature")
+        model.maxTokens = try fields.int(object["max_tokens"], at: section + ".max_tokens")
+        model.stream = try fields.bool(object["stream"], at: section + ".stream") ?? true
+        for header in try fields.headers(object["headers"], at: section + ".headers") { model.headers[header.key] = header.value }
+        if let timeout = try fields.duration(object["timeout"], at: section + ".timeout") { model.timeout = timeout }
         return model
+    }
+
+    /// `models`: `{"NAME": {the model section's keys}}`. An entry's upstream model defaults to
+    /// its NAME; an entry without `base_url` uses the `model` section's endpoint (its base URL,
+    /// API key and headers), and one with its own `base_url` never gets that key.
+    mutating func readModels(_ raw: Value, defaults: ModelConfig) throws(ConfigError) -> [String: ModelConfig] {
+        guard case .object(let object) = raw else { throw fields.error("must be an object of named models", at: "models") }
+        var models: [String: ModelConfig] = [:]
+        for (name, entry) in object {
+            guard !name.isEmpty else { throw fields.error("a model name must not be empty", at: "models") }
+            var model = try readModel(entry, at: "models.\(name)")
+            model.name = model.name ?? name
+            if model.baseURL == nil {
+                guard defaults.baseURL != nil else {
+                    throw fields.error("needs a base_url (or one in the model section to share)", at: "models.\(name).base_url")
+                }
+                model.baseURL = defaults.baseURL
+                model.apiKey = model.apiKey ?? defaults.apiKey
+                model.headers = defaults.headers.merging(model.headers) { $1 }
+            }
+            models[name] = model
+        }
+        return models
     }
 }

@@ -28,6 +28,8 @@ public struct APIResponse: Sendable, Equatable {
     public var status: Int
     public var headers: [String: String]
     public var body: Data
+    /// A body written as it is produced (server-sent events) instead of `body`; nil for the rest.
+    public var stream: StreamingBody?
     /// The API key's name, for the access log; never sent.
     public var keyName: String?
 

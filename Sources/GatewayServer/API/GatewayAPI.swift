@@ -58,10 +58,18 @@ public struct GatewayAPI: Sendable {
         Route(method: "GET", path: "/mcp/prompts") { api, request, caller in try await api.prompts(request, caller) },
         Route(method: "POST", path: "/mcp/prompts/get") { api, request, caller in try await api.getPrompt(request, caller) },
         Route(method: "POST", path: "/mcp/oauth/refresh", role: .admin) { api, request, caller in try await api.refreshTokens(request, caller) },
+        Route(method: "POST", path: "/v1/chat/completions") { api, request, caller in await api.chatCompletions(request, caller) },
+        Route(method: "GET", path: "/v1/models") { api, _, _ in api.models() },
     ]
 
-    /// Answers `request`; never throws: every failure becomes its error response.
+    /// Answers `request`; never throws: every failure becomes its error response (in OpenAI's
+    /// shape on the OpenAI-compatible `/v1/` routes).
     public func handle(_ request: APIRequest) async -> APIResponse {
+        let response = await dispatch(request)
+        return OpenAIError.isOpenAIPath(request.path) ? OpenAIError.reshaped(response) : response
+    }
+
+    func dispatch(_ request: APIRequest) async -> APIResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         var matching = Self.routes.filter { $0.path == path }
         if matching.isEmpty, path.hasPrefix("/mcp/servers/"), !path.dropFirst("/mcp/servers/".count).contains("/") {

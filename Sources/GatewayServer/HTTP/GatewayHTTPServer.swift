@@ -28,8 +28,8 @@ public struct GatewayHTTPServer: Sendable {
     /// Serves until SIGTERM or SIGINT; `onListening` gets the bound port once it accepts.
     public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
         let api = api, limit = maxBodyBytes, logger = logger
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            await Self.respond(to: request, api: api, maxBodyBytes: limit, logger: logger)
+        let responder = CallbackResponder<GatewayRequestContext> { request, context in
+            await Self.respond(to: request, api: api, maxBodyBytes: limit, logger: logger, channel: context.channel)
         }
         let app = Application(
             responder: responder,
@@ -46,7 +46,7 @@ public struct GatewayHTTPServer: Sendable {
         }
     }
 
-    static func respond(to request: Request, api: GatewayAPI, maxBodyBytes: Int, logger: Logger) async -> Response {
+    static func respond(to request: Request, api: GatewayAPI, maxBodyBytes: Int, logger: Logger, channel: any Channel) async -> Response {
         let clock = ContinuousClock()
         let started = clock.now
         var headers: [String: String] = [:]
@@ -75,7 +75,7 @@ public struct GatewayHTTPServer: Sendable {
         for (name, value) in reply.headers {
             if let name = HTTPField.Name(name) { fields[name] = value }
         }
-        return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: reply.body)))
+        return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: responseBody(reply, channel: channel))
     }
 }
 

@@ -39,6 +39,17 @@ public struct ToolNamespace: Sendable {
         }
     }
 
+    /// The tools `isIncluded` keeps, under the names they have here (a name hashed for a clash
+    /// stays hashed), so a narrowed view (one caller's tools) agrees with the whole one.
+    public func filter(_ isIncluded: (QualifiedTool) -> Bool) -> ToolNamespace {
+        var kept = ToolNamespace([])
+        for tool in tools where isIncluded(tool) {
+            kept.byName[tool.qualifiedName] = kept.tools.count
+            kept.tools.append(tool)
+        }
+        return kept
+    }
+
     /// The (server, tool) a qualified name stands for.
     public func resolve(_ qualifiedName: String) -> QualifiedTool? {
         byName[qualifiedName].map { tools[$0] }

@@ -125,13 +125,14 @@ public actor Orchestrator {
         var outcomes: [ToolCallOutcome] = []
         var repeats = RepeatedCallGuard(limit: options.repeatedCallLimit)
         var iterations = 0
+        var requests = 0
+        let external = Set(options.externalTools.map(\.function.name))
         do {
             while true {
                 let namespace = await router.namespace()
-                let request = ChatRequest(
-                    model: conversation.model, messages: conversation.requestMessages,
-                    tools: ToolSchemaConverter.functions(for: namespace.tools))
+                let request = nextRequest(tools: ToolSchemaConverter.functions(for: namespace.tools), first: requests == 0)
                 let turn = try await model.complete(request) { events.yield(.textDelta($0)) }
+                requests += 1
                 try Task.checkCancellation()
                 if let used = turn.usage {
                     usage = usage + used
@@ -142,7 +143,17 @@ public actor Orchestrator {
                 guard let calls = turn.message.toolCalls, !calls.isEmpty else {
                     return TurnSummary(
                         answer: turn.message.text, stopReason: .answered, toolIterations: iterations,
-                        toolCalls: outcomes, usage: usage)
+                        toolCalls: outcomes, usage: usage, finishReason: turn.finishReason, modelRequests: requests)
+                }
+                let externalCalls = calls.filter { external.contains($0.function.name) }
+                if !externalCalls.isEmpty {
+                    // The app answers its calls; the others are dropped unrun, so the history stays
+                    // valid (every call answered) and the model asks again if it still needs them.
+                    conversation.messages[conversation.messages.count - 1].toolCalls = externalCalls
+                    return TurnSummary(
+                        answer: turn.message.text, stopReason: .externalToolCalls, toolIterations: iterations,
+                        toolCalls: outcomes, usage: usage, externalToolCalls: externalCalls,
+                        finishReason: turn.finishReason, modelRequests: requests)
                 }
                 iterations += 1
                 let round = try await runTools(calls, namespace: namespace, repeats: &repeats, events: events)
@@ -151,12 +162,12 @@ public actor Orchestrator {
                 if let name = round.stoppedOn {
                     return finish(
                         "Stopped: the model kept calling \(name) with the same arguments.", reason: .repeatedToolCall,
-                        iterations: iterations, outcomes: outcomes, usage: usage)
+                        iterations: iterations, outcomes: outcomes, usage: usage, requests: requests)
                 }
                 if iterations >= options.maxToolIterations {
                     return finish(
                         "Stopped after \(iterations) rounds of tool calls without a final answer (max_tool_iterations is \(options.maxToolIterations)).",
-                        reason: .maxToolIterations, iterations: iterations, outcomes: outcomes, usage: usage)
+                        reason: .maxToolIterations, iterations: iterations, outcomes: outcomes, usage: usage, requests: requests)
                 }
             }
         } catch {
@@ -170,9 +181,20 @@ public actor Orchestrator {
     /// Ends a turn the loop stopped: the note becomes the assistant's last message, so the saved
     /// conversation says what happened.
     private func finish(
-        _ note: String, reason: StopReason, iterations: Int, outcomes: [ToolCallOutcome], usage: TokenUsage
+        _ note: String, reason: StopReason, iterations: Int, outcomes: [ToolCallOutcome], usage: TokenUsage, requests: Int
     ) -> TurnSummary {
         conversation.messages.append(.assistant(note))
-        return TurnSummary(answer: note, stopReason: reason, toolIterations: iterations, toolCalls: outcomes, usage: usage)
+        return TurnSummary(
+            answer: note, stopReason: reason, toolIterations: iterations, toolCalls: outcomes, usage: usage, modelRequests: requests)
+    }
+
+    /// The next model request: the conversation, the router's tools and the external ones, and
+    /// the options' request settings (`toolChoice` on the first request only, unless `none`).
+    private func nextRequest(tools: [FunctionTool], first: Bool) -> ChatRequest {
+        let choice = first || options.toolChoice == .string("none") ? options.toolChoice : nil
+        return ChatRequest(
+            model: conversation.model, messages: conversation.requestMessages, tools: tools + options.externalTools,
+            temperature: options.temperature, maxTokens: options.maxTokens, toolChoice: choice,
+            extraMembers: options.extraRequestMembers)
     }
 }

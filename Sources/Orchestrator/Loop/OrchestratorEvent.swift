@@ -94,6 +94,8 @@ public enum StopReason: String, Sendable, Codable {
     case maxToolIterations
     /// The model kept repeating one call.
     case repeatedToolCall
+    /// The model called functions of ``OrchestratorOptions/externalTools``: the app runs them.
+    case externalToolCalls
 }
 
 /// The outcome of one turn.
@@ -106,4 +108,11 @@ public struct TurnSummary: Sendable, Codable {
     public var toolCalls: [ToolCallOutcome]
     /// Summed over this turn's model requests.
     public var usage: TokenUsage
+    /// With ``StopReason/externalToolCalls``: the calls of external tools, as the model made
+    /// them (the answer's other calls were dropped, not run); empty otherwise.
+    public var externalToolCalls: [ToolCall] = []
+    /// The last model answer's `finish_reason` (`stop`, `length`, …) when the model ended the turn.
+    public var finishReason: String?
+    /// Model requests the turn made.
+    public var modelRequests: Int = 0
 }

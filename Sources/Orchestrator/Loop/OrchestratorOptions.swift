@@ -23,6 +23,19 @@ public struct OrchestratorOptions: Sendable {
     /// (`tool_timeout`, else `timeout`): a call ends at whichever is shorter, and the server is
     /// told it was cancelled. nil: each server's own limit alone.
     public var toolTimeoutCap: Duration?
+    /// Functions the app runs itself, offered to the model beside the router's tools (a gateway's
+    /// caller's own tools). A model answer that calls any of them ends the turn with
+    /// ``StopReason/externalToolCalls``: none of that answer's calls runs, and the app answers its
+    /// calls (``TurnSummary/externalToolCalls``) in the next turn's messages.
+    public var externalTools: [FunctionTool] = []
+    /// Sampling settings sent with every model request; nil leaves them to the model client.
+    public var temperature: Double?
+    public var maxTokens: Int?
+    /// Sent with the turn's first model request only (later rounds leave the choice to the model,
+    /// so `required` or a named function cannot loop); `none` is sent with every request.
+    public var toolChoice: JSONValue?
+    /// Request members sent as they are with every model request (see ``ChatRequest/extraMembers``).
+    public var extraRequestMembers: [String: JSONValue] = [:]
 
     public init(
         systemPrompt: String? = nil, maxToolIterations: Int = 10, maxConcurrentToolCalls: Int = 8,
