@@ -17,8 +17,11 @@ extension GatewayAPI {
         if let name, let bodyName, bodyName != name {
             throw APIError.badRequest("field 'name': \"\(bodyName)\" does not match the path's \"\(name)\"")
         }
-        guard serverName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+        guard serverName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw APIError.badRequest("field 'name': use letters, digits, '-', '_' and '.' only")
+        }
+        guard !Self.reservedServerNames.contains(serverName) else {
+            throw APIError.badRequest("field 'name': \"\(serverName)\" is taken by the route /mcp/servers/\(serverName); choose another name")
         }
         var fields = ConfigFields(file: "request", environment: [:])
         let config = try fields.readServer(name: serverName, .object(object))
@@ -33,6 +36,9 @@ extension GatewayAPI {
         }
         return config
     }
+
+    /// Names that would make `/mcp/servers/{name}` another route (and `.`/`..` a path step).
+    static let reservedServerNames: Set<String> = ["status", ".", ".."]
 
     /// The status of one server, after its first connect attempt ended.
     func statusResponse(_ name: String, status: Int) async -> APIResponse {
