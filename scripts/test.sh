@@ -7,11 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Suites that start nothing: values, state machines, parsers, in-process doubles.
-PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)|GatewayServerTests\.(GatewayAPITests|AccessTests|ServerStoreTests|ServerPersistenceTests)'
-PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests)'
+PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)'
+PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests)'
+PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests|OrchestratorArgumentCheckTests)'
 PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerCancellationTests)'
 PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'
-PURE+='|PromptNamespaceTests|SecretRedactionTests|ServerLifecycleTests|ToolCallLimitTests|ToolNamespaceTests)'
+PURE+='|PromptNamespaceTests|SecretRedactionTests|ServerLifecycleTests|ToolCallLimitTests|ToolInputValidatorTests|ToolNamespaceTests)'
 
 pure=false
 if [[ "${1:-}" == "--pure" ]]; then

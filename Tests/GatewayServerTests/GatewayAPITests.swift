@@ -100,4 +100,46 @@ struct GatewayAPITests {
         #expect((vault["headers"] as? [String: String])?["Authorization"] == "<redacted>")
         #expect(vault["env"] as? [String] == ["API_KEY"])
     }
+
+    @Test func theTypedEndpointRoutesByDecodedNamesAndRefusesBodiesThatAreNotObjects() async throws {
+        let api = await Self.api()
+        let unknown = await api.handle(Self.post("/tools/file/read", "{}"))
+        #expect(unknown.status == 404)
+        #expect(try Self.error(unknown).message.contains("did you mean 'files'?"), "\(String(decoding: unknown.body, as: UTF8.self))")
+        let decoded = await api.handle(Self.post("/tools/fil%65s/re%2Fad", ""))
+        #expect(decoded.status == 404)
+        #expect(try Self.error(decoded).message == "server 'files' has no tool 're/ad'", "path components are percent-decoded, an empty body is {}")
+        let array = await api.handle(Self.post("/tools/files/read", "[1]"))
+        #expect(array.status == 400)
+        #expect(try Self.error(array).message.contains("must be a JSON object"))
+        #expect(await api.handle(Self.post("/tools/files/read", "{nope")).status == 400)
+        let get = await api.handle(APIRequest(method: "GET", path: "/tools/files/read"))
+        #expect(get.status == 405 && get.headers["Allow"] == "POST")
+        #expect(await api.handle(APIRequest(method: "POST", path: "/tools/files")).status == 404)
+    }
+
+    @Test func literalRoutesWinOverParameters() async throws {
+        let api = await Self.api()
+        let put = await api.handle(APIRequest(method: "PUT", path: "/mcp/servers/status", body: Data("{}".utf8)))
+        #expect(put.status == 405, "/mcp/servers/status is the status route, not a server")
+        #expect(put.headers["Allow"] == "GET")
+        let other = await api.handle(APIRequest(method: "GET", path: "/mcp/servers/vault"))
+        #expect(other.status == 405 && other.headers["Allow"] == "PUT, DELETE")
+        let reserved = await api.handle(Self.post("/mcp/servers", #"{"name": "status", "url": "http://127.0.0.1:1/mcp"}"#))
+        #expect(reserved.status == 400)
+        #expect(try Self.error(reserved).message.contains("taken by the route /mcp/servers/status"))
+        let named = await api.handle(APIRequest(method: "DELETE", path: "/mcp/servers/va%75lt"))
+        #expect(try Self.error(named).message == "server 'vault' is defined in the config file: change it there", "\(String(decoding: named.body, as: UTF8.self))")
+    }
+
+    @Test func theDocumentAndTheDocsPageAreServed() async throws {
+        let api = await Self.api()
+        let document = try Self.json(await api.handle(APIRequest(method: "GET", path: "/openapi.json")))
+        #expect(document["openapi"] as? String == "3.1.0")
+        #expect((document["paths"] as? [String: Any])?["/mcp/tools/call"] != nil)
+        #expect(document["security"] == nil, "no keys configured: no security scheme")
+        let docs = await api.handle(APIRequest(method: "GET", path: "/docs"))
+        #expect(docs.status == 200 && docs.headers["Content-Type"]?.hasPrefix("text/html") == true)
+        #expect(String(decoding: docs.body, as: UTF8.self).contains("/mcp/servers/status"))
+    }
 }

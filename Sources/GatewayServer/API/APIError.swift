@@ -44,7 +44,7 @@ public struct APIError: Error, Sendable, Equatable {
                 self.init(status: 404, code: "not_found", message: line)
             default: self.init(status: 502, code: "upstream_failure", message: line)
             }
-        case is ToolArgumentError:
+        case is ToolArgumentError, is ToolInputError:
             self.init(status: 422, code: "invalid_arguments", message: line)
         default:
             switch FailureCategory(of: error) {

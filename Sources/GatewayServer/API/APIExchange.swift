@@ -11,6 +11,8 @@ public struct APIRequest: Sendable {
     /// Header names lowercased.
     public var headers: [String: String]
     public var body: Data
+    /// The route's `{name}` parameters, percent-decoded: set by `GatewayAPI.handle`.
+    public var parameters: [String: String] = [:]
 
     public init(method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:], body: Data = Data()) {
         self.method = method.uppercased()

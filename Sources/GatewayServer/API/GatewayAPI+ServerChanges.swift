@@ -36,8 +36,11 @@ extension GatewayAPI {
     /// servers added over HTTP: a plain name, stdio only when allowed, the URL's host allowed and
     /// not resolving to a link-local or metadata address.
     func checked(_ object: [String: Value], name: String, source: String, resolver: any HostResolver) async throws -> MCPServerConfig {
-        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+        guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }) else {
             throw APIError.badRequest("field 'name': use letters, digits, '-', '_' and '.' only")
+        }
+        guard !Self.reservedServerNames.contains(name) else {
+            throw APIError.badRequest("field 'name': \"\(name)\" is taken by the route /mcp/servers/\(name); choose another name")
         }
         var fields = ConfigFields(file: source, environment: [:])
         let config = try fields.readServer(name: name, .object(object))
@@ -52,6 +55,9 @@ extension GatewayAPI {
         }
         return config
     }
+
+    /// Names that would make `/mcp/servers/{name}` another route (and `.`/`..` a path step).
+    static let reservedServerNames: Set<String> = ["status", ".", ".."]
 
     /// The status of one server, after its first connect attempt ended.
     func statusResponse(_ name: String, status: Int) async -> APIResponse {

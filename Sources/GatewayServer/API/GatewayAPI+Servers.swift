@@ -25,6 +25,7 @@ extension GatewayAPI {
         let enabled: Bool
         let allowed_tools: [String]?
         let disabled_tools: [String]?
+        let forward_headers: [String]?
 
         init(_ config: MCPServerConfig) {
             name = config.name
@@ -47,6 +48,7 @@ extension GatewayAPI {
             enabled = config.enabled
             allowed_tools = config.allowedTools
             disabled_tools = config.disabledTools.isEmpty ? nil : config.disabledTools
+            forward_headers = config.forwardHeaders.isEmpty ? nil : config.forwardHeaders
         }
     }
 

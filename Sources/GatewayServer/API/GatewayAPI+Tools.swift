@@ -41,17 +41,39 @@ extension GatewayAPI {
             let arguments: [String: Value]?
         }
         let call = try body(request, as: Body.self)
-        let server = try await knownServer(call.server_name, for: caller)
+        return try await self.call(server: call.server_name, tool: call.tool_name, arguments: call.arguments ?? [:], caller)
+    }
+
+    /// `POST /tools/{server}/{tool}`: the body is the arguments object (none is `{}`), the
+    /// answer the same as `/mcp/tools/call`'s.
+    func callTypedTool(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
+        var arguments: [String: Value] = [:]
+        if !request.body.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) {
+            guard let value = try? JSONDecoder().decode(Value.self, from: request.body) else {
+                throw APIError.badRequest("the body is not valid JSON: send the tool's arguments as a JSON object")
+            }
+            guard case .object(let object) = value else {
+                throw APIError.badRequest("the body must be a JSON object: the tool's arguments by name")
+            }
+            arguments = object
+        }
+        return try await call(server: request.parameters["server"] ?? "", tool: request.parameters["tool"] ?? "", arguments: arguments, caller)
+    }
+
+    /// One call by either route: the server and tool must exist and be the caller's, and the
+    /// arguments must match the tool's inputSchema (422 naming the field) before the server is asked.
+    func call(server name: String, tool: String, arguments: [String: Value], _ caller: Caller) async throws -> APIResponse {
+        let server = try await knownServer(name, for: caller)
         let namespace = await manager.namespace()
-        guard let target = namespace.tools.first(where: { $0.server == server && $0.tool.name == call.tool_name }) else {
+        guard let target = namespace.tools.first(where: { $0.server == server && $0.tool.name == tool }) else {
             let names = namespace.tools.filter { $0.server == server }.map(\.tool.name)
-            let hint = NameSuggestion.closest(to: call.tool_name, in: names).map { " (did you mean '\($0)'?)" } ?? ""
-            throw APIError.notFound("server '\(server)' has no tool '\(call.tool_name)'\(hint)")
+            let hint = NameSuggestion.closest(to: tool, in: names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw APIError.notFound("server '\(server)' has no tool '\(tool)'\(hint)")
         }
         guard caller.allows(server: server, tool: target.tool.name, qualifiedName: target.qualifiedName) else {
             throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not call '\(target.qualifiedName)'")
         }
-        let result = try await manager.callTool(server: server, tool: call.tool_name, arguments: call.arguments)
-        return .json(result)
+        try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: "\(server)/\(tool)")
+        return .json(try await manager.callTool(server: server, tool: tool, arguments: arguments))
     }
 }

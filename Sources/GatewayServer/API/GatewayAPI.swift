@@ -30,13 +30,21 @@ public struct GatewayAPI: Sendable {
 
     var manager: MCPManager { runtime.manager }
 
-    /// One route: its method and path, and what answers it.
+    /// One route: its method and path (`{name}` for a parameter), and what answers it.
     struct Route: Sendable {
         let method: String
         let path: String
+        let pattern: RoutePattern
         /// Who may use it: nil for the probes (`/healthz`, `/readyz`), which need no key.
-        var role: APIKey.Role? = .user
+        let role: APIKey.Role?
         let handler: @Sendable (GatewayAPI, APIRequest, Caller) async throws -> APIResponse
+
+        init(
+            method: String, path: String, role: APIKey.Role? = .user,
+            handler: @escaping @Sendable (GatewayAPI, APIRequest, Caller) async throws -> APIResponse
+        ) {
+            (self.method, self.path, self.pattern, self.role, self.handler) = (method, path, RoutePattern(path), role, handler)
+        }
     }
 
     static let routes: [Route] = [
@@ -45,10 +53,10 @@ public struct GatewayAPI: Sendable {
         Route(method: "GET", path: "/mcp/servers") { api, _, caller in await api.servers(caller) },
         Route(method: "POST", path: "/mcp/servers", role: .admin) { api, request, _ in try await api.addServer(request) },
         Route(method: "PUT", path: "/mcp/servers/{name}", role: .admin) { api, request, _ in
-            try await api.replaceServer(request, name: Self.lastComponent(request.path))
+            try await api.replaceServer(request, name: request.parameters["name"] ?? "")
         },
         Route(method: "DELETE", path: "/mcp/servers/{name}", role: .admin) { api, request, _ in
-            try await api.removeServer(name: Self.lastComponent(request.path))
+            try await api.removeServer(name: request.parameters["name"] ?? "")
         },
         Route(method: "GET", path: "/mcp/servers/status") { api, _, caller in await api.serverStatus(caller) },
         Route(method: "GET", path: "/mcp/tools") { api, request, caller in try await api.tools(request, caller) },
@@ -60,6 +68,9 @@ public struct GatewayAPI: Sendable {
         Route(method: "POST", path: "/mcp/oauth/refresh", role: .admin) { api, request, caller in try await api.refreshTokens(request, caller) },
         Route(method: "POST", path: "/v1/chat/completions") { api, request, caller in await api.chatCompletions(request, caller) },
         Route(method: "GET", path: "/v1/models") { api, _, _ in api.models() },
+        Route(method: "POST", path: "/tools/{server}/{tool}") { api, request, caller in try await api.callTypedTool(request, caller) },
+        Route(method: "GET", path: "/openapi.json") { api, _, caller in await api.openAPI(caller) },
+        Route(method: "GET", path: "/docs") { api, _, caller in await api.docs(caller) },
     ]
 
     /// Answers `request`; never throws: every failure becomes its error response (in OpenAI's
@@ -71,17 +82,21 @@ public struct GatewayAPI: Sendable {
 
     func dispatch(_ request: APIRequest) async -> APIResponse {
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
-        var matching = Self.routes.filter { $0.path == path }
-        if matching.isEmpty, path.hasPrefix("/mcp/servers/"), !path.dropFirst("/mcp/servers/".count).contains("/") {
-            matching = Self.routes.filter { $0.path == "/mcp/servers/{name}" }
-        }
+        let components = RoutePattern.components(of: path)
+        // Only the most literal routes that fit: /mcp/servers/status is the status route (GET),
+        // never a server named "status" (which is why that name cannot be added).
+        var matching = Self.routes.compactMap { route in route.pattern.match(components).map { (route: route, parameters: $0) } }
+        let fewest = matching.map(\.route.pattern.parameterCount).min()
+        matching.removeAll { $0.route.pattern.parameterCount != fewest }
         guard !matching.isEmpty else {
             let known = Self.routes.map(\.path)
             let hint = NameSuggestion.closest(to: path, in: known).map { " (did you mean \($0)?)" } ?? ""
             return APIError.notFound("no route \(request.method) \(path)\(hint)").response
         }
-        guard let route = matching.first(where: { $0.method == request.method }) else {
-            let allowed = matching.map(\.method).joined(separator: ", ")
+        guard let (route, parameters) = matching.first(where: { $0.route.method == request.method }) else {
+            var methods: [String] = []
+            for match in matching where !methods.contains(match.route.method) { methods.append(match.route.method) }
+            let allowed = methods.joined(separator: ", ")
             var response = APIError(status: 405, code: "method_not_allowed", message: "\(path) takes \(allowed), not \(request.method)").response
             response.headers["Allow"] = allowed
             return response
@@ -109,6 +124,8 @@ public struct GatewayAPI: Sendable {
                 return response
             }
         }
+        var request = request
+        request.parameters = parameters
         var response: APIResponse
         do {
             response = try await ForwardedHeaders.$current.withValue(forwardable(request.headers)) {
@@ -125,11 +142,6 @@ public struct GatewayAPI: Sendable {
     /// key this gateway checked, which is the gateway's credential, not the upstream's.
     func forwardable(_ headers: [String: String]) -> [String: String] {
         authenticator.keys.isEmpty ? headers : headers.filter { $0.key != "authorization" }
-    }
-
-    /// The `{name}` of `/mcp/servers/{name}`.
-    static func lastComponent(_ path: String) -> String {
-        String(path.split(separator: "/").last ?? "").removingPercentEncoding ?? ""
     }
 
     // MARK: - Bodies

@@ -45,7 +45,7 @@ extension Orchestrator {
                 outcomes[index] = outcome
                 events.yield(.toolCallFinished(outcome))
             }
-            guard target != nil else {
+            guard let target else {
                 let close = namespace.closestNames(to: call.function.name)
                 reject("Error: there is no tool named '\(call.function.name)'."
                     + (close.isEmpty ? "" : " The closest tools are: \(close.joined(separator: ", ")).")
@@ -56,7 +56,13 @@ extension Orchestrator {
             switch Self.parseArguments(call.function.arguments) {
             case .success(let parsed): arguments = parsed
             case .failure(let problem):
-                reject("Error: the arguments of this call are not valid: \(problem). Call the tool again with a JSON object that matches its parameters schema.")
+                reject(Self.invalidArguments("\(problem)"))
+                continue
+            }
+            // The gateway's check, before any round trip: the model learns which field to fix.
+            let problems = ToolInputValidator(schema: target.tool.inputSchema).problems(in: arguments)
+            guard problems.isEmpty else {
+                reject(Self.invalidArguments(ToolInputError.summary(of: problems)))
                 continue
             }
             switch repeats.check(call.function.name + "\u{0}" + Self.canonical(arguments)) {
@@ -196,6 +202,11 @@ extension Orchestrator {
         case .null: return .success([:])
         default: return .failure(ArgumentProblem("expected a JSON object, got \(trimmed.prefix(80))"))
         }
+    }
+
+    /// What the model is told about arguments it must fix.
+    static func invalidArguments(_ problem: String) -> String {
+        "Error: the arguments of this call are not valid: \(problem). Call the tool again with a JSON object that matches its parameters schema."
     }
 
     struct ArgumentProblem: Error, CustomStringConvertible {
