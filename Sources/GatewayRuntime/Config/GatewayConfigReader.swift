@@ -15,6 +15,7 @@ struct GatewayConfigReader {
     static let rootKeys: Set<String> = ["model", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts",
+        "metrics_public",
     ]
     static let modelKeys: Set<String> = [
         "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout",
@@ -69,6 +70,7 @@ struct GatewayConfigReader {
         if let limit = object["rate_limit"] { settings.rateLimit = try readRateLimit(limit) }
         settings.allowStdioServers = try fields.bool(object["allow_stdio_servers"], at: "server.allow_stdio_servers") ?? false
         settings.allowedURLHosts = try fields.stringArray(object["allowed_url_hosts"], at: "server.allowed_url_hosts")?.map { $0.lowercased() }
+        settings.metricsPublic = try fields.bool(object["metrics_public"], at: "server.metrics_public") ?? false
         return settings
     }
 

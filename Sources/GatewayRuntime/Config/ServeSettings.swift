@@ -19,6 +19,9 @@ public struct ServeSettings: Sendable, Hashable {
     public var allowStdioServers = false
     /// When set (`allowed_url_hosts`), servers added over HTTP may only use these hosts.
     public var allowedURLHosts: [String]?
+    /// Whether `GET /metrics` needs no key even when `api_keys` are set (`metrics_public`): for
+    /// Prometheus scrapers that send none. It shows server and tool names and counts, never a secret.
+    public var metricsPublic = false
 
     public init() {}
 
