@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Suites that start nothing: values, state machines, parsers, in-process doubles.
-PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|OAuth2ConfigTests)|GatewayServerTests\.(GatewayAPITests|AccessTests)'
+PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|OAuth2ConfigTests)|GatewayServerTests\.(GatewayAPITests|AccessTests|MetricsTests)'
 PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.OrchestratorValueTests'
 PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerCancellationTests)'
 PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'

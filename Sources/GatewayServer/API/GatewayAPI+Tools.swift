@@ -51,7 +51,7 @@ extension GatewayAPI {
         guard caller.allows(server: server, tool: target.tool.name, qualifiedName: target.qualifiedName) else {
             throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not call '\(target.qualifiedName)'")
         }
-        let result = try await manager.callTool(server: server, tool: call.tool_name, arguments: call.arguments)
+        let result = try await measuredToolCall(server: server, tool: call.tool_name, arguments: call.arguments)
         return .json(result)
     }
 }
