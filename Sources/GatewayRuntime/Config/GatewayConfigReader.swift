@@ -15,6 +15,7 @@ struct GatewayConfigReader {
     static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
+        "metrics_public",
     ]
     static let modelKeys: Set<String> = [
         "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout",
@@ -76,6 +77,7 @@ struct GatewayConfigReader {
             }
             settings.store = store == "memory" ? .memory : .file(store)
         }
+        settings.metricsPublic = try fields.bool(object["metrics_public"], at: "server.metrics_public") ?? false
         return settings
     }
 

@@ -21,6 +21,9 @@ public struct ServeSettings: Sendable, Hashable {
     public var allowedURLHosts: [String]?
     /// Where servers added over HTTP are kept across restarts (`store`).
     public var store: ServerStoreLocation = .standard
+    /// Whether `GET /metrics` needs no key even when `api_keys` are set (`metrics_public`): for
+    /// Prometheus scrapers that send none. It shows server and tool names and counts, never a secret.
+    public var metricsPublic = false
 
     public init() {}
 

@@ -34,6 +34,9 @@ public struct APIResponse: Sendable, Equatable {
     public var stream: StreamingBody?
     /// The API key's name, for the access log; never sent.
     public var keyName: String?
+    /// The pattern of the route that answered (`/mcp/servers/{name}`), for metrics and the access
+    /// log; nil when no route matched. Never sent.
+    public var route: String?
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data()) {
         self.status = status

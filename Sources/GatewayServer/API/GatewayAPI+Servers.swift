@@ -76,7 +76,9 @@ extension GatewayAPI {
         let only = request.body.isEmpty ? nil : try body(request, as: Body.self).server_name
         if let only { _ = try await knownServer(only, for: caller) }
         let failures = await manager.refreshTokens()
-        let entries = await manager.status()
+        let statuses = await manager.status()
+        recordTokenRefreshes(statuses, failures: failures)
+        let entries = statuses
             .filter { only == nil || $0.name == only }
             .filter { $0.tokenExpiresAt != nil || failures[$0.name] != nil }
             .map { Entry(server: $0.name, token_expires_at: $0.tokenExpiresAt, error: failures[$0.name].map { "\($0)" }) }

@@ -73,7 +73,8 @@ extension GatewayAPI {
         guard caller.allows(server: server, tool: target.tool.name, qualifiedName: target.qualifiedName) else {
             throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not call '\(target.qualifiedName)'")
         }
-        try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: "\(server)/\(tool)")
-        return .json(try await manager.callTool(server: server, tool: tool, arguments: arguments))
+        return .json(try await measuredToolCall(server: server, tool: tool, arguments: arguments) {
+            try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: "\(server)/\(tool)")
+        })
     }
 }

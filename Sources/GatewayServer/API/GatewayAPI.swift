@@ -15,6 +15,8 @@ public struct GatewayAPI: Sendable {
     let registry: ServerRegistry
     /// Keeps servers added over HTTP across restarts (see ``restoreStoredServers()``).
     let store: any ServerStore
+    /// What `GET /metrics` shows: this gateway's own registry, so gateways in one process never mix.
+    let metrics = GatewayMetrics()
 
     /// Keys and the rate limit come from the runtime's `server` section; `resolver` checks the
     /// addresses of servers added over HTTP (the system's by default); `store` keeps those servers
@@ -71,6 +73,7 @@ public struct GatewayAPI: Sendable {
         Route(method: "POST", path: "/tools/{server}/{tool}") { api, request, caller in try await api.callTypedTool(request, caller) },
         Route(method: "GET", path: "/openapi.json") { api, _, caller in await api.openAPI(caller) },
         Route(method: "GET", path: "/docs") { api, _, caller in await api.docs(caller) },
+        Route(method: "GET", path: "/metrics") { api, _, caller in try await api.metricsExposition(caller) },
     ]
 
     /// Answers `request`; never throws: every failure becomes its error response (in OpenAI's
@@ -99,15 +102,17 @@ public struct GatewayAPI: Sendable {
             let allowed = methods.joined(separator: ", ")
             var response = APIError(status: 405, code: "method_not_allowed", message: "\(path) takes \(allowed), not \(request.method)").response
             response.headers["Allow"] = allowed
+            response.route = matching[0].route.path
             return response
         }
         var caller = Caller.anyone
-        if let needed = route.role {
+        if let needed = role(of: route) {
             guard let found = authenticator.caller(authorization: request.headers["authorization"]) else {
                 var response = APIError(status: 401, code: "unauthorized", message: request.headers["authorization"] == nil
                     ? "this gateway needs an API key: send Authorization: Bearer <key>"
                     : "the API key is not known to this gateway").response
                 response.headers["WWW-Authenticate"] = "Bearer"
+                response.route = route.path
                 return response
             }
             caller = found
@@ -116,11 +121,13 @@ public struct GatewayAPI: Sendable {
                     status: 429, code: "rate_limited", message: "key '\(caller.keyName ?? "")' is over server.rate_limit",
                     retryAfter: APIError.seconds(wait)).response
                 response.keyName = caller.keyName
+                response.route = route.path
                 return response
             }
             if needed == .admin && caller.role != .admin {
                 var response = APIError(status: 403, code: "forbidden", message: "\(path) needs an admin key; key '\(caller.keyName ?? "")' is a user key").response
                 response.keyName = caller.keyName
+                response.route = route.path
                 return response
             }
         }
@@ -135,6 +142,7 @@ public struct GatewayAPI: Sendable {
             response = APIError(error).response
         }
         response.keyName = caller.keyName
+        response.route = route.path
         return response
     }
 

@@ -65,10 +65,12 @@ public struct GatewayHTTPServer: Sendable {
             reply = APIError.badRequest("the request body could not be read").response
         }
         reply.headers["X-Request-Id"] = id
-        let ms = (clock.now - started).components
+        let elapsed = clock.now - started
+        api.metrics.recordRequest(method: request.method.rawValue, route: reply.route, status: reply.status, duration: elapsed)
+        let ms = elapsed.components
         logger.notice("request", metadata: [
             "id": "\(id)", "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(reply.status)",
-            "key": "\(reply.keyName ?? "-")",
+            "route": "\(reply.route ?? GatewayMetrics.unmatchedRoute)", "key": "\(reply.keyName ?? "-")",
             "ms": "\(String(format: "%.2f", Double(ms.seconds) * 1000 + Double(ms.attoseconds) / 1e15))",
         ])
         var fields = HTTPFields()

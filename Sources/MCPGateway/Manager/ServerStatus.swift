@@ -3,7 +3,7 @@ import Foundation
 /// A snapshot of one server for `lmg servers`, `/servers` and apps. Never holds a secret: no
 /// header values, no tokens, only when the current token expires.
 public struct ServerStatus: Sendable, Hashable, Codable {
-    public enum State: String, Sendable, Codable {
+    public enum State: String, Sendable, Codable, CaseIterable {
         /// Starting or (re)connecting.
         case connecting
         /// Connected, and its latest requests succeeded.
