@@ -122,15 +122,15 @@ struct MetricsTests {
     }
 
     @Test func outcomesNameEveryKindOfFailure() {
-        #expect(ToolCallOutcome(error: MCPManagerError.disabled(server: "s")) == .unavailable)
-        #expect(ToolCallOutcome(error: MCPManagerError.toolHidden(server: "s", tool: "t")) == .notFound)
-        #expect(ToolCallOutcome(error: MCPClientError(.cancelled, server: "s", "cancelled")) == .cancelled)
-        #expect(ToolCallOutcome(error: CancellationError()) == .cancelled)
-        #expect(ToolCallOutcome(error: MCPManagerError.restartBackoff(server: "s", retryAfter: .seconds(1), lastError: nil)) == .unavailable)
-        #expect(ToolCallOutcome(error: MCPClientError(.timedOut(.seconds(2)), server: "s", "late")) == .timeout)
-        #expect(ToolCallOutcome(error: APIError(status: 422, code: "invalid_arguments", message: "x")) == .invalidArguments)
-        #expect(ToolCallOutcome(error: MCPClientError(.server(code: -32603), server: "s", "internal")) == .upstreamError)
-        #expect(Set(ToolCallOutcome.allCases.map(\.rawValue)).count == ToolCallOutcome.allCases.count)
+        #expect(ToolCallOutcomeLabel(error: MCPManagerError.disabled(server: "s")) == .unavailable)
+        #expect(ToolCallOutcomeLabel(error: MCPManagerError.toolHidden(server: "s", tool: "t")) == .notFound)
+        #expect(ToolCallOutcomeLabel(error: MCPClientError(.cancelled, server: "s", "cancelled")) == .cancelled)
+        #expect(ToolCallOutcomeLabel(error: CancellationError()) == .cancelled)
+        #expect(ToolCallOutcomeLabel(error: MCPManagerError.restartBackoff(server: "s", retryAfter: .seconds(1), lastError: nil)) == .unavailable)
+        #expect(ToolCallOutcomeLabel(error: MCPClientError(.timedOut(.seconds(2)), server: "s", "late")) == .timeout)
+        #expect(ToolCallOutcomeLabel(error: APIError(status: 422, code: "invalid_arguments", message: "x")) == .invalidArguments)
+        #expect(ToolCallOutcomeLabel(error: MCPClientError(.server(code: -32603), server: "s", "internal")) == .upstreamError)
+        #expect(Set(ToolCallOutcomeLabel.allCases.map(\.rawValue)).count == ToolCallOutcomeLabel.allCases.count)
     }
 
     @Test func serversAndBreakersAreReadFromTheStatusAtScrapeTime() async throws {

@@ -32,7 +32,7 @@ extension GatewayAPI {
         do {
             try check()
         } catch {
-            metrics.recordToolCall(server: server, tool: tool, outcome: ToolCallOutcome(error: error), upstream: nil)
+            metrics.recordToolCall(server: server, tool: tool, outcome: ToolCallOutcomeLabel(error: error), upstream: nil)
             throw error
         }
         return try await measure(server: server, tool: tool) {
@@ -47,10 +47,10 @@ extension GatewayAPI {
         let started = clock.now
         do {
             let result = try await call()
-            metrics.recordToolCall(server: server, tool: tool, outcome: ToolCallOutcome(result: result), upstream: clock.now - started)
+            metrics.recordToolCall(server: server, tool: tool, outcome: ToolCallOutcomeLabel(result: result), upstream: clock.now - started)
             return result
         } catch {
-            let outcome = ToolCallOutcome(error: error)
+            let outcome = ToolCallOutcomeLabel(error: error)
             metrics.recordToolCall(server: server, tool: tool, outcome: outcome, upstream: outcome.wentUpstream ? clock.now - started : nil)
             throw error
         }

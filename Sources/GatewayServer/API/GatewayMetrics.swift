@@ -72,7 +72,7 @@ final class GatewayMetrics: Sendable {
 
     /// One tool call of a known server and tool; `upstream` is how long the server took, for
     /// calls that reached it.
-    func recordToolCall(server: String, tool: String, outcome: ToolCallOutcome, upstream: Duration?) {
+    func recordToolCall(server: String, tool: String, outcome: ToolCallOutcomeLabel, upstream: Duration?) {
         CoreMetrics.Counter(
             label: Family.toolCalls.rawValue, dimensions: [("server", server), ("tool", tool), ("outcome", outcome.rawValue)],
             factory: factory

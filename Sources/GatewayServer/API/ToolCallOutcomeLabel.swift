@@ -3,7 +3,7 @@ import MCPGateway
 
 /// How one tool call through the gateway ended, as the `outcome` label of
 /// `lmg_tool_calls_total`: a fixed set of words, so the label's cardinality stays bounded.
-public enum ToolCallOutcome: String, Sendable, CaseIterable {
+public enum ToolCallOutcomeLabel: String, Sendable, CaseIterable {
     /// The server answered, and the result is not an error.
     case ok
     /// The server answered with `isError: true` (still a 200 to the caller).
