@@ -122,6 +122,7 @@ let package = Package(
             dependencies: [
                 "CurlHTTP",
                 "GatewayRuntime",
+                "JSONRPC",
                 "MCPGateway",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Suites that start nothing: values, state machines, parsers, in-process doubles.
 PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)'
-PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests|MetricsTests)'
+PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|CallResultWriterTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests|MetricsTests)'
 PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests|OrchestratorArgumentCheckTests)'
 PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerCancellationTests)'
 PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'

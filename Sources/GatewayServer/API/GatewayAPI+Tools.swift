@@ -35,27 +35,34 @@ extension GatewayAPI {
     /// `{"server_name", "tool_name", "arguments"}` → the CallToolResult; a tool's `isError` is
     /// still a 200: the call went through, and its result says it failed.
     func callTool(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
-        struct Body: Decodable {
-            let server_name: String
-            let tool_name: String
-            let arguments: [String: Value]?
+        let body = try CallResultWriter.object(
+            request.body, empty: "the request needs a JSON body",
+            notObject: "the body must be a JSON object: {\"server_name\", \"tool_name\", \"arguments\"}")
+        func name(_ field: String) throws -> String {
+            switch body[field] {
+            case .string(let text)?: return text
+            case nil: throw APIError.badRequest("field '\(field)' is required")
+            case .null?: throw APIError.badRequest("field '\(field)' must be a string, not null")
+            default: throw APIError.badRequest("field '\(field)' must be a string")
+            }
         }
-        let call = try body(request, as: Body.self)
-        return try await self.call(server: call.server_name, tool: call.tool_name, arguments: call.arguments ?? [:], caller)
+        let server = try name("server_name"), tool = try name("tool_name")
+        let arguments: [String: Value]
+        switch body["arguments"] {
+        case nil, .null?: arguments = [:]
+        case .object(let object)?: arguments = object
+        default: throw APIError.badRequest("field 'arguments' must be an object")
+        }
+        return try await call(server: server, tool: tool, arguments: arguments, caller)
     }
 
     /// `POST /tools/{server}/{tool}`: the body is the arguments object (none is `{}`), the
     /// answer the same as `/mcp/tools/call`'s.
     func callTypedTool(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         var arguments: [String: Value] = [:]
-        if !request.body.allSatisfy({ [0x20, 0x09, 0x0a, 0x0d].contains($0) }) {
-            guard let value = try? JSONDecoder().decode(Value.self, from: request.body) else {
-                throw APIError.badRequest("the body is not valid JSON: send the tool's arguments as a JSON object")
-            }
-            guard case .object(let object) = value else {
-                throw APIError.badRequest("the body must be a JSON object: the tool's arguments by name")
-            }
-            arguments = object
+        if request.body.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) {
+            arguments = try CallResultWriter.object(
+                request.body, empty: "", notObject: "the body must be a JSON object: the tool's arguments by name")
         }
         return try await call(server: request.parameters["server"] ?? "", tool: request.parameters["tool"] ?? "", arguments: arguments, caller)
     }
@@ -73,7 +80,7 @@ extension GatewayAPI {
         guard caller.allows(server: server, tool: target.tool.name, qualifiedName: target.qualifiedName) else {
             throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not call '\(target.qualifiedName)'")
         }
-        return .json(try await measuredToolCall(server: server, tool: tool, arguments: arguments) {
+        return CallResultWriter.response(try await measuredToolCall(server: server, tool: tool, arguments: arguments) {
             try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: "\(server)/\(tool)")
         })
     }
