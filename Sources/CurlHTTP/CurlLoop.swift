@@ -200,6 +200,9 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
         guard lmg_easy_setopt_string(easy, CURLOPT_URL, request.url) == CURLE_OK else { return invalid }
         let scheme = request.url.prefix(8).lowercased()
         guard scheme.hasPrefix("http://") || scheme.hasPrefix("https://") else { return invalid }
+        // libcurl's own guard too: no other protocol, whatever a URL or a redirect says.
+        lmg_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https")
+        lmg_easy_setopt_string(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         lmg_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
         lmg_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, transfer.errorBuffer)
         lmg_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)

@@ -34,6 +34,24 @@ struct GatewayAPITests {
         APIRequest(method: "POST", path: path, body: Data(body.utf8))
     }
 
+    /// Without keys only this machine's programs may call: a page the user visits (its `Origin`)
+    /// or a name that resolves here (DNS rebinding: a `Host` that is not loopback) may not.
+    @Test func withoutKeysWebPagesAndForeignHostsAreRefused() async throws {
+        let api = await Self.api()
+        for headers in [["Host": "127.0.0.1:8000"], ["Host": "localhost"], ["Host": "[::1]:8000"], ["Host": "127.0.0.1:8000", "Origin": "http://localhost:3000"], [:]] {
+            #expect(await api.handle(APIRequest(method: "GET", path: "/mcp/servers", headers: headers)).status == 200, "\(headers)")
+        }
+        let rebound = await api.handle(APIRequest(method: "GET", path: "/mcp/servers", headers: ["Host": "evil.example:8000"]))
+        #expect(rebound.status == 403)
+        #expect(try Self.error(rebound).message.contains("addressed to 127.0.0.1, ::1 or localhost"))
+        let page = await api.handle(APIRequest(method: "POST", path: "/mcp/tools/call", headers: ["Host": "127.0.0.1:8000", "Origin": "https://evil.example"],
+                                               body: Data(#"{"server_name": "files", "tool_name": "x"}"#.utf8)))
+        #expect(page.status == 403)
+        #expect(try Self.error(page).message.contains("need server.api_keys"))
+        let sandboxed = await api.handle(APIRequest(method: "GET", path: "/mcp/servers", headers: ["Origin": "null"]))
+        #expect(sandboxed.status == 403)
+    }
+
     @Test func unknownRoutesAndMethodsSayWhatExists() async throws {
         let api = await Self.api()
         let missing = await api.handle(APIRequest(method: "GET", path: "/mcp/tool"))

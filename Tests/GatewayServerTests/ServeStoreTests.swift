@@ -100,6 +100,8 @@ struct ServeStoreTests {
 
             try config(#""file": \#(builtin), "second": \#(builtin)"#).write(toFile: serve.configPath, atomically: true, encoding: .utf8)
             try await waitFor(["file", "kept", "second"])
+            let listed = try await serve.send("GET", "/mcp/servers")
+            #expect(listed.body.contains(#""name":"second""#) && listed.body.contains(#""name":"kept""#), "the listing follows the file: \(listed.body)")
             let call = try await serve.send("POST", "/mcp/tools/call", body: Self.calculate)
             #expect(call.status == 200 && call.body.contains(#""text":"126""#), "the server added over HTTP still answers: \(call.body)")
 

@@ -86,6 +86,25 @@ struct ToolInputValidatorTests {
         #expect(try Self.problems(schema, #"{"items": [{"name": "a"}, {"name": "b"}, {"name": "c"}, {"name": "d"}]}"#) == ["field 'items' must have at most 3 items, not 4"])
     }
 
+    /// `uniqueItems` compares pairs: a huge array is not checked for repeats (no core pinned by
+    /// one request), a small one still is.
+    @Test func uniqueItemsIsBoundedForHugeArrays() throws {
+        let schema = #"{"properties": {"ids": {"type": "array", "uniqueItems": true}}}"#
+        let huge = "[" + Array(repeating: "1", count: 200_000).joined(separator: ",") + "]"
+        #expect(try Self.problems(schema, #"{"ids": \#(huge)}"#).isEmpty)
+        #expect(try Self.problems(schema, #"{"ids": [1, 2, 1]}"#) == ["field 'ids' must not repeat items (items 0 and 2 are equal)"])
+    }
+
+    /// A schema whose `$ref`s fan out (each definition referring twice to the next) would cost
+    /// 2^40 checks; a budget per validation ends it, and what is left passes.
+    @Test(.timeLimit(.minutes(1))) func fanningReferencesEndWithinABudget() throws {
+        var defs: [String] = []
+        for n in 0..<40 { defs.append(##""d\##(n)": {"allOf": [{"$ref": "#/$defs/d\##(n + 1)"}, {"$ref": "#/$defs/d\##(n + 1)"}]}"##) }
+        defs.append(#""d40": {"type": "string"}"#)
+        let schema = ##"{"$defs": {\##(defs.joined(separator: ", "))}, "properties": {"x": {"$ref": "#/$defs/d0"}}}"##
+        _ = try Self.problems(schema, #"{"x": 1}"#)
+    }
+
     @Test func tuplesAndAdditionalSchemas() throws {
         let modern = #"{"properties": {"p": {"prefixItems": [{"type": "number"}, {"type": "string"}], "items": false}}}"#
         #expect(try Self.problems(modern, #"{"p": [1, "a"]}"#).isEmpty)

@@ -145,7 +145,7 @@ extension GatewayAPI {
     /// that keep running beside the file's new `servers`, and the names the file now takes from
     /// them (the file wins; the stored entry stays, and comes back when the file lets go).
     public func serversAlongside(file servers: [MCPServerConfig]) async -> (servers: [MCPServerConfig], shadowed: [String]) {
-        let (alongside, shadowed) = await registry.fileChanged(Set(servers.map(\.name)))
+        let (alongside, shadowed) = await registry.fileChanged(servers)
         return (alongside, shadowed)
     }
 
@@ -167,8 +167,18 @@ actor ServerRegistry {
     private var added: [String: MCPServerConfig] = [:]
     /// The config file's server names, as last loaded: those never change over HTTP.
     private var fileNames: Set<String>
+    /// The config file's servers, as last loaded, for the listing.
+    private(set) var fileConfigs: [MCPServerConfig]
 
-    init(fileNames: Set<String> = []) { self.fileNames = fileNames }
+    init(file: [MCPServerConfig] = []) {
+        fileConfigs = file
+        fileNames = Set(file.map(\.name))
+    }
+
+    /// Every configured server: the file's, then those added over HTTP that it does not shadow.
+    var all: [MCPServerConfig] {
+        (fileConfigs + configs.filter { !fileNames.contains($0.name) }).sorted { $0.name < $1.name }
+    }
     /// Names a request is changing now (see `GatewayAPI.whileChanging`).
     private var changing: Set<String> = []
 
@@ -181,7 +191,9 @@ actor ServerRegistry {
     func isFileServer(_ name: String) -> Bool { fileNames.contains(name) }
     /// After a reload of the file: its names, and the servers added over HTTP that run beside
     /// them (the file wins a name it shares with one).
-    func fileChanged(_ names: Set<String>) -> (alongside: [MCPServerConfig], shadowed: [String]) {
+    func fileChanged(_ servers: [MCPServerConfig]) -> (alongside: [MCPServerConfig], shadowed: [String]) {
+        let names = Set(servers.map(\.name))
+        fileConfigs = servers
         fileNames = names
         let shadowed = added.keys.filter(names.contains).sorted()
         return (configs.filter { !names.contains($0.name) }, shadowed)

@@ -55,7 +55,7 @@ extension GatewayAPI {
     /// The config file's servers and those added over HTTP.
     func servers(_ caller: Caller) async -> APIResponse {
         struct List: Encodable { let servers: [ServerView] }
-        let all = (runtime.config.servers + (await registry.configs)).sorted { $0.name < $1.name }
+        let all = await registry.all
         return .json(List(servers: all.filter { caller.allows(server: $0.name) }.map(ServerView.init)))
     }
 

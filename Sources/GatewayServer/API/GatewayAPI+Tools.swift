@@ -73,7 +73,10 @@ extension GatewayAPI {
         let server = try await knownServer(name, for: caller)
         let namespace = await manager.namespace()
         guard let target = namespace.tools.first(where: { $0.server == server && $0.tool.name == tool }) else {
-            let names = namespace.tools.filter { $0.server == server }.map(\.tool.name)
+            // Suggest only what this key may call: a hint must not reveal the tools it cannot see.
+            let names = namespace.tools
+                .filter { $0.server == server && caller.allows(server: server, tool: $0.tool.name, qualifiedName: $0.qualifiedName) }
+                .map(\.tool.name)
             let hint = NameSuggestion.closest(to: tool, in: names).map { " (did you mean '\($0)'?)" } ?? ""
             throw APIError.notFound("server '\(server)' has no tool '\(tool)'\(hint)")
         }

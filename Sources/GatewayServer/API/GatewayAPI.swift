@@ -25,7 +25,7 @@ public struct GatewayAPI: Sendable {
         self.runtime = runtime
         self.resolver = resolver
         self.store = store
-        registry = ServerRegistry(fileNames: Set(runtime.config.servers.map(\.name)))
+        registry = ServerRegistry(file: runtime.config.servers)
         authenticator = Authenticator(keys: runtime.config.server.apiKeys)
         limiter = runtime.config.server.rateLimit.map(RateLimiter.init)
     }
@@ -84,6 +84,7 @@ public struct GatewayAPI: Sendable {
     }
 
     func dispatch(_ request: APIRequest) async -> APIResponse {
+        if let refusal = refusingWebPages(request) { return refusal }
         let path = request.path.count > 1 && request.path.hasSuffix("/") ? String(request.path.dropLast()) : request.path
         let components = RoutePattern.components(of: path)
         // Only the most literal routes that fit: /mcp/servers/status is the status route (GET),
@@ -144,6 +145,27 @@ public struct GatewayAPI: Sendable {
         response.keyName = caller.keyName
         response.route = route.path
         return response
+    }
+
+    /// Without keys the gateway trusts whatever reaches it, which must then be this machine's own
+    /// programs, not a web page the user visits: a request addressed to a name that is not
+    /// loopback (DNS rebinding) or sent from a page of another origin (`Origin`) is a 403.
+    func refusingWebPages(_ request: APIRequest) -> APIResponse? {
+        guard authenticator.keys.isEmpty else { return nil }
+        func hostPart(_ authority: String) -> String {
+            if authority.hasPrefix("["), let end = authority.firstIndex(of: "]") { return String(authority[authority.index(after: authority.startIndex)..<end]) }
+            return authority.split(separator: ":", maxSplits: 1).first.map(String.init) ?? authority
+        }
+        if let host = request.headers["host"], !ServeSettings.isLoopback(hostPart(host)) {
+            return APIError(status: 403, code: "forbidden", message: "requests to '\(host)' are refused: without server.api_keys the gateway answers only requests addressed to 127.0.0.1, ::1 or localhost").response
+        }
+        if let origin = request.headers["origin"] {
+            let host = URLComponents(string: origin)?.host.map(hostPart) ?? ""
+            guard ServeSettings.isLoopback(host.hasPrefix("[") ? hostPart(host) : host) else {
+                return APIError(status: 403, code: "forbidden", message: "requests from web pages (Origin: \(origin.prefix(100))) need server.api_keys").response
+            }
+        }
+        return nil
     }
 
     /// The request's headers that servers' `forward_headers` may pick from: all but the bearer

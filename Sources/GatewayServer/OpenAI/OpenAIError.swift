@@ -127,6 +127,7 @@ struct OpenAIError: Error, Sendable, Equatable {
         var reshaped = OpenAIError(APIError(status: response.status, code: code, message: message)).response
         reshaped.headers = response.headers.merging(reshaped.headers) { $1 }
         reshaped.keyName = response.keyName
+        reshaped.route = response.route
         return reshaped
     }
 }

@@ -69,14 +69,15 @@ extension MCPClient {
             case .prompts: state.prompts = nil
             }
         }
-        Task {
+        // Lists are shared by every caller: refreshed with no caller's forwarded headers.
+        ForwardedHeaders.$current.withValue([:]) { Task {
             switch kind {
             case .tools: _ = try? await self.listTools(refresh: true)
             case .resources: _ = try? await self.listResources(refresh: true)
             case .prompts: _ = try? await self.listPrompts(refresh: true)
             }
             for handler in self.state.withLock({ $0.listChangedHandlers }) { handler(kind) }
-        }
+        } }
     }
 
     /// Answers ping and roots/list; every other server request gets "method not found" at once,

@@ -94,7 +94,10 @@ extension MCPClient {
         var cursor: String?
         var seen: Set<String> = []
         repeat {
-            let page: Page = try await request(method, params: CursorParams(cursor: cursor))
+            // Lists are cached and shared by every caller: fetched with no caller's forwarded headers.
+            let page: Page = try await ForwardedHeaders.$current.withValue([:]) {
+                try await request(method, params: CursorParams(cursor: cursor))
+            }
             let (pageItems, next) = split(page)
             items += pageItems
             cursor = next.flatMap { $0.isEmpty ? nil : $0 }

@@ -130,7 +130,8 @@ extension MCPClient {
     func reinitialize() async throws {
         let task: Task<Void, any Error> = reinitializeGate.withLock { gate in
             if let running = gate { return running }
-            let task = Task { [self] in
+            // Shared by every caller and outliving this one: no caller's forwarded headers.
+            let task = ForwardedHeaders.$current.withValue([:]) { Task { [self] in
                 defer { reinitializeGate.withLock { $0 = nil } }
                 guard let transport = state.withLock({ $0.transport }) else { throw notConnectedError(method: "initialize") }
                 await transport.resetSession()
@@ -141,7 +142,7 @@ extension MCPClient {
                     state.withLock { $0.phase = .ready }
                     throw error
                 }
-            }
+            } }
             gate = task
             return task
         }

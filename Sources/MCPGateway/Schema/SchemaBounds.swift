@@ -54,6 +54,9 @@ enum SchemaBounds {
         return problems
     }
 
+    /// The largest array whose items are checked for repeats (`uniqueItems` is quadratic).
+    static let uniqueItemsLimit = 2_000
+
     static func array(_ items: [Value], _ keywords: [String: Value], at path: String) -> [SchemaProblem] {
         var problems: [SchemaProblem] = []
         if let minimum = SchemaValues.number(keywords["minItems"]), Double(items.count) < minimum {
@@ -62,7 +65,8 @@ enum SchemaBounds {
         if let maximum = SchemaValues.number(keywords["maxItems"]), Double(items.count) > maximum {
             problems.append(SchemaProblem(path: path, message: "must have at most \(count(maximum, "item")), not \(items.count)"))
         }
-        if keywords["uniqueItems"] == .bool(true) {
+        // Pairwise, so only up to a bound: a huge array must not pin a core (past it, no check).
+        if keywords["uniqueItems"] == .bool(true), items.count <= Self.uniqueItemsLimit {
             outer: for (i, item) in items.enumerated() {
                 for j in (i + 1)..<max(i + 1, items.count) where SchemaValues.equal(item, items[j]) {
                     problems.append(SchemaProblem(path: path, message: "must not repeat items (items \(i) and \(j) are equal)"))

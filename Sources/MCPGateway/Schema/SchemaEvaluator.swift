@@ -13,6 +13,11 @@ struct SchemaEvaluator {
     private var depth = 0
     /// Beyond this nesting of `$ref`s and combinators, a schema passes unchecked.
     static let maxDepth = 64
+    /// Schema checks left for one validation: a schema whose `$ref`s fan out (each branch
+    /// referring twice to the next) would otherwise take exponential time on every call; past the
+    /// budget what is left passes unchecked.
+    private var budget = Self.maxChecks
+    static let maxChecks = 100_000
 
     init(root: Value) {
         self.root = root
@@ -42,7 +47,8 @@ struct SchemaEvaluator {
         case .object(let object): keywords = object
         default: return []
         }
-        guard depth < Self.maxDepth else { return [] }
+        guard depth < Self.maxDepth, budget > 0 else { return [] }
+        budget -= 1
         depth += 1
         defer { depth -= 1 }
         if value == .null, keywords["nullable"] == .bool(true) { return [] }

@@ -75,7 +75,20 @@ public final class LegacySSETransport: MCPTransport {
             reader.cancel()
             throw TransportError(.protocolViolation, server: server, "the event stream at \(base) sent no endpoint event")
         }
+        // The POST URL gets our headers and credentials: it must be the stream's own origin, or a
+        // server could send them (and lmg's requests) anywhere.
+        guard Self.sameOrigin(resolved, base) else {
+            reader.cancel()
+            throw TransportError(.protocolViolation, server: server, "the event stream at \(base) named an endpoint on another origin; refused")
+        }
         state.withLock { $0.endpoint = resolved }
+    }
+
+    /// Same scheme, host and port (the scheme's default when absent).
+    static func sameOrigin(_ a: String, _ b: String) -> Bool {
+        guard let a = URLComponents(string: a), let b = URLComponents(string: b) else { return false }
+        func port(_ url: URLComponents) -> Int? { url.port ?? (url.scheme?.lowercased() == "https" ? 443 : url.scheme?.lowercased() == "http" ? 80 : nil) }
+        return a.scheme?.lowercased() == b.scheme?.lowercased() && a.host?.lowercased() == b.host?.lowercased() && port(a) == port(b) && port(a) != nil
     }
 
     public func send(_ message: Data, expecting: JSONRPCID?) async throws {

@@ -112,7 +112,8 @@ public final class StreamableHTTPTransport: MCPTransport {
             return state.closed ? nil : state.handlers
         }
         guard let handlers else { return }
-        let task = Task { [self] in await listen(handlers) }
+        // The event stream outlives the request that opened it: no caller's forwarded headers.
+        let task = ForwardedHeaders.$current.withValue([:]) { Task { [self] in await listen(handlers) } }
         state.withLock { state in
             state.listener?.cancel()
             state.listener = task
