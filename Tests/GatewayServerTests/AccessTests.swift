@@ -13,10 +13,11 @@ struct AccessTests {
         let json = #"""
             {"server": {"api_keys": [
                 {"key": "${ADMIN_KEY}", "name": "alice", "role": "admin"},
-                {"key": "${USER_KEY}", "name": "bob", "servers": ["files"], "tools": ["read*"]}]},
+                {"key": "${USER_KEY}", "name": "bob", "servers": ["files"], "tools": ["read*"]},
+                {"key": "${SCOPED_ADMIN_KEY}", "name": "carol", "role": "admin", "servers": ["files"]}]},
              "mcpServers": {"files": {"command": "true", "enabled": false}, "vault": {"url": "https://vault.example/mcp", "enabled": false}}}
             """#
-        var config = try ConfigLoader(environment: ["ADMIN_KEY": "admin-secret-1", "USER_KEY": "user-secret-2"]).parse(Data(json.utf8), file: "keys.json")
+        var config = try ConfigLoader(environment: ["ADMIN_KEY": "admin-secret-1", "USER_KEY": "user-secret-2", "SCOPED_ADMIN_KEY": "admin-secret-3"]).parse(Data(json.utf8), file: "keys.json")
         config.server.rateLimit = rateLimit
         let runtime = GatewayRuntime(config: config, environment: RuntimeEnvironment([:]))
         await runtime.manager.addServers(config.servers)
@@ -57,6 +58,18 @@ struct AccessTests {
         let body = String(decoding: other.body, as: UTF8.self)
         #expect(body.contains("key 'bob' may not use server 'vault'"))
         #expect(!body.contains("user-secret-2"))
+    }
+
+    /// An admin key limited by `servers` adds, replaces and removes only those.
+    @Test func anAdminKeyLimitedToServersChangesOnlyThose() async throws {
+        let api = try await Self.api()
+        let headers = ["Authorization": "Bearer admin-secret-3"]
+        let add = await api.handle(APIRequest(method: "POST", path: "/mcp/servers", headers: headers, body: Data(#"{"name": "other", "url": "http://127.0.0.1:9/mcp"}"#.utf8)))
+        #expect(add.status == 403 && String(decoding: add.body, as: UTF8.self).contains("key 'carol' may not change server 'other'"), "\(add)")
+        let remove = await api.handle(APIRequest(method: "DELETE", path: "/mcp/servers/vault", headers: headers))
+        #expect(remove.status == 403, "\(remove)")
+        let replace = await api.handle(APIRequest(method: "PUT", path: "/mcp/servers/vault", headers: headers, body: Data(#"{"url": "http://127.0.0.1:9/mcp"}"#.utf8)))
+        #expect(replace.status == 403, "\(replace)")
     }
 
     @Test func toolGlobsMatchNamesOrQualifiedNames() {

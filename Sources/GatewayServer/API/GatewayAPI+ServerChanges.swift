@@ -65,9 +65,10 @@ extension GatewayAPI {
         return .json(server, status: status)
     }
 
-    func addServer(_ request: APIRequest) async throws -> APIResponse {
+    func addServer(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
         let accepted = try await entry(request, name: nil)
         let name = accepted.config.name
+        try mayChange(name, caller)
         return try await whileChanging(name) {
             guard await !manager.serverNames.contains(name) else {
                 throw APIError(status: 409, code: "conflict", message: "a server named '\(name)' exists already; PUT /mcp/servers/\(name) replaces one added over HTTP")
@@ -79,7 +80,8 @@ extension GatewayAPI {
         }
     }
 
-    func replaceServer(_ request: APIRequest, name: String) async throws -> APIResponse {
+    func replaceServer(_ request: APIRequest, name: String, _ caller: Caller) async throws -> APIResponse {
+        try mayChange(name, caller)
         try await requireAdded(name)
         let accepted = try await entry(request, name: name)
         return try await whileChanging(name) {
@@ -91,7 +93,8 @@ extension GatewayAPI {
         }
     }
 
-    func removeServer(name: String) async throws -> APIResponse {
+    func removeServer(name: String, _ caller: Caller) async throws -> APIResponse {
+        try mayChange(name, caller)
         if await isSkippedAtStart(name) {
             return try await whileChanging(name) {
                 // Stored, never started (see restoreStoredServers): removing it only forgets it.
@@ -106,6 +109,13 @@ extension GatewayAPI {
             await registry.remove(name)
             await manager.removeServer(named: name)
             return APIResponse(status: 204)
+        }
+    }
+
+    /// An admin key limited by `servers` changes only those.
+    func mayChange(_ name: String, _ caller: Caller) throws {
+        guard caller.allows(server: name) else {
+            throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not change server '\(name)' (see its servers)")
         }
     }
 

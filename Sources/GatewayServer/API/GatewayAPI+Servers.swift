@@ -79,7 +79,7 @@ extension GatewayAPI {
         let statuses = await manager.status()
         recordTokenRefreshes(statuses, failures: failures)
         let entries = statuses
-            .filter { only == nil || $0.name == only }
+            .filter { (only == nil || $0.name == only) && caller.allows(server: $0.name) }
             .filter { $0.tokenExpiresAt != nil || failures[$0.name] != nil }
             .map { Entry(server: $0.name, token_expires_at: $0.tokenExpiresAt, error: failures[$0.name].map { "\($0)" }) }
         return .json(List(servers: entries))

@@ -53,12 +53,12 @@ public struct GatewayAPI: Sendable {
         Route(method: "GET", path: "/healthz", role: nil) { api, _, _ in await api.health() },
         Route(method: "GET", path: "/readyz", role: nil) { api, _, _ in await api.readiness() },
         Route(method: "GET", path: "/mcp/servers") { api, _, caller in await api.servers(caller) },
-        Route(method: "POST", path: "/mcp/servers", role: .admin) { api, request, _ in try await api.addServer(request) },
-        Route(method: "PUT", path: "/mcp/servers/{name}", role: .admin) { api, request, _ in
-            try await api.replaceServer(request, name: request.parameters["name"] ?? "")
+        Route(method: "POST", path: "/mcp/servers", role: .admin) { api, request, caller in try await api.addServer(request, caller) },
+        Route(method: "PUT", path: "/mcp/servers/{name}", role: .admin) { api, request, caller in
+            try await api.replaceServer(request, name: request.parameters["name"] ?? "", caller)
         },
-        Route(method: "DELETE", path: "/mcp/servers/{name}", role: .admin) { api, request, _ in
-            try await api.removeServer(name: request.parameters["name"] ?? "")
+        Route(method: "DELETE", path: "/mcp/servers/{name}", role: .admin) { api, request, caller in
+            try await api.removeServer(name: request.parameters["name"] ?? "", caller)
         },
         Route(method: "GET", path: "/mcp/servers/status") { api, _, caller in await api.serverStatus(caller) },
         Route(method: "GET", path: "/mcp/tools") { api, request, caller in try await api.tools(request, caller) },

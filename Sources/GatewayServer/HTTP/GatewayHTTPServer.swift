@@ -64,6 +64,8 @@ public struct GatewayHTTPServer: Sendable {
         } catch {
             reply = APIError.badRequest("the request body could not be read").response
         }
+        // Refused before routing: still in OpenAI's shape on its routes.
+        if reply.route == nil, OpenAIError.isOpenAIPath(request.uri.path) { reply = OpenAIError.reshaped(reply) }
         reply.headers["X-Request-Id"] = id
         let elapsed = clock.now - started
         api.metrics.recordRequest(method: request.method.rawValue, route: reply.route, status: reply.status, duration: elapsed)
