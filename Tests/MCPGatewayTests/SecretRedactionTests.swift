@@ -17,6 +17,20 @@ struct SecretRedactionTests {
         #expect("\(team)" == "X-Team: docs")
     }
 
+    /// URLs carry credentials too: the user info's password and every query value never show,
+    /// in a server entry's text, its status endpoint or the gateway's listing.
+    @Test func urlsHideTheirPasswordAndQueryValues() {
+        #expect(Redaction.url("https://bob:\(secret)@example.com:8443/mcp?api_key=\(secret)&v=2#top")
+                == "https://bob:<redacted>@example.com:8443/mcp?api_key=<redacted>&v=<redacted>#top")
+        #expect(Redaction.url("http://127.0.0.1:9/mcp") == "http://127.0.0.1:9/mcp", "nothing to hide: unchanged")
+        #expect(Redaction.url("http://bob@h/x?flag") == "http://bob@h/x?flag", "a user without a password, a key without a value")
+        #expect(Redaction.url("http://[::1]:8000/sse?token=\(secret)") == "http://[::1]:8000/sse?token=<redacted>")
+        #expect(Redaction.url("not a url") == "not a url")
+        let config = MCPServerConfig.http("api", url: "https://u:\(secret)@example.com/mcp?key=\(secret)")
+        #expect(secretLeaks(of: config, secrets: [secret]).isEmpty)
+        #expect(!config.endpointDescription.contains(secret) && config.endpointDescription.hasPrefix("https://u:<redacted>@example.com/mcp"))
+    }
+
     @Test func serverEntriesHideTokensSecretsHeadersAndEnvironment() {
         var config = MCPServerConfig.http("api", url: "https://example.com/mcp", headers: [HeaderConfig(key: "X-Api-Key", value: secret)])
         config.oauth2Token = secret + "-token"

@@ -34,11 +34,11 @@ extension GatewayAPI {
             args = config.transport == .stdio ? config.args : nil
             env = config.env.isEmpty ? nil : config.env.keys.sorted()
             cwd = config.cwd
-            url = config.url
+            url = config.url.map(Redaction.url)
             var shown: [String: String] = [:]
             for header in config.headers { shown[header.key] = header.isSecret ? Redaction.placeholder : header.value }
             headers = shown.isEmpty ? nil : shown
-            oauth2_token_url = config.oauth2TokenURL
+            oauth2_token_url = config.oauth2TokenURL.map(Redaction.url)
             oauth2_client_id = config.oauth2ClientID
             oauth2_scopes = config.oauth2Scopes.isEmpty ? nil : config.oauth2Scopes
             has_oauth2_client_secret = !(config.oauth2ClientSecret ?? "").isEmpty

@@ -149,7 +149,7 @@ public struct MCPServerConfig: Sendable, Hashable {
     public var endpointDescription: String {
         switch transport {
         case .stdio: return ([command ?? ""] + args).joined(separator: " ")
-        case .http, .sse: return url ?? ""
+        case .http, .sse: return Redaction.url(url ?? "")
         }
     }
 }
@@ -173,7 +173,7 @@ extension MCPServerConfig: CustomStringConvertible, CustomDebugStringConvertible
     public var customMirror: Mirror {
         Mirror(self, children: [
             "name": name, "transport": transport, "command": command as Any, "args": args,
-            "env": env.mapValues { _ in Redaction.placeholder }, "cwd": cwd as Any, "url": url as Any, "headers": headers,
+            "env": env.mapValues { _ in Redaction.placeholder }, "cwd": cwd as Any, "url": url.map(Redaction.url) as Any, "headers": headers,
             "forwardHeaders": forwardHeaders,
             "oauth2Token": Redaction.mark(oauth2Token) as Any, "oauth2TokenURL": oauth2TokenURL as Any,
             "oauth2ClientID": oauth2ClientID as Any, "oauth2ClientSecret": Redaction.mark(oauth2ClientSecret) as Any,
