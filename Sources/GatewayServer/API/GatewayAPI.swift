@@ -160,8 +160,9 @@ public struct GatewayAPI: Sendable {
             return APIError(status: 403, code: "forbidden", message: "requests to '\(host)' are refused: without server.api_keys the gateway answers only requests addressed to 127.0.0.1, ::1 or localhost").response
         }
         if let origin = request.headers["origin"] {
-            let host = URLComponents(string: origin)?.host.map(hostPart) ?? ""
-            guard ServeSettings.isLoopback(host.hasPrefix("[") ? hostPart(host) : host) else {
+            // An Origin is scheme://host[:port]: its host part, IPv6 brackets and all.
+            let authority = origin.range(of: "://").map { String(origin[$0.upperBound...]) } ?? ""
+            guard ServeSettings.isLoopback(hostPart(authority)) else {
                 return APIError(status: 403, code: "forbidden", message: "requests from web pages (Origin: \(origin.prefix(100))) need server.api_keys").response
             }
         }
