@@ -6,21 +6,8 @@ import Testing
 
 /// The `models` map: named upstream models for the gateway's OpenAI-compatible endpoint.
 @Suite("Configuration: models")
-struct ModelsConfigTests {
+struct ModelsConfigTests: ConfigParsing {
     let loader = ConfigLoader(environment: ["HOME": "/home/u", "FAST_KEY": "sk-fast-123", "MAIN_KEY": "sk-main-456"])
-
-    func parse(_ json: String) throws -> GatewayConfig {
-        try loader.parse(Data(json.utf8), file: "test.json")
-    }
-
-    func failure(_ json: String) -> String {
-        do {
-            _ = try parse(json)
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
 
     @Test func entriesTakeTheModelSectionsKeysAndShareItsEndpointWhenTheyHaveNone() throws {
         let config = try parse("""

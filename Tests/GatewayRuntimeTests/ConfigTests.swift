@@ -4,21 +4,8 @@ import GatewayRuntime
 import Testing
 
 @Suite("Configuration")
-struct ConfigTests {
+struct ConfigTests: ConfigParsing {
     let loader = ConfigLoader(environment: ["HOME": "/home/u", "TOKEN": "s3cret", "EMPTY": ""])
-
-    func parse(_ json: String) throws -> GatewayConfig {
-        try loader.parse(Data(json.utf8), file: "test.json")
-    }
-
-    func failure(_ json: String) -> String {
-        do {
-            _ = try parse(json)
-            return "no error"
-        } catch {
-            return "\(error)"
-        }
-    }
 
     @Test func claudeDesktopEntriesParseAsIs() throws {
         let config = try parse("""

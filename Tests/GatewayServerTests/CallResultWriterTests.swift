@@ -39,6 +39,7 @@ struct CallResultWriterTests {
         #expect(try CallResultWriter.object(body, empty: "e", notObject: "o") == JSONDecoder().decode([String: Value].self, from: body),
                 "the same values as the SDK's decoding")
         #expect(throws: APIError.badRequest("e")) { try CallResultWriter.object(Data(" \n".utf8), empty: "e", notObject: "o") }
+        #expect(try CallResultWriter.object(Data(" \n".utf8), empty: nil, notObject: "o").isEmpty, "without a message an empty body is {}")
         #expect(throws: APIError.badRequest("o")) { try CallResultWriter.object(Data("[1]".utf8), empty: "e", notObject: "o") }
         let malformed = #expect(throws: APIError.self) { try CallResultWriter.object(Data(#"{"a": }"#.utf8), empty: "e", notObject: "o") }
         #expect(malformed?.message.hasPrefix("the body is not valid JSON") == true)

@@ -52,11 +52,13 @@ enum CallResultWriter {
         }
     }
 
-    /// A request body as a JSON object, parsed by `JSONValueParser` (strings stay strings);
-    /// empty, malformed or not an object is a 400 saying so.
-    static func object(_ body: Data, empty: String, notObject: String) throws -> [String: Value] {
+    /// A request body as a JSON object, parsed by `JSONValueParser` (the same values as the SDK's
+    /// decoding); malformed or not an object is a 400 saying so, and so is an empty (or blank)
+    /// body when `empty` names what is missing; without it an empty body is `{}`.
+    static func object(_ body: Data, empty: String?, notObject: String) throws -> [String: Value] {
         guard body.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
-            throw APIError.badRequest(empty)
+            if let empty { throw APIError.badRequest(empty) }
+            return [:]
         }
         let value: Value
         do {

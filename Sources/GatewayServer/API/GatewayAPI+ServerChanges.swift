@@ -155,8 +155,7 @@ extension GatewayAPI {
     /// that keep running beside the file's new `servers`, and the names the file now takes from
     /// them (the file wins; the stored entry stays, and comes back when the file lets go).
     public func serversAlongside(file servers: [MCPServerConfig]) async -> (servers: [MCPServerConfig], shadowed: [String]) {
-        let (alongside, shadowed) = await registry.fileChanged(servers)
-        return (alongside, shadowed)
+        await registry.fileChanged(servers)
     }
 
     /// Only servers added over HTTP change over HTTP.
@@ -175,39 +174,36 @@ extension GatewayAPI {
 /// The servers added over HTTP, by name.
 actor ServerRegistry {
     private var added: [String: MCPServerConfig] = [:]
-    /// The config file's server names, as last loaded: those never change over HTTP.
-    private var fileNames: Set<String>
-    /// The config file's servers, as last loaded, for the listing.
+    /// The config file's servers, as last loaded: their names never change over HTTP.
     private(set) var fileConfigs: [MCPServerConfig]
+    /// Names a request is changing now (see `GatewayAPI.whileChanging`).
+    private var changing: Set<String> = []
 
-    init(file: [MCPServerConfig] = []) {
-        fileConfigs = file
-        fileNames = Set(file.map(\.name))
-    }
+    init(file: [MCPServerConfig] = []) { fileConfigs = file }
+
+    private var fileNames: Set<String> { Set(fileConfigs.map(\.name)) }
 
     /// Every configured server: the file's, then those added over HTTP that it does not shadow.
     var all: [MCPServerConfig] {
-        (fileConfigs + configs.filter { !fileNames.contains($0.name) }).sorted { $0.name < $1.name }
+        let fileNames = fileNames
+        return (fileConfigs + configs.filter { !fileNames.contains($0.name) }).sorted { $0.name < $1.name }
     }
-    /// Names a request is changing now (see `GatewayAPI.whileChanging`).
-    private var changing: Set<String> = []
 
     func add(_ config: MCPServerConfig) { added[config.name] = config }
     func remove(_ name: String) { added[name] = nil }
     func contains(_ name: String) -> Bool { added[name] != nil }
     var names: [String] { added.keys.sorted() }
     var configs: [MCPServerConfig] { added.keys.sorted().map { added[$0]! } }
-    /// Holds `name` for one change; false when another request holds it.
     func isFileServer(_ name: String) -> Bool { fileNames.contains(name) }
     /// After a reload of the file: its names, and the servers added over HTTP that run beside
     /// them (the file wins a name it shares with one).
-    func fileChanged(_ servers: [MCPServerConfig]) -> (alongside: [MCPServerConfig], shadowed: [String]) {
+    func fileChanged(_ servers: [MCPServerConfig]) -> (servers: [MCPServerConfig], shadowed: [String]) {
         let names = Set(servers.map(\.name))
         fileConfigs = servers
-        fileNames = names
         let shadowed = added.keys.filter(names.contains).sorted()
         return (configs.filter { !names.contains($0.name) }, shadowed)
     }
+    /// Holds `name` for one change; false when another request holds it.
     func claim(_ name: String) -> Bool { changing.insert(name).inserted }
     func release(_ name: String) { changing.remove(name) }
 }

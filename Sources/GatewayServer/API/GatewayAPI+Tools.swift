@@ -59,11 +59,8 @@ extension GatewayAPI {
     /// `POST /tools/{server}/{tool}`: the body is the arguments object (none is `{}`), the
     /// answer the same as `/mcp/tools/call`'s.
     func callTypedTool(_ request: APIRequest, _ caller: Caller) async throws -> APIResponse {
-        var arguments: [String: Value] = [:]
-        if request.body.contains(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) {
-            arguments = try CallResultWriter.object(
-                request.body, empty: "", notObject: "the body must be a JSON object: the tool's arguments by name")
-        }
+        let arguments = try CallResultWriter.object(
+            request.body, empty: nil, notObject: "the body must be a JSON object: the tool's arguments by name")
         return try await call(server: request.parameters["server"] ?? "", tool: request.parameters["tool"] ?? "", arguments: arguments, caller)
     }
 
