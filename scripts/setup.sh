@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what lmg and its tests need on a fresh Debian machine; safe to run again.
 #   scripts/setup.sh          system libraries (libcurl, libedit) and pkg-config
-#   scripts/setup.sh --test   also the Python test peers pinned in Tests/Fixtures/requirements.txt, and tmux
+#   scripts/setup.sh --test   also the Python test peers pinned in Tests/Fixtures/requirements.txt, tmux, and
+#                             the MCP SDK 1.x (pinned in Tests/Fixtures/requirements-mcp1.txt) in .venv-mcp1
 #   scripts/setup.sh --bench  also the benchmarks' peers: wrk, and mcpo (pinned in Benchmarks/requirements-mcpo.txt)
 #                             in .venv-mcpo, beside the MCP SDK 1.x it is built on
 set -euo pipefail
@@ -15,7 +16,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   for pkg in wrk python3-venv; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  for pkg in tmux; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
+  for pkg in tmux python3-venv; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 fi
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}" >&2
@@ -37,6 +38,13 @@ PY
   then
     echo "setup: installing Python test peers" >&2
     "$PY" -m pip install -q --disable-pip-version-check -r Tests/Fixtures/requirements.txt
+  fi
+  if ! cmp -s Tests/Fixtures/requirements-mcp1.txt .venv-mcp1/installed.txt 2>/dev/null; then
+    echo "setup: installing the MCP SDK 1.x into .venv-mcp1" >&2
+    rm -rf .venv-mcp1
+    "$PY" -m venv .venv-mcp1
+    .venv-mcp1/bin/pip install -q --disable-pip-version-check -r Tests/Fixtures/requirements-mcp1.txt
+    cp Tests/Fixtures/requirements-mcp1.txt .venv-mcp1/installed.txt
   fi
 fi
 

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 # Suites that start nothing: values, state machines, parsers, in-process doubles.
 PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)'
-PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|CallResultWriterTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests|MetricsTests)'
+PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|CallResultWriterTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests|MetricsTests|MCPSessionTests)'
 PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests|OrchestratorArgumentCheckTests)'
 PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerCancellationTests)'
 PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'
@@ -38,9 +38,9 @@ else
   if (($#)); then
     swift test --skip-build "${WIDTH[@]}" "$@"
   else
-    # Python clients that fuzz or drive the gateway (schemathesis, the openai SDK) run second, on
+    # Python clients that fuzz or drive the gateway (schemathesis, the openai and MCP SDKs) run second, on
     # their own, for the same reason.
-    LATE='GatewayServerTests\.(GatewayOpenAPILiveTests|OpenAIClientTests)'
+    LATE='GatewayServerTests\.(GatewayOpenAPILiveTests|OpenAIClientTests|MCPClientLiveTests)'
     swift test --skip-build "${WIDTH[@]}" --skip "$LATE"
     swift test --skip-build "${WIDTH[@]}" --filter "$LATE"
   fi

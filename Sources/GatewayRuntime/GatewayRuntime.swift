@@ -30,9 +30,11 @@ public final class GatewayRuntime: Sendable {
     /// Builds the parts from a configuration already loaded (with ``ConfigOverrides`` applied).
     /// `model` stands in for the configured OpenAI-compatible endpoint (a scripted model in
     /// tests, an app's own backend); `models` likewise for entries of the `models` map, by name.
+    /// `relaysServerRequests`: the front end relays servers' elicitation and sampling requests to
+    /// its own clients (the gateway's `/mcp`), so servers are told they may send them.
     public init(
         config: GatewayConfig, environment: RuntimeEnvironment = .init(), model: (any ChatModel)? = nil,
-        models: [String: any ChatModel] = [:]
+        models: [String: any ChatModel] = [:], relaysServerRequests: Bool = false
     ) {
         self.config = config
         self.environment = environment
@@ -42,7 +44,7 @@ public final class GatewayRuntime: Sendable {
         self.models = ModelCatalog(named: named, fallback: self.model)
         let options = MCPClientOptions(
             clientName: "lmg", clientVersion: LMGVersion.current, logDirectory: environment.serverLogDirectory,
-            commandAliases: SelfExecutable.aliases)
+            commandAliases: SelfExecutable.aliases, relaysServerRequests: relaysServerRequests)
         manager = MCPManager(options: options, policy: config.manager)
     }
 
@@ -50,10 +52,10 @@ public final class GatewayRuntime: Sendable {
     /// `~/.config/lmg/lmg.json`, else the embedded default) and builds the parts.
     public static func load(
         configPath: String?, overrides: ConfigOverrides = .init(), environment: RuntimeEnvironment = .init(),
-        model: (any ChatModel)? = nil
+        model: (any ChatModel)? = nil, relaysServerRequests: Bool = false
     ) throws(ConfigError) -> GatewayRuntime {
         let config = try ConfigLoader(environment: environment.variables).load(explicit: configPath)
-        return GatewayRuntime(config: config.applying(overrides), environment: environment, model: model)
+        return GatewayRuntime(config: config.applying(overrides), environment: environment, model: model, relaysServerRequests: relaysServerRequests)
     }
 
     /// A new conversation over the manager and the model: the config's system prompt and

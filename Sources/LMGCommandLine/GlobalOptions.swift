@@ -19,11 +19,11 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     /// Sets the process up (logs, signals, polling), loads the configuration with `overrides`
     /// applied and prints its warnings: the runtime, not yet connected.
     public func runtime(
-        _ overrides: ConfigOverrides = .init(), terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+        _ overrides: ConfigOverrides = .init(), terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP], relaysServerRequests: Bool = false
     ) throws -> GatewayRuntime {
         let environment = RuntimeEnvironment()
         GatewayRuntime.prepareProcess(verbose: verbose, environment: environment, terminationSignals: terminationSignals)
-        let runtime = try GatewayRuntime.load(configPath: config, overrides: overrides, environment: environment)
+        let runtime = try GatewayRuntime.load(configPath: config, overrides: overrides, environment: environment, relaysServerRequests: relaysServerRequests)
         for warning in runtime.config.warnings { Terminal.warning(warning) }
         return runtime
     }

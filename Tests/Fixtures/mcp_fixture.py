@@ -14,7 +14,7 @@ Transports:
   HTTP modes exit on SIGTERM (stdin is ignored there).
 
 Tools: echo, request_headers, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
-large, add_tool, ask_roots, ask_sampling, plus extra_000... with --many-tools N.
+large, add_tool, ask_roots, ask_sampling, ask_elicitation, plus extra_000... with --many-tools N.
 Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}.
 Prompt: review_code(code, language="python") -> a user and an assistant message.
 
@@ -267,6 +267,34 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
             return f"error: {type(e).__name__}: {e}"
         content = result.content
         return f"sampled: {getattr(content, 'text', content)}"
+
+    @app.tool(description="Sends elicitation/create (a form for `name`); returns the client's answer or the error.")
+    async def ask_elicitation(ctx: Context, question: str = "Your name?") -> str:
+        request = types.ElicitRequest(
+            params=types.ElicitRequestFormParams(
+                mode="form",
+                message=question,
+                requested_schema={
+                    "type": "object",
+                    "properties": {"name": {"type": "string"}},
+                    "required": ["name"],
+                },
+            )
+        )
+        try:
+            with anyio.fail_after(10):
+                result = await ctx.session.send_request(
+                    request,
+                    types.ElicitResult,
+                    metadata=ServerMessageMetadata(related_request_id=ctx.request_context.request_id),
+                )
+        except MCPError as e:
+            return f"error {e.error.code}: {e.error.message}"
+        except TimeoutError:
+            return "error: no answer to elicitation/create within 10s"
+        except Exception as e:
+            return f"error: {type(e).__name__}: {e}"
+        return f"elicited: {result.action} {json.dumps(result.content, sort_keys=True)}"
 
     for i in range(many_tools):
         n = f"extra_{i:03d}"

@@ -100,9 +100,9 @@ struct MetricsTests {
             }
         }
         await #expect(throws: APIError.self) {
-            try await api.measuredToolCall(server: "files", tool: "write", arguments: [:]) {
+            try await api.measuredToolCall(server: "files", tool: "write", arguments: [:], check: {
                 throw APIError(status: 422, code: "invalid_arguments", message: "field 'path' is required")
-            }
+            })
         }
         // Through the route: the server is disabled, and an unknown tool is refused before any call
         // (so a caller's made-up names never become label values).

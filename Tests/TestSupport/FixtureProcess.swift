@@ -16,6 +16,11 @@ public enum Repo {
         ProcessInfo.processInfo.environment["LMG_TEST_PYTHON"] ?? "python3"
     }
 
+    /// The Python with the MCP SDK 1.x (`.venv-mcp1`, made by `scripts/setup.sh --test`).
+    public static var python1: String {
+        ProcessInfo.processInfo.environment["LMG_TEST_PYTHON1"] ?? root.appendingPathComponent(".venv-mcp1/bin/python").path
+    }
+
     /// The built `lmg` binary: `LMG_BIN`, else the debug build folder next to the test bundle.
     public static var lmgBinary: String {
         ProcessInfo.processInfo.environment["LMG_BIN"] ?? built("lmg")

@@ -27,7 +27,7 @@ extension GatewayAPI {
     /// `lmg_tool_calls_total` and timing calls that reach the server. `check` runs first (an
     /// argument check): what it throws is counted as well, and nothing is sent.
     func measuredToolCall(
-        server: String, tool: String, arguments: [String: Value]?, check: () throws -> Void = {}
+        server: String, tool: String, arguments: [String: Value]?, onProgress: MCPProgressHandler? = nil, check: () throws -> Void = {}
     ) async throws -> CallTool.Result {
         do {
             try check()
@@ -36,7 +36,7 @@ extension GatewayAPI {
             throw error
         }
         return try await measure(server: server, tool: tool) {
-            try await manager.callTool(server: server, tool: tool, arguments: arguments)
+            try await manager.callTool(server: server, tool: tool, arguments: arguments, onProgress: onProgress)
         }
     }
 

@@ -80,8 +80,8 @@ extension GatewayAPI {
         guard caller.allows(server: server, tool: target.tool.name, qualifiedName: target.qualifiedName) else {
             throw APIError(status: 403, code: "forbidden", message: "key '\(caller.keyName ?? "")' may not call '\(target.qualifiedName)'")
         }
-        return CallResultWriter.response(try await measuredToolCall(server: server, tool: tool, arguments: arguments) {
+        return CallResultWriter.response(try await measuredToolCall(server: server, tool: tool, arguments: arguments, check: {
             try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: "\(server)/\(tool)")
-        })
+        }))
     }
 }

@@ -17,6 +17,9 @@ public struct GatewayAPI: Sendable {
     let store: any ServerStore
     /// What `GET /metrics` shows: this gateway's own registry, so gateways in one process never mix.
     let metrics = GatewayMetrics()
+    /// The sessions of `/mcp`, and what tells them of list changes.
+    let mcpSessions = MCPSessionTable()
+    let mcpChanges = MCPChangeBroadcaster()
 
     /// Keys and the rate limit come from the runtime's `server` section; `resolver` checks the
     /// addresses of servers added over HTTP (the system's by default); `store` keeps those servers
@@ -74,6 +77,9 @@ public struct GatewayAPI: Sendable {
         Route(method: "GET", path: "/openapi.json") { api, _, caller in await api.openAPI(caller) },
         Route(method: "GET", path: "/docs") { api, _, caller in await api.docs(caller) },
         Route(method: "GET", path: "/metrics") { api, _, caller in try await api.metricsExposition(caller) },
+        Route(method: "POST", path: "/mcp") { api, request, caller in await api.mcpPost(request, caller) },
+        Route(method: "GET", path: "/mcp") { api, request, caller in api.mcpStream(request, caller) },
+        Route(method: "DELETE", path: "/mcp") { api, request, caller in api.mcpEnd(request, caller) },
     ]
 
     /// Answers `request`; never throws: every failure becomes its error response (in OpenAI's
@@ -167,6 +173,11 @@ public struct GatewayAPI: Sendable {
             }
         }
         return nil
+    }
+
+    /// The caller a key name stands for (a session remembers its key by name).
+    func caller(keyName: String) -> Caller? {
+        authenticator.keys.first { $0.name == keyName }.map(Caller.init)
     }
 
     /// The request's headers that servers' `forward_headers` may pick from: all but the bearer

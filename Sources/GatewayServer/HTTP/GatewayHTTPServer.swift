@@ -36,7 +36,9 @@ public struct GatewayHTTPServer: Sendable {
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var configuration = ServiceGroupConfiguration(services: [app], logger: logger)
+        // Services stop in reverse order: the /mcp sessions end first, so their open GET streams
+        // do not hold the server's shutdown for the whole grace period.
+        var configuration = ServiceGroupConfiguration(services: [app, SessionCloser(api: api)], logger: logger)
         configuration.gracefulShutdownSignals = [.sigterm, .sigint]
         configuration.maximumGracefulShutdownDuration = grace
         do {
@@ -80,6 +82,17 @@ public struct GatewayHTTPServer: Sendable {
             if let name = HTTPField.Name(name) { fields[name] = value }
         }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: responseBody(reply, channel: channel))
+    }
+}
+
+/// Ends every `/mcp` session when shutdown begins, which finishes their event streams.
+struct SessionCloser: Service {
+    let api: GatewayAPI
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        api.mcpSessions.closeAll()
+        api.mcpChanges.stop()
     }
 }
 

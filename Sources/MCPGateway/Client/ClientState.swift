@@ -11,6 +11,8 @@ struct ClientState {
         let method: String
         let waiter: ResponseWaiter
         let progress: MCPProgressHandler?
+        /// Where the server's requests to us go while this one is pending.
+        let relay: (any ServerRequestRelay)?
     }
 
     var phase = Phase.idle
@@ -30,7 +32,7 @@ struct ClientState {
         guard let transport, phase == .ready || (allowedBeforeReady && phase == .connecting) else { return nil }
         let id = JSONRPCID.int(nextID)
         nextID += 1
-        pending[id] = PendingRequest(method: method, waiter: waiter, progress: progress)
+        pending[id] = PendingRequest(method: method, waiter: waiter, progress: progress, relay: ServerRequestRelays.current)
         return (id, transport)
     }
 

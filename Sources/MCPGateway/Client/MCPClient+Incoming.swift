@@ -21,7 +21,7 @@ extension MCPClient {
         case .notification(let method):
             handleNotification(method, message)
         case .request(let id, let method):
-            answerServerRequest(id: id, method: method)
+            answerServerRequest(id: id, method: method, message)
         }
     }
 
@@ -80,25 +80,38 @@ extension MCPClient {
         } }
     }
 
-    /// Answers ping and roots/list; every other server request gets "method not found" at once,
-    /// so a server waiting on sampling or elicitation never hangs.
-    private func answerServerRequest(id: JSONRPCID, method: String) {
-        let reply: Data
-        do {
-            switch method {
-            case "ping":
-                reply = try JSONRPCCoding.response(id: id, result: EmptyParams())
-            case "roots/list":
-                reply = try JSONRPCCoding.response(id: id, result: ListRootsResult(roots: options.roots))
-            default:
-                reply = JSONRPCCoding.errorResponse(
-                    id: id,
-                    error: JSONRPCErrorObject(code: JSONRPCErrorObject.methodNotFound, message: "lmg does not support \(method)"))
-            }
-        } catch {
-            return
-        }
+    /// Relays the request when a call pending for someone downstream can take it; otherwise
+    /// answers ping and roots/list, and every other request "method not found" at once, so a
+    /// server waiting on sampling or elicitation never hangs.
+    private func answerServerRequest(id: JSONRPCID, method: String, _ message: JSONRPCMessage) {
         guard let transport = state.withLock({ $0.transport }) else { return }
-        Task { try? await transport.send(reply, expecting: nil) }
+        let relay = method == "ping" ? nil : state.withLock { $0.soleRelay }
+        let params: Value? = message.members?["params"] ?? (try? message.params(as: Value.self))
+        Task {
+            var reply: Data?
+            if let relay {
+                do throws(JSONRPCErrorObject) {
+                    if let result = try await relay.relay(method: method, params: params, server: name) {
+                        reply = try? JSONRPCCoding.response(id: id, result: result)
+                    }
+                } catch {
+                    reply = JSONRPCCoding.errorResponse(id: id, error: error)
+                }
+            }
+            guard let reply = reply ?? localAnswer(id: id, method: method) else { return }
+            try? await transport.send(reply, expecting: nil)
+        }
+    }
+
+    private func localAnswer(id: JSONRPCID, method: String) -> Data? {
+        switch method {
+        case "ping":
+            return try? JSONRPCCoding.response(id: id, result: EmptyParams())
+        case "roots/list":
+            return try? JSONRPCCoding.response(id: id, result: ListRootsResult(roots: options.roots))
+        default:
+            return JSONRPCCoding.errorResponse(
+                id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.methodNotFound, message: "lmg does not support \(method)"))
+        }
     }
 }

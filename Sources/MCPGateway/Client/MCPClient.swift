@@ -145,7 +145,9 @@ public final class MCPClient: Sendable {
     func initialize(on transport: any MCPTransport) async throws {
         let params = InitializeParams(
             protocolVersion: Self.supportedProtocolVersions[0],
-            capabilities: ["roots": ["listChanged": false]],
+            capabilities: options.relaysServerRequests
+                ? ["roots": ["listChanged": false], "elicitation": [:], "sampling": [:]]
+                : ["roots": ["listChanged": false]],
             clientInfo: .init(name: options.clientName, version: options.clientVersion))
         let result: Initialize.Result = try await request("initialize", params: params, allowedBeforeReady: true)
         guard Self.supportedProtocolVersions.contains(result.protocolVersion) else {

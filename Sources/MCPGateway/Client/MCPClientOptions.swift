@@ -27,6 +27,9 @@ public struct MCPClientOptions: Sendable {
     /// Command names that stand for a fixed executable, e.g. `lmg` for the running program, so
     /// a config that names the program works before it is installed.
     public var commandAliases: [String: String]
+    /// Tells servers this client answers elicitation and sampling: a front end that relays them
+    /// (see ``ServerRequestRelay``) sets it; without a relay such requests are refused.
+    public var relaysServerRequests: Bool
 
     public init(
         clientName: String = "MCPGateway",
@@ -38,7 +41,8 @@ public struct MCPClientOptions: Sendable {
         http: HTTPClient = .shared,
         shutdownGrace: Duration = .seconds(2),
         logger: Logger = Logger(label: "lmg.mcp"),
-        commandAliases: [String: String] = [:]
+        commandAliases: [String: String] = [:],
+        relaysServerRequests: Bool = false
     ) {
         self.clientName = clientName
         self.clientVersion = clientVersion
@@ -50,6 +54,7 @@ public struct MCPClientOptions: Sendable {
         self.shutdownGrace = shutdownGrace
         self.logger = logger
         self.commandAliases = commandAliases
+        self.relaysServerRequests = relaysServerRequests
     }
 
     /// What a stdio entry's `command` runs: its alias when it has one, else the name itself.

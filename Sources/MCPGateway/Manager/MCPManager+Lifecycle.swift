@@ -61,7 +61,12 @@ extension MCPManager {
                     await client.close()
                 case .adopt:
                     client.onListChanged { [weak self] kind in
-                        if kind == .tools { Task { await self?.toolsChanged(name) } }
+                        guard let self else { return }
+                        if kind == .tools {
+                            Task { await self.toolsChanged(name) }
+                        } else {
+                            self.table.feed.publish(.list(server: name, kind))
+                        }
                     }
                 }
                 return
@@ -137,5 +142,6 @@ extension MCPManager {
             for task in pending { group.addTask { await task.value } }
         }
         for generation in down.generations { work[generation] = nil }
+        table.feed.finish()
     }
 }

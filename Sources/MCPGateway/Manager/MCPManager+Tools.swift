@@ -34,7 +34,7 @@ extension MCPManager {
 
     /// A server's tool list changed: the namespace and its route's annotations are rebuilt.
     func toolsChanged(_ name: String) {
-        table.update { $0.toolsChanged() }
+        table.update(change: .list(server: name, .tools)) { $0.toolsChanged() }
     }
 
     /// Calls `tool` on `server`; a tool hidden by allowed_tools/disabled_tools is refused.

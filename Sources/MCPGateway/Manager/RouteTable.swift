@@ -51,6 +51,8 @@ struct RouteTable: ~Copyable, Sendable {
     }
 
     private let state = Mutex(State())
+    /// Told after every `update` that changed the servers (see ``MCPManager/changes()``).
+    let feed = ManagerChangeFeed()
 
     /// The route of a ready server: the hot path's only read.
     func route(_ server: String) -> Route? {
@@ -69,16 +71,21 @@ struct RouteTable: ~Copyable, Sendable {
     }
 
     /// Changes the state machine and, in the same critical section, the routes derived from it.
-    /// `body` must not block: the hot path waits on this lock.
-    func update<Result: Sendable>(_ body: (inout ServerStateMachine<MCPClient>) -> Result) -> Result {
-        state.withLock { state in
+    /// `body` must not block: the hot path waits on this lock. When the version moved, watchers
+    /// are told `change` once the lock is released.
+    func update<Result: Sendable>(
+        change: MCPManagerChange = .servers, _ body: (inout ServerStateMachine<MCPClient>) -> Result
+    ) -> Result {
+        let (result, changed) = state.withLock { state in
             let before = state.machine.version
             let result = body(&state.machine)
             let changed = state.machine.version != before
             if changed { state.namespace = nil }
             state.rebuildRoutes(force: changed)
-            return result
+            return (result, changed)
         }
+        if changed { feed.publish(change) }
+        return result
     }
 
     /// The state machine's version: bumped by every change that can alter the namespace.

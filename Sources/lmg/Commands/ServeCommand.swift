@@ -34,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
         let runtime: GatewayRuntime
         do {
             // SIGTERM and SIGINT end the server gracefully (below); SIGHUP still reaps the children.
-            runtime = try global.runtime(terminationSignals: [SIGHUP])
+            // /mcp relays servers' elicitation and sampling to its clients.
+            runtime = try global.runtime(terminationSignals: [SIGHUP], relaysServerRequests: true)
         } catch {
             throw ExitStatus.report(error)
         }

@@ -1,0 +1,167 @@
+import Foundation
+import JSONRPC
+import MCP
+import MCPGateway
+
+/// `/mcp`: every server of the manager as one Streamable HTTP MCP server (revisions 2025-11-25
+/// down to 2024-11-05), for MCP hosts that should see all of them as one.
+///
+/// POST carries one JSON-RPC message. Requests are answered `application/json`, except a
+/// `tools/call` that can use an event stream (the client asked for progress, or declared
+/// capabilities a server may ask it for), which is answered `text/event-stream`: progress,
+/// then the response. Notifications and responses get 202. `initialize` opens a session
+/// (`Mcp-Session-Id`); GET opens its stream of `list_changed` notifications; DELETE ends it.
+/// Keys, roles and per-key limits are the REST routes': a key sees only its servers and tools.
+extension GatewayAPI {
+    static let mcpSessionHeader = "mcp-session-id"
+    static let mcpVersionHeader = "mcp-protocol-version"
+    /// Newest first; a client asking for anything else is offered the first.
+    static let mcpProtocolVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+
+    func mcpPost(_ request: APIRequest, _ caller: Caller) async -> APIResponse {
+        if let type = request.headers["content-type"], !type.lowercased().hasPrefix("application/json") {
+            return Self.mcpError(415, code: JSONRPCErrorObject.invalidRequest, "Unsupported Media Type: send application/json, not '\(type.prefix(100))'")
+        }
+        let accept = request.headers["accept"]?.lowercased() ?? "application/json"
+        let wantsStream = accept.contains("text/event-stream"), wantsJSON = accept.contains("application/json") || accept.contains("*/*")
+        guard wantsStream || wantsJSON else {
+            return Self.mcpError(406, code: JSONRPCErrorObject.invalidRequest, "Not Acceptable: accept application/json and text/event-stream")
+        }
+        if request.body.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) == UInt8(ascii: "[") {
+            return Self.mcpError(400, code: JSONRPCErrorObject.invalidRequest, "Invalid Request: JSON-RPC batches are not supported; send one message per POST")
+        }
+        let message: JSONRPCMessage
+        do {
+            message = try JSONRPCMessage(request.body)
+        } catch {
+            return Self.mcpError(400, code: JSONRPCErrorObject.parseError, "Parse error: \(error)")
+        }
+        if case .request(let id, "initialize") = message.kind { return mcpInitialize(id: id, message, caller) }
+        let session: MCPSession
+        switch mcpSession(request, caller) {
+        case .success(let found): session = found
+        case .failure(let refusal): return refusal.response
+        }
+        switch message.kind {
+        case .request(let id, let method):
+            let params = Self.params(of: message)
+            let methods = MCPMethods(api: self, session: session, caller: caller)
+            let streams = wantsStream && method == "tools/call" && (Self.asksProgress(params) || !session.state.capabilities.isEmpty || !wantsJSON)
+            guard streams else {
+                guard let answer = await session.run(id, { await methods.answer(method, id: id, params: params, emit: nil) }) else {
+                    return APIResponse(status: 204)
+                }
+                return APIResponse(status: 200, headers: ["Content-Type": "application/json"], body: answer)
+            }
+            return Self.eventStream { sink in
+                let answer = await session.run(id) {
+                    await methods.answer(method, id: id, params: params, emit: { sink.yield(Self.event($0)) })
+                }
+                if let answer { sink.yield(Self.event(answer)) }
+            }
+        case .notification(let method):
+            if method == "notifications/cancelled", case .object(let params)? = message.members?["params"], let id = Self.id(params["requestId"]) {
+                session.cancel(id)
+            }
+            return APIResponse(status: 202)
+        case .response(let id), .errorResponse(let id?, _):
+            _ = session.answer(message, id: id)
+            return APIResponse(status: 202)
+        case .errorResponse(nil, _):
+            return APIResponse(status: 202)
+        }
+    }
+
+    /// GET: the session's stream of server-initiated messages, with a comment line every
+    /// `keepAlive` so proxies leave an idle stream open.
+    func mcpStream(_ request: APIRequest, _ caller: Caller) -> APIResponse {
+        guard request.headers["accept"]?.lowercased().contains("text/event-stream") ?? false else {
+            return Self.mcpError(406, code: JSONRPCErrorObject.invalidRequest, "Not Acceptable: GET /mcp answers text/event-stream only")
+        }
+        let session: MCPSession
+        switch mcpSession(request, caller) {
+        case .success(let found): session = found
+        case .failure(let refusal): return refusal.response
+        }
+        mcpChanges.start(api: self)
+        let (messages, drop) = session.openStream()
+        let keepAlive = Self.streamKeepAlive
+        return Self.eventStream(onCancel: drop) { sink in
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: keepAlive)
+                    sink.yield(Data(": keep-alive\n\n".utf8))
+                }
+            }
+            defer { ticker.cancel() }
+            for await event in messages { sink.yield(event) }
+        }
+    }
+
+    /// DELETE: ends the session; its calls are cancelled and its streams end.
+    func mcpEnd(_ request: APIRequest, _ caller: Caller) -> APIResponse {
+        switch mcpSession(request, caller) {
+        case .success(let session):
+            mcpSessions.close(session.id)
+            return APIResponse(status: 204)
+        case .failure(let refusal):
+            return refusal.response
+        }
+    }
+
+    private func mcpInitialize(id: JSONRPCID, _ message: JSONRPCMessage, _ caller: Caller) -> APIResponse {
+        let params = Self.params(of: message)
+        guard case .string(let requested)? = params["protocolVersion"] else {
+            let body = JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(
+                code: JSONRPCErrorObject.invalidParams, message: "Invalid params: 'protocolVersion' must be a string"))
+            return APIResponse(status: 200, headers: ["Content-Type": "application/json"], body: body)
+        }
+        let version = Self.mcpProtocolVersions.contains(requested) ? requested : Self.mcpProtocolVersions[0]
+        var clientInfo: [String: Value] = [:]
+        if case .object(let info)? = params["clientInfo"] { clientInfo = info }
+        var capabilities: [String: Value]?
+        if case .object(let declared)? = params["capabilities"] { capabilities = declared }
+        func text(_ value: Value?) -> String { if case .string(let text)? = value { String(text.prefix(200)) } else { "" } }
+        let session = mcpSessions.open(MCPSessionState(
+            protocolVersion: version, clientName: text(clientInfo["name"]), clientVersion: text(clientInfo["version"]),
+            capabilities: DownstreamCapabilities(capabilities), keyName: caller.keyName))
+        mcpChanges.start(api: self)
+        let result: Value = .object([
+            "protocolVersion": .string(version),
+            "capabilities": .object([
+                "tools": .object(["listChanged": .bool(true)]),
+                "resources": .object(["listChanged": .bool(true)]),
+                "prompts": .object(["listChanged": .bool(true)]),
+            ]),
+            "serverInfo": .object(["name": .string("lmg"), "title": .string("lmg gateway"), "version": .string(MCPClientOptions.libraryVersion)]),
+            "instructions": .string("Every MCP server of this lmg gateway as one: tools and prompts are named server__name."),
+        ])
+        return APIResponse(
+            status: 200, headers: ["Content-Type": "application/json", "Mcp-Session-Id": session.id],
+            body: MCPMethods.response(id: id, result: result))
+    }
+
+    /// The session the request names, or the refusal the spec prescribes: 400 without an id,
+    /// 404 for one unknown, ended, expired or opened with another key; 400 for a revision
+    /// header this endpoint does not speak.
+    private func mcpSession(_ request: APIRequest, _ caller: Caller) -> Result<MCPSession, MCPRefusal> {
+        if let version = request.headers[Self.mcpVersionHeader], !Self.mcpProtocolVersions.contains(version) {
+            return .failure(MCPRefusal(Self.mcpError(400, code: JSONRPCErrorObject.invalidRequest,
+                "Bad Request: unsupported MCP-Protocol-Version '\(version.prefix(40))' (supported: \(Self.mcpProtocolVersions.joined(separator: ", ")))")))
+        }
+        guard let id = request.headers[Self.mcpSessionHeader] else {
+            return .failure(MCPRefusal(Self.mcpError(400, code: JSONRPCErrorObject.invalidRequest, "Bad Request: missing Mcp-Session-Id header (send initialize first)")))
+        }
+        guard let session = mcpSessions.session(id, keyName: caller.keyName) else {
+            return .failure(MCPRefusal(Self.mcpError(404, code: -32001, "Session not found: the Mcp-Session-Id is unknown, ended or expired (initialize again)")))
+        }
+        return .success(session)
+    }
+}
+
+/// A refusal as a `Result` failure.
+struct MCPRefusal: Error {
+    let response: APIResponse
+    init(_ response: APIResponse) { self.response = response }
+}
+

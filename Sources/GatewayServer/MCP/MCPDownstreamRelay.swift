@@ -1,0 +1,85 @@
+import Foundation
+import JSONRPC
+import MCP
+import MCPGateway
+import Synchronization
+
+/// Relays an upstream server's request (elicitation, sampling, roots) to the `/mcp` client whose
+/// `tools/call` it arrived during: sent on that call's event stream, answered by the client's
+/// next POST of a JSON-RPC response, and the answer sent back upstream.
+///
+/// A client that did not declare the capability is never asked: the server gets "method not
+/// found" naming the missing capability (roots fall back to the gateway's own answer).
+final class MCPDownstreamRelay: ServerRequestRelay {
+    let session: MCPSession
+    /// The call's event stream; nil when the answer is plain JSON, which cannot carry a request.
+    let emit: MCPMethods.Emit?
+    /// How long the client has to answer before the server is told it will not.
+    let patience: Duration
+    private static let serial = Atomic<UInt64>(0)
+
+    init(session: MCPSession, emit: MCPMethods.Emit?, patience: Duration = .seconds(600)) {
+        (self.session, self.emit, self.patience) = (session, emit, patience)
+    }
+
+    func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
+        guard let needed = DownstreamCapabilities.needed(by: method) else { return nil }
+        guard session.state.capabilities.contains(needed) else {
+            if needed == .roots { return nil }
+            let capability = method.split(separator: "/").first.map(String.init) ?? method
+            throw JSONRPCErrorObject(
+                code: JSONRPCErrorObject.methodNotFound,
+                message: "the client of this lmg gateway did not declare the '\(capability)' capability, so server '\(server)' cannot send it \(method)")
+        }
+        guard let emit else {
+            throw JSONRPCErrorObject(
+                code: JSONRPCErrorObject.methodNotFound,
+                message: "the client of this lmg gateway takes no event stream on this call, so server '\(server)' cannot send it \(method)")
+        }
+        let id = JSONRPCID.string("lmg-\(Self.serial.wrappingAdd(1, ordering: .relaxed).newValue)")
+        var writer = JSONWriter()
+        writer.raw(#"{"jsonrpc":"2.0","id":"#)
+        writer.id(id)
+        writer.raw(#","method":"#)
+        writer.string(method)
+        if let params {
+            writer.raw(#","params":"#)
+            writer.value(params)
+        }
+        writer.raw("}")
+        let request = writer.data
+        let session = session, patience = patience
+        let reply: JSONRPCMessage
+        do {
+            reply = try await withThrowingTaskGroup(of: JSONRPCMessage?.self) { group in
+                group.addTask {
+                    try await session.awaitAnswer(id) {
+                        emit(request)
+                        return true
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: patience)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let answer = first else { throw RelayTimeout() }
+                return answer
+            }
+        } catch is RelayTimeout {
+            throw JSONRPCErrorObject(code: -32001, message: "the client of this lmg gateway did not answer \(method) within \(patience)")
+        } catch {
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "the client of this lmg gateway went away before answering \(method)")
+        }
+        switch reply.kind {
+        case .errorResponse(_, let error):
+            throw error
+        default:
+            if let result = reply.members?["result"] { return result }
+            if let result = try? reply.result(as: Value.self) { return result }
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "the client's answer to \(method) had no result")
+        }
+    }
+
+    private struct RelayTimeout: Error {}
+}

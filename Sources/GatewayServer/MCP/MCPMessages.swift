@@ -1,0 +1,65 @@
+import Foundation
+import JSONRPC
+import MCP
+
+/// The wire pieces of `/mcp`: error bodies, params, SSE events and streamed answers.
+extension GatewayAPI {
+    /// An HTTP refusal with a JSON-RPC error body (id null), which MCP clients know how to show.
+    static func mcpError(_ status: Int, code: Int, _ message: String) -> APIResponse {
+        APIResponse(
+            status: status, headers: ["Content-Type": "application/json"],
+            body: JSONRPCCoding.errorResponse(id: nil, error: JSONRPCErrorObject(code: code, message: message)))
+    }
+
+    /// A message's `params` object (empty when absent or not an object).
+    static func params(of message: JSONRPCMessage) -> [String: Value] {
+        if let members = message.members {
+            if case .object(let params)? = members["params"] { return params }
+            return [:]
+        }
+        if case .object(let params)? = try? message.params(as: Value.self) { return params }
+        return [:]
+    }
+
+    /// Whether a request's `_meta` carries a progress token.
+    static func asksProgress(_ params: [String: Value]) -> Bool {
+        if case .object(let meta)? = params["_meta"], meta["progressToken"] != nil { return true }
+        return false
+    }
+
+    static func id(_ value: Value?) -> JSONRPCID? {
+        switch value {
+        case .int(let number)?: .int(number)
+        case .string(let text)?: .string(text)
+        case .double(let number)? where number.rounded() == number && abs(number) < 1e15: .int(Int(number))
+        default: nil
+        }
+    }
+
+    /// One JSON-RPC message as one SSE event.
+    static func event(_ message: Data) -> Data {
+        var event = Data("event: message\ndata: ".utf8)
+        event.append(message)
+        event.append(contentsOf: "\n\n".utf8)
+        return event
+    }
+
+    /// A `text/event-stream` answer whose events `produce` writes; the client going away
+    /// cancels `produce` (and so the call it runs) and calls `onCancel`.
+    static func eventStream(
+        onCancel: @escaping @Sendable () -> Void = {}, _ produce: @escaping @Sendable (AsyncStream<Data>.Continuation) async -> Void
+    ) -> APIResponse {
+        let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
+        let task = Task {
+            await produce(sink)
+            sink.finish()
+        }
+        sink.onTermination = { _ in
+            task.cancel()
+            onCancel()
+        }
+        var response = APIResponse(status: 200, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"])
+        response.stream = StreamingBody(chunks: chunks, onCancel: { sink.finish() })
+        return response
+    }
+}

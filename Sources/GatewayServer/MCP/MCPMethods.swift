@@ -1,0 +1,167 @@
+import Foundation
+import GatewayRuntime
+import JSONRPC
+import MCP
+import MCPGateway
+
+/// The JSON-RPC methods `/mcp` answers once a session is open, each onto the manager; every
+/// failure becomes a JSON-RPC error object that says what to fix.
+struct MCPMethods: Sendable {
+    let api: GatewayAPI
+    let session: MCPSession
+    let caller: Caller
+
+    var catalog: MCPCatalog { MCPCatalog(api: api, caller: caller) }
+
+    /// Where a `tools/call` sends its progress notifications (the POST's event stream); nil
+    /// when the answer is plain JSON, which cannot carry them.
+    typealias Emit = @Sendable (Data) -> Void
+
+    /// The response to the request `id`: its result, or its error.
+    func answer(_ method: String, id: JSONRPCID, params: [String: Value], emit: Emit?) async -> Data {
+        do {
+            switch method {
+            case "ping":
+                return Self.response(id: id, result: .object([:]))
+            case "tools/list":
+                return Self.response(id: id, result: try await catalog.tools())
+            case "tools/call":
+                return try await callTool(id: id, params: params, emit: emit)
+            case "resources/list":
+                return Self.response(id: id, result: try await catalog.resources())
+            case "resources/templates/list":
+                return Self.response(id: id, result: try await catalog.resourceTemplates())
+            case "resources/read":
+                let uri = try Self.string(params, "uri")
+                let server = try await catalog.server(reading: uri)
+                return try JSONRPCCoding.response(id: id, result: try await api.manager.readResource(server: server, uri: uri))
+            case "prompts/list":
+                return Self.response(id: id, result: try await catalog.prompts())
+            case "prompts/get":
+                return try await getPrompt(id: id, params: params)
+            case "logging/setLevel":
+                let level = try Self.string(params, "level")
+                session.update { $0.logLevel = level }
+                return Self.response(id: id, result: .object([:]))
+            case "initialize":
+                throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidRequest, message: "this session is already initialized")
+            default:
+                throw JSONRPCErrorObject(code: JSONRPCErrorObject.methodNotFound, message: "Method not found: \(method)")
+            }
+        } catch {
+            return JSONRPCCoding.errorResponse(id: id, error: Self.errorObject(error))
+        }
+    }
+
+    private func callTool(id: JSONRPCID, params: [String: Value], emit: Emit?) async throws -> Data {
+        let name = try Self.string(params, "name")
+        let arguments: [String: Value]
+        switch params["arguments"] {
+        case nil, .null?: arguments = [:]
+        case .object(let object)?: arguments = object
+        default: throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "Invalid params: 'arguments' must be an object")
+        }
+        let target = try await catalog.tool(named: name)
+        var onProgress: MCPProgressHandler?
+        if let emit, case .object(let meta)? = params["_meta"], let token = meta["progressToken"] {
+            onProgress = { progress in
+                var members: [String: Value] = ["progressToken": token, "progress": .double(progress.progress)]
+                if let total = progress.total { members["total"] = .double(total) }
+                if let message = progress.message { members["message"] = .string(message) }
+                emit(Self.notification("notifications/progress", params: .object(members)))
+            }
+        }
+        let result: CallTool.Result
+        do {
+            // On an event stream the upstream server's requests are relayed to this client;
+            // without one (or without the capability) they are refused saying why.
+            let relay = MCPDownstreamRelay(session: session, emit: emit)
+            result = try await ServerRequestRelays.$current.withValue(relay) {
+                try await api.measuredToolCall(server: target.server, tool: target.tool.name, arguments: arguments, onProgress: onProgress, check: {
+                    try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: name)
+                })
+            }
+        } catch let error as ToolInputError {
+            // Since 2025-11-25 bad arguments are a tool error, so a model can correct itself.
+            result = CallTool.Result(content: [.text(text: error.description, annotations: nil, _meta: nil)], isError: true)
+        }
+        if let body = CallResultWriter.body(result) {
+            var writer = JSONWriter()
+            writer.raw(#"{"jsonrpc":"2.0","id":"#)
+            writer.id(id)
+            writer.raw(#","result":"#)
+            var data = writer.data
+            data.append(body)
+            data.append(UInt8(ascii: "}"))
+            return data
+        }
+        return try JSONRPCCoding.response(id: id, result: result)
+    }
+
+    private func getPrompt(id: JSONRPCID, params: [String: Value]) async throws -> Data {
+        let name = try Self.string(params, "name")
+        var arguments: [String: String]?
+        if case .object(let given)? = params["arguments"] {
+            arguments = given.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
+        }
+        let namespace = await catalog.promptNamespace()
+        guard let target = namespace.resolve(name) else {
+            let hint = namespace.closestNames(to: name).first.map { " (did you mean '\($0)'?)" } ?? ""
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "Unknown prompt: '\(name)'\(hint)")
+        }
+        return try JSONRPCCoding.response(id: id, result: try await api.manager.getPrompt(server: target.server, name: target.prompt.name, arguments: arguments))
+    }
+
+    // MARK: - Messages
+
+    static func string(_ params: [String: Value], _ field: String) throws(JSONRPCErrorObject) -> String {
+        guard case .string(let text)? = params[field] else {
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "Invalid params: '\(field)' must be a string")
+        }
+        return text
+    }
+
+    static func response(id: JSONRPCID, result: Value) -> Data {
+        var writer = JSONWriter()
+        writer.raw(#"{"jsonrpc":"2.0","id":"#)
+        writer.id(id)
+        writer.raw(#","result":"#)
+        writer.value(result)
+        writer.raw("}")
+        return writer.data
+    }
+
+    static func notification(_ method: String, params: Value?) -> Data {
+        var writer = JSONWriter()
+        writer.raw(#"{"jsonrpc":"2.0","method":"#)
+        writer.string(method)
+        if let params {
+            writer.raw(#","params":"#)
+            writer.value(params)
+        }
+        writer.raw("}")
+        return writer.data
+    }
+
+    /// Any failure as the JSON-RPC error a client shows: the upstream server's own error as it
+    /// sent it, unknown names as invalid params, timeouts as -32001, the rest as internal errors
+    /// whose message is the gateway's one line (which never carries a secret).
+    static func errorObject(_ error: any Error) -> JSONRPCErrorObject {
+        switch error {
+        case let error as JSONRPCErrorObject:
+            return error
+        case let error as MCPClientError:
+            if case .server(let code) = error.kind { return JSONRPCErrorObject(code: code, message: error.message) }
+            if case .timedOut = error.kind { return JSONRPCErrorObject(code: -32001, message: FailureCategory.message(of: error)) }
+        case let error as MCPManagerError:
+            switch error {
+            case .unknownServer, .unknownTool, .toolHidden:
+                return JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: FailureCategory.message(of: error))
+            default: break
+            }
+        default:
+            break
+        }
+        return JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: FailureCategory.message(of: error))
+    }
+}

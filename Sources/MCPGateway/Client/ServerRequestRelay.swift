@@ -1,0 +1,33 @@
+import JSONRPC
+import MCP
+
+/// Where a server's request to its client goes when it arrives during a call made for someone
+/// else: the gateway's `/mcp` relays `elicitation/create`, `sampling/createMessage` and
+/// `roots/list` to the MCP client downstream that made the call.
+///
+/// The relay in ``ServerRequestRelays/current`` when a request is sent is remembered with it;
+/// a server request that arrives while exactly one relay has requests pending goes to that relay
+/// (on stdio and on a shared HTTP stream nothing else says which call it belongs to).
+public protocol ServerRequestRelay: AnyObject, Sendable {
+    /// The result to send the server, nil when this relay does not take `method` (the client
+    /// then answers as it would without a relay), or throws the JSON-RPC error to send back.
+    func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value?
+}
+
+/// The relay of the calls the current task makes.
+public enum ServerRequestRelays {
+    @TaskLocal public static var current: (any ServerRequestRelay)?
+}
+
+extension ClientState {
+    /// The one relay with requests pending; nil when none or several have.
+    var soleRelay: (any ServerRequestRelay)? {
+        var found: (any ServerRequestRelay)?
+        for request in pending.values {
+            guard let relay = request.relay else { continue }
+            if let found, found !== relay { return nil }
+            found = relay
+        }
+        return found
+    }
+}

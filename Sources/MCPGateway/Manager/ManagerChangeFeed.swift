@@ -1,0 +1,46 @@
+import Foundation
+import Synchronization
+
+/// Something that may change what the manager aggregates: front ends that republish the
+/// servers' lists (the gateway's `/mcp` endpoint sends `list_changed`) watch for these.
+public enum MCPManagerChange: Sendable, Hashable {
+    /// A server was added, removed, connected, lost or failed: any aggregated list may differ.
+    case servers
+    /// One server said one of its lists changed, and the manager has read it again.
+    case list(server: String, MCPListKind)
+}
+
+/// Fans the manager's changes out to every watcher; a watcher that stops iterating is dropped.
+///
+/// Buffers the newest 64 changes per watcher: a slow watcher loses old ones, never blocks
+/// the manager, and still learns that something changed.
+final class ManagerChangeFeed: Sendable {
+    private let watchers = Mutex<[UInt64: AsyncStream<MCPManagerChange>.Continuation]>([:])
+    private let nextID = Atomic<UInt64>(0)
+
+    func watch() -> AsyncStream<MCPManagerChange> {
+        let (stream, continuation) = AsyncStream.makeStream(of: MCPManagerChange.self, bufferingPolicy: .bufferingNewest(64))
+        let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
+        continuation.onTermination = { [weak self] _ in _ = self?.watchers.withLock { $0.removeValue(forKey: id) } }
+        watchers.withLock { $0[id] = continuation }
+        return stream
+    }
+
+    func publish(_ change: MCPManagerChange) {
+        for continuation in watchers.withLock({ Array($0.values) }) { continuation.yield(change) }
+    }
+
+    /// Ends every watcher's stream (the manager shut down).
+    func finish() {
+        for continuation in watchers.withLock({ watchers in defer { watchers = [:] }; return Array(watchers.values) }) {
+            continuation.finish()
+        }
+    }
+}
+
+extension MCPManager {
+    /// The changes from now on, until the manager shuts down or the caller stops iterating.
+    public nonisolated func changes() -> AsyncStream<MCPManagerChange> {
+        table.feed.watch()
+    }
+}
