@@ -2,11 +2,13 @@
 """`lmg serve`'s `/mcp` endpoint: a tools/call through the gateway against the same call straight to the server.
 
 Usage:
-  python3 Benchmarks/mcp_endpoint_bench.py [--lmg .build/release/lmg] [-n 2000] [--rounds 2]
+  python3 Benchmarks/mcp_endpoint_bench.py [--lmg .build/release/lmg] [-n 2000] [--rounds 2] [--upstream http|stdio]
 
-The server is lmg's built-in server over Streamable HTTP (`lmg mcp-server --http PORT`), tool `echo`
-with {"text": "hi"}. The gateway (`lmg serve`) has it as its one server `up`, over HTTP too, so the
-tool is `up__echo` at the gateway's /mcp. Two clients call the tool -n times in sequence (one call in
+The server is lmg's built-in server, tool `echo` with {"text": "hi"}; clients reach it over Streamable
+HTTP (`lmg mcp-server --http PORT`). The gateway (`lmg serve`) has it as its one server `up`, so the tool
+is `up__echo` at the gateway's /mcp; --upstream says how the gateway reaches it: over HTTP, the same
+process the clients call straight (a second HTTP round trip on the way), or over stdio (its own child,
+as gateways usually run local servers; then both paths have one HTTP hop, the client's). Two clients call the tool -n times in sequence (one call in
 flight; the handshake, a tools/list and warm-up calls before the clock starts), first straight to the
 server, then through the gateway, in --rounds alternating rounds:
   python   the official Python MCP client (mcp 2.3.0, Benchmarks/python_client_bench.py)
@@ -97,6 +99,7 @@ def main() -> None:
     parser.add_argument("--lmg", default=str(ROOT / ".build" / "release" / "lmg"))
     parser.add_argument("-n", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--upstream", choices=["http", "stdio"], default="http")
     args = parser.parse_args()
     bench = os.path.join(os.path.dirname(args.lmg), "lmg-bench")
     with tempfile.TemporaryDirectory(prefix="lmg-mcp-bench-") as workdir:
@@ -108,7 +111,8 @@ def main() -> None:
         try:
             config = os.path.join(workdir, "gateway.json")
             with open(config, "w") as f:
-                json.dump({"mcpServers": {"up": {"url": direct}}, "server": {"store": "memory"}}, f)
+                up = {"url": direct} if args.upstream == "http" else {"command": args.lmg, "args": ["mcp-server"]}
+                json.dump({"mcpServers": {"up": up}, "server": {"store": "memory"}}, f)
             env = dict(os.environ, XDG_STATE_HOME=workdir)
             gateway = subprocess.Popen([args.lmg, "serve", "--config", config, "--port", str(gw_port)], env=env,
                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -130,6 +134,7 @@ def main() -> None:
                         key = (client, path)
                         best[key] = min(best.get(key, p50), p50)
                         print(f"round {round_number + 1}: {client:6} {path:8} p50 {p50 * 1000:7.0f} us", file=sys.stderr, flush=True)
+            print(f"gateway to server over {args.upstream}")
             print("| client | straight to the server p50 | through /mcp p50 | added p50 (goal <= 200 us) |")
             print("| --- | --- | --- | --- |")
             for client, label in (("python", "official Python client (mcp 2.3.0)"), ("lmg", "`lmg-bench call`")):

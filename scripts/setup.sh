@@ -4,7 +4,8 @@
 #   scripts/setup.sh --test   also the Python test peers pinned in Tests/Fixtures/requirements.txt, tmux, and
 #                             the MCP SDK 1.x (pinned in Tests/Fixtures/requirements-mcp1.txt) in .venv-mcp1
 #   scripts/setup.sh --bench  also the benchmarks' peers: wrk, and mcpo (pinned in Benchmarks/requirements-mcpo.txt)
-#                             in .venv-mcpo, beside the MCP SDK 1.x it is built on
+#                             in .venv-mcpo, beside the MCP SDK 1.x it is built on; LiteLLM's proxy (pinned in
+#                             Benchmarks/requirements-litellm.txt) in .venv-litellm
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,5 +56,12 @@ if [[ "${1:-}" == "--bench" ]]; then
     "${LMG_TEST_PYTHON:-python3}" -m venv .venv-mcpo
     .venv-mcpo/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements-mcpo.txt
     cp Benchmarks/requirements-mcpo.txt .venv-mcpo/installed.txt
+  fi
+  if ! cmp -s Benchmarks/requirements-litellm.txt .venv-litellm/installed.txt 2>/dev/null; then
+    echo "setup: installing LiteLLM's proxy into .venv-litellm" >&2
+    rm -rf .venv-litellm
+    "${LMG_TEST_PYTHON:-python3}" -m venv .venv-litellm
+    .venv-litellm/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements-litellm.txt
+    cp Benchmarks/requirements-litellm.txt .venv-litellm/installed.txt
   fi
 fi

@@ -112,6 +112,15 @@ def scenarios(client, limited):
         stream.close()
         return {"seen": seen}
 
+    def disconnect_plain():
+        # Not streamed: the client gives up after 2 s and closes the connection mid-call.
+        try:
+            client.with_options(timeout=2).chat.completions.create(
+                model="fast", messages=user('call fx__slow {"seconds": 30}'))
+        except openai.APITimeoutError:
+            return {"timed_out": True}
+        return {"timed_out": False}
+
     return locals()
 
 

@@ -122,5 +122,13 @@ struct AccessTests {
         #expect(throws: ConfigError.self) {
             try ConfigLoader(environment: [:]).parse(Data(#"{"server": {"api_keys": [{"key": "k", "role": "root"}]}}"#.utf8), file: "k.json")
         }
+        // Two keys may not share a name: it stands for the key in rate limits, logs and /mcp sessions.
+        do {
+            _ = try ConfigLoader(environment: [:]).parse(Data(#"{"server": {"api_keys": [{"key": "a1", "name": "ci"}, {"key": "b2", "name": "ci"}]}}"#.utf8), file: "k.json")
+            Issue.record("a duplicate name was accepted")
+        } catch {
+            #expect("\(error)".contains("server.api_keys[1].name") && "\(error)".contains("already server.api_keys[0]'s"), "\(error)")
+            #expect(!"\(error)".contains("b2"))
+        }
     }
 }

@@ -185,7 +185,7 @@ struct MCPEndpointTests {
             let streamed = try await client.request("tools/call", #"{"name":"builtin__echo","arguments":{"text":"hi"},"_meta":{"progressToken":"p1"}}"#)
             #expect(streamed.response.headers["Content-Type"] == "text/event-stream", "a progress token asks for a stream")
             #expect(try Self.result(streamed.message)["content"] != nil)
-            #expect(await api.mcpSessions.session(client.session ?? "", keyName: nil)?.runningCount == 0)
+            #expect(api.mcpSessions.session(client.session ?? "", keyName: nil)?.runningCount == 0)
         }
     }
 

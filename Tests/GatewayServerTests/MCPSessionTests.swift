@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MCP
+import Synchronization
 import Testing
 @testable import GatewayServer
 
@@ -12,25 +13,30 @@ struct MCPSessionTests {
         MCPSessionState(protocolVersion: "2025-11-25", clientName: "t", clientVersion: "1", capabilities: [], keyName: key)
     }
 
-    @Test func theTableIsBoundedAndKeyedAndExpiresIdleSessions() {
+    @Test func theTableIsBoundedAndKeyedAndExpiresIdleSessions() throws {
         let table = MCPSessionTable(capacity: 2, idleLimit: .seconds(60))
         let start = ContinuousClock.now
-        let first = table.open(Self.state(key: "a"), now: start)
-        let second = table.open(Self.state(), now: start + .seconds(1))
+        let first = try #require(table.open(Self.state(key: "a"), now: start))
+        let second = try #require(table.open(Self.state(), now: start + .seconds(1)))
         #expect(first.id.count == 32 && first.id != second.id && first.id.allSatisfy(\.isHexDigit))
         #expect(table.session(first.id, keyName: "a", now: start + .seconds(2)) === first)
         #expect(table.session(first.id, keyName: nil, now: start + .seconds(2)) == nil, "another key's session is not found")
         #expect(table.session(first.id, keyName: "b", now: start + .seconds(2)) == nil)
-        // Full: the session used least recently (second, at 1 s) makes room.
-        _ = table.open(Self.state(), now: start + .seconds(3))
+        // Full: the idle session used least recently (second, at 1 s) makes room.
+        let third = try #require(table.open(Self.state(), now: start + .seconds(3)))
         #expect(table.count == 2 && table.session(second.id, keyName: nil, now: start + .seconds(3)) == nil)
+        // Full of sessions in use (a GET stream open on each): nothing is evicted, the open is refused.
+        let streams = [first.openStream(), third.openStream()]
+        #expect(table.open(Self.state(), now: start + .seconds(4)) == nil)
         // Idle past the limit: gone at the next lookup; an open GET stream keeps a session alive.
-        let listening = table.open(Self.state(), now: start + .seconds(4))
-        let stream = listening.openStream()
+        streams[0].cancel()
         #expect(table.session(first.id, keyName: "a", now: start + .seconds(200)) == nil)
-        #expect(table.session(listening.id, keyName: nil, now: start + .seconds(200)) === listening)
-        stream.cancel()
-        #expect(table.close(listening.id) && !table.close(listening.id))
+        #expect(table.session(third.id, keyName: nil, now: start + .seconds(200)) === third)
+        #expect(table.close(third.id) && !table.close(third.id))
+        // Stopping: every session ends and none opens.
+        table.closeAll()
+        #expect(table.count == 0 && table.open(Self.state()) == nil)
+        streams[1].cancel()
     }
 
     @Test func capabilitiesAreReadFromInitialize() {
@@ -44,7 +50,7 @@ struct MCPSessionTests {
         #expect(decoded == state, "the state round-trips, as a sealed session id will need")
     }
 
-    @Test func aRequestCanBeCancelledAndIdsAreNotReusedWhileRunning() async {
+    @Test func aRequestCanBeCancelledEvenBeforeItArrivesAndIdsAreNotReusedWhileRunning() async {
         let session = MCPSession(id: "s", state: Self.state())
         let started = AsyncStream.makeStream(of: Void.self)
         let call = Task {
@@ -55,11 +61,24 @@ struct MCPSessionTests {
             }
         }
         for await _ in started.stream { break }
-        let twice = await session.run(.int(7)) { Data() }
-        #expect(String(decoding: twice ?? Data(), as: UTF8.self).contains("already in use"))
+        let ran = Mutex(false)
+        guard case .duplicate = await session.run(.int(7), { ran.withLock { $0 = true }; return Data() }) else {
+            Issue.record("a second request with a running id is refused")
+            return
+        }
+        #expect(!ran.withLock { $0 }, "and never runs")
         session.cancel(.int(7))
-        #expect(await call.value == nil, "a cancelled request gets no response")
+        guard case .cancelled = await call.value else { Issue.record("a cancelled request gets no response"); return }
         #expect(session.runningCount == 0)
+        // The cancellation came first (another connection): the request is refused when it comes.
+        session.cancel(.int(8))
+        guard case .cancelled = await session.run(.int(8), { ran.withLock { $0 = true }; return Data() }) else {
+            Issue.record("cancelled before it arrived")
+            return
+        }
+        #expect(!ran.withLock { $0 })
+        session.close()
+        guard case .closed = await session.run(.int(9), { Data() }) else { Issue.record("a closed session runs nothing"); return }
     }
 
     @Test func pushesTakeTheNewestStreamAndRelayedRequestsWaitForTheirAnswer() async throws {

@@ -36,7 +36,7 @@ struct OpenAIClientTests {
         try await withPeer(serve, stop: { await $0.stop() }) { serve in
             let scenarios = [
                 "three_rounds", "three_rounds_stream", "client_tool", "client_tool_stream", "mcp_off", "limited_key", "routing",
-                "rate_limited", "upstream_500", "upstream_401", "disconnect",
+                "rate_limited", "upstream_500", "upstream_401", "disconnect", "disconnect_plain",
             ]
             let run = try await runProcess(
                 "/usr/bin/env", [Repo.python, Repo.fixture("openai_client.py"), "--base-url", serve.url("/v1"), "--key", admin, "--limited-key", limited] + scenarios,
@@ -120,6 +120,15 @@ struct OpenAIClientTests {
             }
             #expect(((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").contains("cancelled"), "the fixture saw notifications/cancelled")
             #expect(ContinuousClock.now - gone < .seconds(3), "at once, not at the next keep-alive write (every 5 s)")
+
+            // Not streamed, the same: the client's timeout closes the connection, the call is cancelled.
+            #expect(result("disconnect_plain")["timed_out"] as? Bool == true, "\(result("disconnect_plain"))")
+            func cancellations() -> Int {
+                (((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").components(separatedBy: "\n")).filter { $0.hasPrefix("cancelled") }.count
+            }
+            let plainDeadline = ContinuousClock.now + .seconds(15)
+            while ContinuousClock.now < plainDeadline, cancellations() < 2 { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(cancellations() == 2, "the fixture saw a second notifications/cancelled: \((try? String(contentsOfFile: record, encoding: .utf8)) ?? "")")
 
             // The upstream key never leaves the gateway.
             #expect(!run.stdout.contains(upstreamKey) && !run.stderr.contains(upstreamKey))

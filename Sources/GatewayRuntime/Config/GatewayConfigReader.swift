@@ -98,6 +98,10 @@ struct GatewayConfigReader {
                 throw fields.error("unknown role \"\(roleName)\" (expected user or admin)", at: at + ".role")
             }
             guard !keys.contains(where: { $0.key == key }) else { throw fields.error("the same key is listed twice", at: at + ".key") }
+            if let other = keys.firstIndex(where: { $0.name == name }) {
+                // The name stands for the key in rate-limit buckets, the access log and /mcp sessions.
+                throw fields.error("the name \"\(name)\" is already server.api_keys[\(other)]'s; names must be unique", at: at + ".name")
+            }
             keys.append(APIKey(
                 key: key, name: name, role: role, servers: try fields.stringArray(object["servers"], at: at + ".servers"),
                 tools: try fields.stringArray(object["tools"], at: at + ".tools")))

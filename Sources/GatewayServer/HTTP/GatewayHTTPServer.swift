@@ -60,7 +60,10 @@ public struct GatewayHTTPServer: Sendable {
         do {
             let buffer = try await request.body.collect(upTo: maxBodyBytes)
             let body = buffer.withUnsafeReadableBytes { Data($0) }
-            reply = await api.handle(APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers, body: body))
+            let apiRequest = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers, body: body)
+            reply = OpenAIError.isOpenAIPath(request.uri.path) && request.method == .post
+                ? await handleCancellingOnDisconnect(apiRequest, api: api, channel: channel)
+                : await api.handle(apiRequest)
         } catch is NIOTooManyBytesError {
             reply = APIError(status: 413, code: "body_too_large", message: "the request body is over \(maxBodyBytes) bytes (server.max_body_bytes)").response
         } catch {
@@ -82,6 +85,21 @@ public struct GatewayHTTPServer: Sendable {
             if let name = HTTPField.Name(name) { fields[name] = value }
         }
         return Response(status: HTTPResponse.Status(code: reply.status), headers: fields, body: responseBody(reply, channel: channel))
+    }
+}
+
+extension GatewayHTTPServer {
+    /// Answers `request` in a task that the client closing its connection cancels: an OpenAI
+    /// client that gives up on a non-streamed answer stops the model request and the tool calls
+    /// (streamed answers watch the connection themselves). Not for `/mcp`, where the spec says
+    /// a disconnection is not a cancellation.
+    static func handleCancellingOnDisconnect(_ request: APIRequest, api: GatewayAPI, channel: any Channel) async -> APIResponse {
+        let task = Task { await api.handle(request) }
+        let watcher = ClientGoneWatcher { task.cancel() }
+        try? await channel.pipeline.addHandler(watcher, position: .first).get()
+        let reply = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        channel.pipeline.removeHandler(watcher).whenComplete { _ in }
+        return reply
     }
 }
 

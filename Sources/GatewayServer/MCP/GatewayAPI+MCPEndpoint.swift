@@ -8,7 +8,7 @@ import MCPGateway
 ///
 /// POST carries one JSON-RPC message. Requests are answered `application/json`, except a
 /// `tools/call` that can use an event stream (the client asked for progress, or declared
-/// capabilities a server may ask it for), which is answered `text/event-stream`: progress,
+/// elicitation or sampling, which a server may ask it for), which is answered `text/event-stream`: progress,
 /// then the response. Notifications and responses get 202. `initialize` opens a session
 /// (`Mcp-Session-Id`); GET opens its stream of `list_changed` notifications; DELETE ends it.
 /// Keys, roles and per-key limits are the REST routes': a key sees only its servers and tools.
@@ -46,18 +46,41 @@ extension GatewayAPI {
         case .request(let id, let method):
             let params = Self.params(of: message)
             let methods = MCPMethods(api: self, session: session, caller: caller)
-            let streams = wantsStream && method == "tools/call" && (Self.asksProgress(params) || !session.state.capabilities.isEmpty || !wantsJSON)
+            // A stream costs more than JSON: only for progress, or for a client a server may ask
+            // something of (roots alone are answered by lmg when there is no stream).
+            let streams = wantsStream && method == "tools/call"
+                && (Self.asksProgress(params) || !session.state.capabilities.isDisjoint(with: [.elicitation, .sampling]) || !wantsJSON)
             guard streams else {
-                guard let answer = await session.run(id, { await methods.answer(method, id: id, params: params, emit: nil) }) else {
-                    return APIResponse(status: 204)
+                switch await session.run(id, { await methods.answer(method, id: id, params: params, emit: nil) }) {
+                case .answered(let answer):
+                    return APIResponse(status: 200, headers: ["Content-Type": "application/json"], body: answer)
+                case .cancelled:
+                    // A cancelled request gets no response: an event stream that ends empty.
+                    return wantsStream ? APIResponse(status: 200, headers: ["Content-Type": "text/event-stream"]) : APIResponse(status: 204)
+                case .duplicate:
+                    return APIResponse(status: 200, headers: ["Content-Type": "application/json"], body: JSONRPCCoding.errorResponse(
+                        id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.invalidRequest, message: "Invalid Request: id \(id) is in use by a request still running")))
+                case .closed:
+                    return Self.mcpError(404, code: -32001, "Session not found: the session ended")
                 }
-                return APIResponse(status: 200, headers: ["Content-Type": "application/json"], body: answer)
             }
-            return Self.eventStream { sink in
-                let answer = await session.run(id) {
-                    await methods.answer(method, id: id, params: params, emit: { sink.yield(Self.event($0)) })
+            // The spec: a disconnection is not a cancellation, so the call runs on when the
+            // client goes away (bounded by the tool's timeout); comment lines keep proxies from
+            // closing a quiet stream.
+            return Self.eventStream(cancelsOnDisconnect: false, keepAlive: Self.streamKeepAlive) { sink in
+                let outcome = await session.run(id) {
+                    await methods.answer(method, id: id, params: params, emit: { message in
+                        if case .terminated = sink.yield(Self.event(message)) { return false }
+                        return true
+                    })
                 }
-                if let answer { sink.yield(Self.event(answer)) }
+                switch outcome {
+                case .answered(let answer): sink.yield(Self.event(answer))
+                case .duplicate:
+                    sink.yield(Self.event(JSONRPCCoding.errorResponse(
+                        id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.invalidRequest, message: "Invalid Request: id \(id) is in use by a request still running"))))
+                case .cancelled, .closed: break
+                }
             }
         case .notification(let method):
             if method == "notifications/cancelled", case .object(let params)? = message.members?["params"], let id = Self.id(params["requestId"]) {
@@ -85,15 +108,7 @@ extension GatewayAPI {
         }
         mcpChanges.start(api: self)
         let (messages, drop) = session.openStream()
-        let keepAlive = Self.streamKeepAlive
-        return Self.eventStream(onCancel: drop) { sink in
-            let ticker = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: keepAlive)
-                    sink.yield(Data(": keep-alive\n\n".utf8))
-                }
-            }
-            defer { ticker.cancel() }
+        return Self.eventStream(keepAlive: Self.streamKeepAlive, onCancel: drop) { sink in
             for await event in messages { sink.yield(event) }
         }
     }
@@ -122,9 +137,15 @@ extension GatewayAPI {
         var capabilities: [String: Value]?
         if case .object(let declared)? = params["capabilities"] { capabilities = declared }
         func text(_ value: Value?) -> String { if case .string(let text)? = value { String(text.prefix(200)) } else { "" } }
-        let session = mcpSessions.open(MCPSessionState(
+        guard let session = mcpSessions.open(MCPSessionState(
             protocolVersion: version, clientName: text(clientInfo["name"]), clientVersion: text(clientInfo["version"]),
             capabilities: DownstreamCapabilities(capabilities), keyName: caller.keyName))
+        else {
+            var busy = Self.mcpError(503, code: JSONRPCErrorObject.internalError,
+                "Service Unavailable: \(mcpSessions.capacity) sessions are open and busy, or the gateway is stopping; end one (DELETE) or retry later")
+            busy.headers["Retry-After"] = "5"
+            return busy
+        }
         mcpChanges.start(api: self)
         let result: Value = .object([
             "protocolVersion": .string(version),

@@ -21,7 +21,7 @@ struct MCPCatalog: Sendable {
         let visible = await manager.namespace().tools.filter {
             caller.allows(server: $0.server, tool: $0.tool.name, qualifiedName: $0.qualifiedName)
         }
-        return .object(["tools": .array(try visible.map { try Self.renamed($0.tool, to: $0.qualifiedName, server: $0.server) })])
+        return try Self.toolList(visible)
     }
 
     /// The tool a qualified name stands for, when this caller may call it; else the error that
@@ -43,31 +43,33 @@ struct MCPCatalog: Sendable {
 
     /// `resources/list`'s result: every server's resources, in server order.
     func resources() async throws -> Value {
-        var items: [Value] = []
-        for server in await servers() where await offersResources(server) {
-            guard let listed = try? await manager.listResources(server: server) else { continue }
-            for resource in listed { items.append(try Self.tagged(resource, server: server)) }
+        var listed: [(server: String, resource: Resource)] = []
+        for server in await resourceServers() {
+            guard let resources = try? await manager.listResources(server: server) else { continue }
+            listed += resources.map { (server, $0) }
         }
-        return .object(["resources": .array(items)])
+        return try Self.list("resources", listed.map { ($0.server, $0.resource) })
     }
 
     /// `resources/templates/list`'s result.
     func resourceTemplates() async throws -> Value {
-        var items: [Value] = []
-        for server in await servers() where await offersResources(server) {
-            guard let listed = try? await manager.listResourceTemplates(server: server) else { continue }
-            for template in listed { items.append(try Self.tagged(template, server: server)) }
+        var listed: [(server: String, template: Resource.Template)] = []
+        for server in await resourceServers() {
+            guard let templates = try? await manager.listResourceTemplates(server: server) else { continue }
+            listed += templates.map { (server, $0) }
         }
-        return .object(["resourceTemplates": .array(items)])
+        return try Self.list("resourceTemplates", listed.map { ($0.server, $0.template) })
     }
 
     /// The server that answers for `uri`: one that lists it (first by name), else the one whose
     /// template's fixed prefix is the longest that `uri` starts with.
     func server(reading uri: String) async throws(JSONRPCErrorObject) -> String {
         var best: (server: String, prefix: Int)?
-        for server in await servers() where await offersResources(server) {
-            if let listed = try? await manager.listResources(server: server), listed.contains(where: { $0.uri == uri }) { return server }
-            for template in (try? await manager.listResourceTemplates(server: server)) ?? [] {
+        for server in await resourceServers() {
+            let resources = (try? await manager.listResources(server: server)) ?? []
+            if resources.contains(where: { $0.uri == uri }) { return server }
+            let templates = (try? await manager.listResourceTemplates(server: server)) ?? []
+            for template in templates {
                 let prefix = template.uriTemplate.prefix { $0 != "{" }
                 if !prefix.isEmpty, uri.hasPrefix(prefix), prefix.count > (best?.prefix ?? 0) { best = (server, prefix.count) }
             }
@@ -77,6 +79,16 @@ struct MCPCatalog: Sendable {
                                  data: .object(["uri": .string(uri)]))
     }
 
+    /// The usable servers this caller may list that offer resources.
+    private func resourceServers() async -> [String] {
+        var offering: [String] = []
+        for server in await servers() {
+            let capabilities = try? await manager.client(named: server).serverCapabilities
+            if capabilities?.resources != nil { offering.append(server) }
+        }
+        return offering
+    }
+
     /// The prompts this caller may use, named as `/mcp/prompts` names them.
     func promptNamespace() async -> PromptNamespace {
         PromptNamespace(await manager.listAvailablePrompts().filter { caller.allows(server: $0.server) })
@@ -84,20 +96,36 @@ struct MCPCatalog: Sendable {
 
     /// `prompts/list`'s result.
     func prompts() async throws -> Value {
-        let namespace = await promptNamespace()
-        return .object(["prompts": .array(try namespace.prompts.map { entry in
-            guard case .object(var object) = try Self.value(entry.prompt) else { return .null }
-            object["name"] = .string(entry.qualifiedName)
-            object["_meta"] = Self.origin(entry.server, name: entry.prompt.name, existing: object["_meta"])
-            return .object(object)
-        })])
-    }
-
-    private func offersResources(_ server: String) async -> Bool {
-        (try? await manager.client(named: server).serverCapabilities?.resources) != nil
+        return try Self.promptList(await promptNamespace().prompts)
     }
 
     // MARK: - Encoding
+    //
+    // Synchronous on purpose: a throwing closure inside these async methods crashed the 6.3
+    // compiler's coroutine splitting in release builds.
+
+    static func toolList(_ tools: [QualifiedTool]) throws -> Value {
+        var items: [Value] = []
+        for entry in tools { items.append(try renamed(entry.tool, to: entry.qualifiedName, server: entry.server)) }
+        return .object(["tools": .array(items)])
+    }
+
+    static func list<T: Encodable>(_ member: String, _ items: [(String, T)]) throws -> Value {
+        var values: [Value] = []
+        for (server, item) in items { values.append(try tagged(item, server: server)) }
+        return .object([member: .array(values)])
+    }
+
+    static func promptList(_ prompts: [QualifiedPrompt]) throws -> Value {
+        var items: [Value] = []
+        for entry in prompts {
+            guard case .object(var object) = try value(entry.prompt) else { continue }
+            object["name"] = .string(entry.qualifiedName)
+            object["_meta"] = origin(entry.server, name: entry.prompt.name, existing: object["_meta"])
+            items.append(.object(object))
+        }
+        return .object(["prompts": .array(items)])
+    }
 
     /// `tool` as `tools/list` lists it, under the gateway's name, with where it comes from in `_meta`.
     static func renamed(_ tool: Tool, to name: String, server: String) throws -> Value {

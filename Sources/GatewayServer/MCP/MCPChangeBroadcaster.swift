@@ -7,10 +7,28 @@ import Synchronization
 /// said its list changed. Changes that arrive together are sent once (after `settle`), and a
 /// session hears only of servers its key may see.
 final class MCPChangeBroadcaster: Sendable {
+    /// Which servers a pending notification is about.
+    enum Scope: Sendable, Equatable {
+        /// Not known: everyone hears it.
+        case all
+        case servers(Set<String>)
+
+        mutating func add(_ server: String) {
+            if case .servers(let known) = self { self = .servers(known.union([server])) }
+        }
+
+        /// Whether `caller` may see one of the servers.
+        func concerns(_ caller: Caller) -> Bool {
+            switch self {
+            case .all: true
+            case .servers(let names): names.contains(where: caller.allows(server:))
+            }
+        }
+    }
+
     private struct State {
         var watching: Task<Void, Never>?
-        var pending: Set<MCPListKind> = []
-        var servers: Set<String>? = []
+        var pending: [MCPListKind: Scope] = [:]
         var flushing = false
     }
 
@@ -36,13 +54,14 @@ final class MCPChangeBroadcaster: Sendable {
 
     private func note(_ change: MCPManagerChange, api: GatewayAPI) {
         let flush = state.withLock { state -> Bool in
+            func add(_ kind: MCPListKind, _ server: String?) {
+                guard let server else { return state.pending[kind] = .all }
+                state.pending[kind, default: .servers([])].add(server)
+            }
             switch change {
-            case .servers:
-                state.pending.formUnion([.tools, .resources, .prompts])
-                state.servers = nil
-            case .list(let server, let kind):
-                state.pending.insert(kind)
-                state.servers?.insert(server)
+            case .servers: for kind in MCPListKind.allOrdered { add(kind, nil) }
+            case .server(let name): for kind in MCPListKind.allOrdered { add(kind, name) }
+            case .list(let server, let kind): add(kind, server)
             }
             defer { state.flushing = true }
             return !state.flushing
@@ -50,17 +69,22 @@ final class MCPChangeBroadcaster: Sendable {
         guard flush else { return }
         Task {
             try? await Task.sleep(for: settle)
-            let (kinds, servers) = state.withLock { state in
-                defer { (state.pending, state.servers, state.flushing) = ([], [], false) }
-                return (state.pending, state.servers)
-            }
-            let messages = MCPListKind.allOrdered.filter(kinds.contains).map {
-                GatewayAPI.event(MCPMethods.notification("notifications/\($0.rawValue)/list_changed", params: nil))
+            let pending = state.withLock { state in
+                defer { (state.pending, state.flushing) = ([:], false) }
+                return state.pending
             }
             for session in api.mcpSessions.all {
-                if let servers, let key = session.state.keyName, let caller = api.caller(keyName: key),
-                   !servers.contains(where: caller.allows(server:)) { continue }
-                for message in messages { session.push(message) }
+                let caller: Caller
+                if let key = session.state.keyName {
+                    // A key gone from the config hears nothing (its next request is refused).
+                    guard let known = api.caller(keyName: key) else { continue }
+                    caller = known
+                } else {
+                    caller = .anyone
+                }
+                for kind in MCPListKind.allOrdered where pending[kind]?.concerns(caller) == true {
+                    session.push(GatewayAPI.event(MCPMethods.notification("notifications/\(kind.rawValue)/list_changed", params: nil)))
+                }
             }
         }
     }

@@ -17,6 +17,8 @@ final class MCPDownstreamRelay: ServerRequestRelay {
     /// How long the client has to answer before the server is told it will not.
     let patience: Duration
     private static let serial = Atomic<UInt64>(0)
+    /// The relayed requests waiting now; `finished` once the call ended.
+    private let waiting = Mutex<(ids: Set<JSONRPCID>, finished: Bool)>(([], false))
 
     init(session: MCPSession, emit: MCPMethods.Emit?, patience: Duration = .seconds(600)) {
         (self.session, self.emit, self.patience) = (session, emit, patience)
@@ -32,6 +34,8 @@ final class MCPDownstreamRelay: ServerRequestRelay {
                 message: "the client of this lmg gateway did not declare the '\(capability)' capability, so server '\(server)' cannot send it \(method)")
         }
         guard let emit else {
+            // No stream to ask on: roots are answered by lmg itself, the rest refused.
+            if needed == .roots { return nil }
             throw JSONRPCErrorObject(
                 code: JSONRPCErrorObject.methodNotFound,
                 message: "the client of this lmg gateway takes no event stream on this call, so server '\(server)' cannot send it \(method)")
@@ -48,15 +52,20 @@ final class MCPDownstreamRelay: ServerRequestRelay {
         }
         writer.raw("}")
         let request = writer.data
+        guard waiting.withLock({ state in
+            guard !state.finished else { return false }
+            state.ids.insert(id)
+            return true
+        }) else {
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "the call \(method) belonged to has ended")
+        }
+        defer { _ = waiting.withLock { $0.ids.remove(id) } }
         let session = session, patience = patience
         let reply: JSONRPCMessage
         do {
             reply = try await withThrowingTaskGroup(of: JSONRPCMessage?.self) { group in
                 group.addTask {
-                    try await session.awaitAnswer(id) {
-                        emit(request)
-                        return true
-                    }
+                    try await session.awaitAnswer(id) { emit(request) }
                 }
                 group.addTask {
                     try await Task.sleep(for: patience)
@@ -79,6 +88,15 @@ final class MCPDownstreamRelay: ServerRequestRelay {
             if let result = try? reply.result(as: Value.self) { return result }
             throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "the client's answer to \(method) had no result")
         }
+    }
+
+    /// The call ended: requests still waiting for the client are given up.
+    func finish() {
+        let ids = waiting.withLock { state in
+            state.finished = true
+            return state.ids
+        }
+        for id in ids { session.abandon(id) }
     }
 
     private struct RelayTimeout: Error {}

@@ -44,18 +44,29 @@ extension GatewayAPI {
         return event
     }
 
-    /// A `text/event-stream` answer whose events `produce` writes; the client going away
-    /// cancels `produce` (and so the call it runs) and calls `onCancel`.
+    /// A `text/event-stream` answer whose events `produce` writes, with a comment line every
+    /// `keepAlive` (when given) so proxies leave a quiet stream open. The client going away
+    /// calls `onCancel` and, when `cancelsOnDisconnect`, cancels `produce` (and what it runs).
     static func eventStream(
-        onCancel: @escaping @Sendable () -> Void = {}, _ produce: @escaping @Sendable (AsyncStream<Data>.Continuation) async -> Void
+        cancelsOnDisconnect: Bool = true, keepAlive: Duration? = nil, onCancel: @escaping @Sendable () -> Void = {},
+        _ produce: @escaping @Sendable (AsyncStream<Data>.Continuation) async -> Void
     ) -> APIResponse {
         let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
         let task = Task {
+            let ticker = keepAlive.map { interval in
+                Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        if case .terminated = sink.yield(Data(": keep-alive\n\n".utf8)) { return }
+                    }
+                }
+            }
             await produce(sink)
+            ticker?.cancel()
             sink.finish()
         }
         sink.onTermination = { _ in
-            task.cancel()
+            if cancelsOnDisconnect { task.cancel() }
             onCancel()
         }
         var response = APIResponse(status: 200, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache", "X-Accel-Buffering": "no"])

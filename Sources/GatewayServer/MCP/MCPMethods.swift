@@ -13,9 +13,10 @@ struct MCPMethods: Sendable {
 
     var catalog: MCPCatalog { MCPCatalog(api: api, caller: caller) }
 
-    /// Where a `tools/call` sends its progress notifications (the POST's event stream); nil
-    /// when the answer is plain JSON, which cannot carry them.
-    typealias Emit = @Sendable (Data) -> Void
+    /// Where a `tools/call` sends a JSON-RPC message of its own (progress, a relayed request):
+    /// the POST's event stream, which frames it; false once that stream is gone. nil when the
+    /// answer is plain JSON, which cannot carry them.
+    typealias Emit = @Sendable (Data) -> Bool
 
     /// The response to the request `id`: its result, or its error.
     func answer(_ method: String, id: JSONRPCID, params: [String: Value], emit: Emit?) async -> Data {
@@ -68,7 +69,7 @@ struct MCPMethods: Sendable {
                 var members: [String: Value] = ["progressToken": token, "progress": .double(progress.progress)]
                 if let total = progress.total { members["total"] = .double(total) }
                 if let message = progress.message { members["message"] = .string(message) }
-                emit(Self.notification("notifications/progress", params: .object(members)))
+                _ = emit(Self.notification("notifications/progress", params: .object(members)))
             }
         }
         let result: CallTool.Result
@@ -76,6 +77,7 @@ struct MCPMethods: Sendable {
             // On an event stream the upstream server's requests are relayed to this client;
             // without one (or without the capability) they are refused saying why.
             let relay = MCPDownstreamRelay(session: session, emit: emit)
+            defer { relay.finish() }
             result = try await ServerRequestRelays.$current.withValue(relay) {
                 try await api.measuredToolCall(server: target.server, tool: target.tool.name, arguments: arguments, onProgress: onProgress, check: {
                     try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: name)

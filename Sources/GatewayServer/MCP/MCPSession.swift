@@ -19,6 +19,8 @@ final class MCPSession: Sendable {
         var running: [JSONRPCID: Task<Data?, Never>] = [:]
         /// Requests we relayed to the client, by the id we gave them.
         var relayed: [JSONRPCID: CheckedContinuation<JSONRPCMessage, any Error>] = [:]
+        /// Ids cancelled before their request arrived (a client may post both at once), newest last.
+        var cancelledEarly: [JSONRPCID] = []
         var closed = false
     }
 
@@ -43,9 +45,10 @@ final class MCPSession: Sendable {
 
     var lastUsed: ContinuousClock.Instant { live.withLock { $0.lastUsed } }
 
-    /// Unused since `instant`, with no GET stream open (a client listening is not idle).
+    /// Unused since `instant`, with no GET stream open and no call running (a client listening
+    /// or waiting is not idle).
     func isIdle(since instant: ContinuousClock.Instant) -> Bool {
-        live.withLock { $0.lastUsed < instant && $0.streams.isEmpty }
+        live.withLock { $0.lastUsed < instant && $0.streams.isEmpty && $0.running.isEmpty }
     }
 
     // MARK: - Streams
@@ -86,31 +89,59 @@ final class MCPSession: Sendable {
 
     // MARK: - Requests in flight
 
-    /// Runs `work` as the request `id`, cancellable by `cancel(_:)`, and by the caller's own
-    /// cancellation; nil when it was cancelled (a cancelled request gets no response).
-    func run(_ id: JSONRPCID, _ work: @escaping @Sendable () async -> Data) async -> Data? {
-        let task = Task { () -> Data? in
-            let answer = await work()
-            return Task.isCancelled ? nil : answer
-        }
-        let accepted = live.withLock { live in
-            guard !live.closed, live.running[id] == nil else { return false }
+    /// How a request ended.
+    enum Outcome: Sendable {
+        case answered(Data)
+        /// Cancelled (by `notifications/cancelled`, or before it began): no response is sent.
+        case cancelled
+        /// The id is in use by a request still running.
+        case duplicate
+        /// The session ended.
+        case closed
+    }
+
+    /// Runs `work` as the request `id`, cancellable by `cancel(_:)` and by the caller's own
+    /// cancellation. The id is reserved before anything runs, so a refused request never
+    /// reaches a server.
+    func run(_ id: JSONRPCID, _ work: @escaping @Sendable () async -> Data) async -> Outcome {
+        let reserved: Result<Task<Data?, Never>, Refusal> = live.withLock { live in
+            if live.closed { return .failure(.closed) }
+            if let early = live.cancelledEarly.firstIndex(of: id) {
+                live.cancelledEarly.remove(at: early)
+                return .failure(.cancelled)
+            }
+            if live.running[id] != nil { return .failure(.duplicate) }
+            let task = Task { () -> Data? in
+                let answer = await work()
+                return Task.isCancelled ? nil : answer
+            }
             live.running[id] = task
-            return true
+            return .success(task)
         }
-        guard accepted else {
-            task.cancel()
-            return JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(
-                code: JSONRPCErrorObject.invalidRequest, message: "request id \(id) is already in use in this session"))
+        let task: Task<Data?, Never>
+        switch reserved {
+        case .success(let started): task = started
+        case .failure(.closed): return .closed
+        case .failure(.cancelled): return .cancelled
+        case .failure(.duplicate): return .duplicate
         }
         let answer = await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
         live.withLock { _ = $0.running.removeValue(forKey: id) }
-        return answer
+        return answer.map(Outcome.answered) ?? .cancelled
     }
 
-    /// `notifications/cancelled`: stops the request `id` if it still runs; others are ignored.
+    private enum Refusal: Error { case closed, cancelled, duplicate }
+
+    /// `notifications/cancelled`: stops the request `id` if it runs, or refuses it should it
+    /// arrive later (a client sends the two on separate connections, so their order can flip).
     func cancel(_ id: JSONRPCID) {
-        live.withLock { $0.running[id] }?.cancel()
+        let task: Task<Data?, Never>? = live.withLock { live in
+            if let task = live.running[id] { return task }
+            live.cancelledEarly.append(id)
+            if live.cancelledEarly.count > 64 { live.cancelledEarly.removeFirst() }
+            return nil
+        }
+        task?.cancel()
     }
 
     var runningCount: Int { live.withLock { $0.running.count } }
@@ -128,6 +159,8 @@ final class MCPSession: Sendable {
                 }
                 guard registered else { return continuation.resume(throwing: CancellationError()) }
                 if !send() { take(id)?.resume(throwing: RelayError.noStream) }
+                // Cancelled before the continuation was registered: the handler found nothing.
+                if Task.isCancelled { take(id)?.resume(throwing: CancellationError()) }
             }
         } onCancel: {
             take(id)?.resume(throwing: CancellationError())
@@ -139,6 +172,11 @@ final class MCPSession: Sendable {
         guard let waiting = take(id) else { return false }
         waiting.resume(returning: message)
         return true
+    }
+
+    /// Gives up on a relayed request (its call ended): its waiter gets CancellationError.
+    func abandon(_ id: JSONRPCID) {
+        take(id)?.resume(throwing: CancellationError())
     }
 
     private func take(_ id: JSONRPCID) -> CheckedContinuation<JSONRPCMessage, any Error>? {

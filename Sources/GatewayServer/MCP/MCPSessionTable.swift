@@ -10,36 +10,46 @@ final class MCPSessionTable: Sendable {
     let capacity: Int
     /// A session unused for this long, with no GET stream open, is closed at the next lookup or open.
     let idleLimit: Duration
-    private let sessions = Mutex<[String: MCPSession]>([:])
+    private struct Table {
+        var sessions: [String: MCPSession] = [:]
+        var stopping = false
+    }
+
+    private let sessions = Mutex(Table())
 
     init(capacity: Int = 1024, idleLimit: Duration = .seconds(3600)) {
         self.capacity = max(1, capacity)
         self.idleLimit = idleLimit
     }
 
-    var count: Int { sessions.withLock { $0.count } }
+    var count: Int { sessions.withLock { $0.sessions.count } }
 
-    /// Opens a session for `state`; returns it with its fresh id.
-    func open(_ state: MCPSessionState, now: ContinuousClock.Instant = .now) -> MCPSession {
+    /// Opens a session for `state`; nil when the table is full of sessions in use (only idle
+    /// ones — no stream, no call — make room), or after ``closeAll()`` (the gateway is stopping).
+    func open(_ state: MCPSessionState, now: ContinuousClock.Instant = .now) -> MCPSession? {
         let session = MCPSession(id: Self.makeID(), state: state)
-        let closing: [MCPSession] = sessions.withLock { sessions in
-            var closing = sessions.values.filter { $0.isIdle(since: now - idleLimit) }
-            for old in closing { sessions[old.id] = nil }
-            if sessions.count >= capacity, let oldest = sessions.values.min(by: { $0.lastUsed < $1.lastUsed }) {
-                sessions[oldest.id] = nil
+        let (opened, closing): (Bool, [MCPSession]) = sessions.withLock { table in
+            guard !table.stopping else { return (false, []) }
+            var closing = table.sessions.values.filter { $0.isIdle(since: now - idleLimit) }
+            for old in closing { table.sessions[old.id] = nil }
+            if table.sessions.count >= capacity {
+                guard let oldest = table.sessions.values.filter({ $0.isIdle(since: now) }).min(by: { $0.lastUsed < $1.lastUsed }) else {
+                    return (false, closing)
+                }
+                table.sessions[oldest.id] = nil
                 closing.append(oldest)
             }
-            sessions[session.id] = session
-            return closing
+            table.sessions[session.id] = session
+            return (true, closing)
         }
         for old in closing { old.close() }
-        return session
+        return opened ? session : nil
     }
 
     /// The live session `id`, when it exists, was opened with `keyName`'s key and is not idle
     /// past the limit. Another key's session is "not found", as if it did not exist.
     func session(_ id: String, keyName: String?, now: ContinuousClock.Instant = .now) -> MCPSession? {
-        guard let session = sessions.withLock({ $0[id] }) else { return nil }
+        guard let session = sessions.withLock({ $0.sessions[id] }) else { return nil }
         if session.isIdle(since: now - idleLimit) {
             close(id)
             return nil
@@ -51,17 +61,22 @@ final class MCPSessionTable: Sendable {
     /// Ends the session `id`; false when there was none.
     @discardableResult
     func close(_ id: String) -> Bool {
-        guard let session = sessions.withLock({ $0.removeValue(forKey: id) }) else { return false }
+        guard let session = sessions.withLock({ $0.sessions.removeValue(forKey: id) }) else { return false }
         session.close()
         return true
     }
 
     /// Every open session, for broadcasting `list_changed`.
-    var all: [MCPSession] { sessions.withLock { Array($0.values) } }
+    var all: [MCPSession] { sessions.withLock { Array($0.sessions.values) } }
 
-    /// Closes every session (the gateway stops).
+    /// Closes every session and opens no more (the gateway stops).
     func closeAll() {
-        for session in sessions.withLock({ sessions in defer { sessions = [:] }; return Array(sessions.values) }) { session.close() }
+        let all = sessions.withLock { table in
+            table.stopping = true
+            defer { table.sessions = [:] }
+            return Array(table.sessions.values)
+        }
+        for session in all { session.close() }
     }
 
     /// 128 bits from the system's CSPRNG as 32 hex digits: visible ASCII, as the spec requires.

@@ -6,8 +6,9 @@ import MCP
 /// `roots/list` to the MCP client downstream that made the call.
 ///
 /// The relay in ``ServerRequestRelays/current`` when a request is sent is remembered with it;
-/// a server request that arrives while exactly one relay has requests pending goes to that relay
-/// (on stdio and on a shared HTTP stream nothing else says which call it belongs to).
+/// a server request goes to a relay only when every request pending at that moment was sent
+/// for that same relay (on stdio nothing else says which call a server's request belongs to, so
+/// a request made for anyone else — another caller, a health check — means refusing it).
 public protocol ServerRequestRelay: AnyObject, Sendable {
     /// The result to send the server, nil when this relay does not take `method` (the client
     /// then answers as it would without a relay), or throws the JSON-RPC error to send back.
@@ -20,11 +21,12 @@ public enum ServerRequestRelays {
 }
 
 extension ClientState {
-    /// The one relay with requests pending; nil when none or several have.
+    /// The relay every pending request was sent for; nil when none is pending, or one was sent
+    /// for another relay or for none.
     var soleRelay: (any ServerRequestRelay)? {
         var found: (any ServerRequestRelay)?
         for request in pending.values {
-            guard let relay = request.relay else { continue }
+            guard let relay = request.relay else { return nil }
             if let found, found !== relay { return nil }
             found = relay
         }

@@ -27,7 +27,7 @@ extension MCPManager {
     func register(_ config: MCPServerConfig) -> Task<Void, Never>? {
         let gate = HealthGate(policy: policy)
         let attempts = policy.retry.attempts
-        return carryOut(table.update { $0.register(config, gate: gate, attempts: attempts) })
+        return carryOut(table.update(change: .server(config.name)) { $0.register(config, gate: gate, attempts: attempts) })
     }
 
     /// Connects with up to `attempts` tries and backoff between them; a failure that retrying
@@ -35,7 +35,7 @@ extension MCPManager {
     func connect(_ name: String, generation: Int, attempts: Int) async {
         guard let config = table.read({ $0.servers[name]?.config }) else { return }
         defer {
-            table.update { $0.connectEnded(name, generation: generation) }
+            table.update(change: .server(name)) { $0.connectEnded(name, generation: generation) }
             work[generation]?.connect = nil
         }
         var lastError: any Error = CancellationError()
@@ -50,7 +50,7 @@ extension MCPManager {
                 // A server is only useful once its tools are known.
                 _ = try await client.listTools()
                 let cancelled = Task.isCancelled
-                let outcome = table.update { machine in
+                let outcome = table.update(change: .server(name)) { machine in
                     let outcome = machine.connectSucceeded(name, generation: generation, client: client, cancelled: cancelled)
                     // Healthy before its route is published, so no call meets the old failures.
                     if case .adopt = outcome { machine.servers[name]?.gate.connected() }
@@ -77,7 +77,7 @@ extension MCPManager {
             }
         }
         let cancelled = Task.isCancelled
-        table.update { [lastError] machine in
+        table.update(change: .server(name)) { [lastError] machine in
             if machine.connectFailed(name, generation: generation, error: lastError, cancelled: cancelled) {
                 machine.servers[name]?.gate.restartFailed(FailureClassification.line(lastError))
             }
@@ -87,7 +87,7 @@ extension MCPManager {
     /// Replaces a dead connection with a new one (one try; the backoff is the caller's); joins a
     /// connect already under way.
     func restart(_ name: String) -> Task<Void, Never>? {
-        switch table.update({ $0.restartRequested(name) }) {
+        switch table.update(change: .server(name), { $0.restartRequested(name) }) {
         case .join(let generation): return work[generation]?.connect
         case .start(let action): return carryOut([action])
         case .none: return nil
@@ -96,7 +96,7 @@ extension MCPManager {
 
     /// Shuts a server down and forgets it.
     public func removeServer(named name: String) async {
-        guard let removal = table.update({ $0.remove(name) }) else { return }
+        guard let removal = table.update(change: .server(name), { $0.remove(name) }) else { return }
         let tasks = work.removeValue(forKey: removal.generation)
         tasks?.connect?.cancel()
         tasks?.healthCheck?.cancel()

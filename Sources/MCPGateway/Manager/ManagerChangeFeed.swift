@@ -4,8 +4,10 @@ import Synchronization
 /// Something that may change what the manager aggregates: front ends that republish the
 /// servers' lists (the gateway's `/mcp` endpoint sends `list_changed`) watch for these.
 public enum MCPManagerChange: Sendable, Hashable {
-    /// A server was added, removed, connected, lost or failed: any aggregated list may differ.
+    /// Servers were added, removed, connected, lost or failed (which, unknown): any list may differ.
     case servers
+    /// This server was added, removed, connected, lost or failed: its lists may differ.
+    case server(String)
     /// One server said one of its lists changed, and the manager has read it again.
     case list(server: String, MCPListKind)
 }
