@@ -54,6 +54,9 @@ struct ChatTerminalTests {
         try await chat.press("Tab")
         try await chat.waitFor("> /tools")
         try await chat.press("C-c")
+        // Ctrl-C reaches the editor through a pipe of its own: keys typed before it has cleared
+        // the line would land on the old one (seen on a loaded machine), so wait for the empty prompt.
+        try await chat.waitFor("an empty prompt line") { $0.split(separator: "\n").last?.hasSuffix("tools) >") == true }
         try await chat.type("/call builtin__cal")
         try await chat.press("Tab")
         try await chat.waitFor("> /call builtin__calculate")

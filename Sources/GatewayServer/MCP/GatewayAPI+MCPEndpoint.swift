@@ -49,7 +49,7 @@ extension GatewayAPI {
             // A stream costs more than JSON: only for progress, or for a client a server may ask
             // something of (roots alone are answered by lmg when there is no stream).
             let streams = wantsStream && method == "tools/call"
-                && (Self.asksProgress(params) || !session.state.capabilities.isDisjoint(with: [.elicitation, .sampling]) || !wantsJSON)
+                && (Self.asksProgress(params) || !session.state.capabilities.isDisjoint(with: [.elicitation, .elicitationURL, .sampling]) || !wantsJSON)
             guard streams else {
                 switch await session.run(id, { await methods.answer(method, id: id, params: params, emit: nil) }) {
                 case .answered(let answer):

@@ -25,10 +25,10 @@ final class MCPDownstreamRelay: ServerRequestRelay {
     }
 
     func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
-        guard let needed = DownstreamCapabilities.needed(by: method) else { return nil }
+        guard let needed = DownstreamCapabilities.needed(by: method, params: params) else { return nil }
         guard session.state.capabilities.contains(needed) else {
             if needed == .roots { return nil }
-            let capability = method.split(separator: "/").first.map(String.init) ?? method
+            let capability = needed == .elicitationURL ? "elicitation.url" : method.split(separator: "/").first.map(String.init) ?? method
             throw JSONRPCErrorObject(
                 code: JSONRPCErrorObject.methodNotFound,
                 message: "the client of this lmg gateway did not declare the '\(capability)' capability, so server '\(server)' cannot send it \(method)")

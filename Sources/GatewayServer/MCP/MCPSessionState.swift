@@ -37,8 +37,10 @@ public struct DownstreamCapabilities: OptionSet, Codable, Sendable, Hashable {
     public let rawValue: Int
     public init(rawValue: Int) { self.rawValue = rawValue }
 
-    /// `elicitation/create`.
+    /// `elicitation/create` in form mode (an empty `elicitation: {}` declares this alone).
     public static let elicitation = DownstreamCapabilities(rawValue: 1)
+    /// `elicitation/create` in URL mode (2025-11-25: `elicitation: {"url": {}}`).
+    public static let elicitationURL = DownstreamCapabilities(rawValue: 8)
     /// `sampling/createMessage`.
     public static let sampling = DownstreamCapabilities(rawValue: 2)
     /// `roots/list`.
@@ -47,16 +49,25 @@ public struct DownstreamCapabilities: OptionSet, Codable, Sendable, Hashable {
     /// From `initialize`'s `capabilities` object: a member present (even `{}`) declares it.
     init(_ capabilities: [String: Value]?) {
         var set: DownstreamCapabilities = []
-        if capabilities?["elicitation"] != nil { set.insert(.elicitation) }
+        if let elicitation = capabilities?["elicitation"] {
+            // Modes are named since 2025-11-25; none named (or an older client) means form.
+            if case .object(let modes) = elicitation, modes["form"] != nil || modes["url"] != nil {
+                if modes["form"] != nil { set.insert(.elicitation) }
+                if modes["url"] != nil { set.insert(.elicitationURL) }
+            } else {
+                set.insert(.elicitation)
+            }
+        }
         if capabilities?["sampling"] != nil { set.insert(.sampling) }
         if capabilities?["roots"] != nil { set.insert(.roots) }
         self = set
     }
 
-    /// The capability a server-to-client method needs; nil for methods never relayed.
-    static func needed(by method: String) -> DownstreamCapabilities? {
+    /// The capability a server-to-client request needs; nil for methods never relayed.
+    static func needed(by method: String, params: Value? = nil) -> DownstreamCapabilities? {
         switch method {
-        case "elicitation/create": .elicitation
+        case "elicitation/create":
+            if case .object(let members)? = params, members["mode"] == .string("url") { .elicitationURL } else { .elicitation }
         case "sampling/createMessage": .sampling
         case "roots/list": .roots
         default: nil
