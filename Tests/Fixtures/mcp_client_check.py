@@ -30,6 +30,9 @@ Scenarios (each prints exactly one JSON object on stdout at the end; diagnostics
   elicit --tool NAME --answer JSON [--args JSON] [--decline-capability]
       answers each elicitation/create with action accept and the given content -> {"text",
       "elicitations": [each request's message]}; --decline-capability declares no elicitation.
+  logs --tool NAME [--args JSON] [--level LEVEL] [--count N] [--wait SEC]
+      with a logging callback (and logging/setLevel LEVEL first), calls the tool and waits up to SEC s for
+      N log messages -> {"text", "logs": [{"level", "logger", "data"}]}.
   sampling --tool NAME --answer TEXT [--args JSON] [--decline-capability]
       answers each sampling/createMessage with an assistant text -> {"text", "samplings": [each
       request's messages' text, joined]}.
@@ -356,6 +359,29 @@ async def sampling(args: argparse.Namespace, headers: dict[str, str]) -> dict[st
         return {"text": call_summary(result)["text"], "samplings": seen}
 
 
+async def logs(args: argparse.Namespace, headers: dict[str, str]) -> dict[str, Any]:
+    seen: list[dict[str, Any]] = []
+    arrived = anyio.Event()
+
+    async def on_log(params: Any) -> None:
+        seen.append(wire(params))
+        arrived.set()
+
+    async with open_session(args.url, headers, logging_callback=on_log) as c:
+        if args.level:
+            await c.session.set_logging_level(args.level)
+        # Server-wide messages travel on the GET stream: wait until it is open.
+        with anyio.move_on_after(5):
+            await c.get_stream.wait()
+        result = await c.session.call_tool(args.tool, json.loads(args.args))
+        with anyio.move_on_after(args.wait):
+            while len(seen) < args.count:
+                await arrived.wait()
+                arrived = anyio.Event()
+        return {"text": call_summary(result)["text"],
+                "logs": [{"level": m.get("level"), "logger": m.get("logger"), "data": m.get("data")} for m in seen]}
+
+
 SCENARIOS = {
     "basics": basics,
     "progress": progress,
@@ -363,6 +389,7 @@ SCENARIOS = {
     "list-changed": list_changed,
     "elicit": elicit,
     "sampling": sampling,
+    "logs": logs,
 }
 
 
@@ -398,14 +425,16 @@ def main() -> None:
     parser.add_argument("--wait", type=float, default=10.0, metavar="SEC")
     parser.add_argument("--answer")
     parser.add_argument("--decline-capability", action="store_true")
+    parser.add_argument("--level", help="logs: send logging/setLevel first")
+    parser.add_argument("--count", type=int, default=1, help="logs: wait for this many messages (up to --wait)")
     parser.add_argument("--expect", metavar="TOOL", help="list-changed: wait until this tool is listed")
     parser.add_argument("--out", metavar="FILE", help="also write the JSON to FILE (for callers that only watch for READY)")
     args = parser.parse_args()
-    if args.scenario in ("progress", "cancel", "elicit", "sampling") and not args.tool:
+    if args.scenario in ("progress", "cancel", "elicit", "sampling", "logs") and not args.tool:
         parser.error(f"{args.scenario} needs --tool")
     headers = parse_headers(args.header)
     scenario = SCENARIOS[args.scenario]
-    extra = args.after if args.scenario == "cancel" else args.wait if args.scenario == "list-changed" else 0.0
+    extra = args.after if args.scenario == "cancel" else args.wait if args.scenario in ("list-changed", "logs") else 0.0
 
     async def run() -> dict[str, Any]:
         limit = args.timeout + extra

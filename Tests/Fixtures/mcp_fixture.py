@@ -14,7 +14,7 @@ Transports:
   HTTP modes exit on SIGTERM (stdin is ignored there).
 
 Tools: echo, request_headers, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
-large, add_tool, ask_roots, ask_sampling, ask_elicitation, plus extra_000... with --many-tools N.
+large, add_tool, ask_roots, ask_sampling, ask_elicitation, log, plus extra_000... with --many-tools N.
 Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}.
 Prompt: review_code(code, language="python") -> a user and an assistant message.
 
@@ -158,6 +158,12 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
         request = getattr(ctx.request_context, "request", None)
         headers = getattr(request, "headers", None) or {}
         return json.dumps({k.lower(): v for k, v in headers.items()}, sort_keys=True)
+
+    @app.tool(description="Sends each of `levels` as a log message (notifications/message) with `message`, then answers.")
+    async def log(message: str, ctx: Context, levels: list[str] = ["info"]) -> str:
+        for level in levels:
+            await ctx.log(level, message, logger_name="fixture")
+        return f"logged {len(levels)}"
 
     @app.tool(description="Adds two integers.")
     def add(a: int, b: int) -> int:

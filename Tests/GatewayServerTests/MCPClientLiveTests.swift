@@ -84,6 +84,23 @@ struct MCPClientLiveTests {
         }
     }
 
+    @Test func serversLogMessagesReachClientsNamingTheServerAndHonouringTheirLevel() async throws {
+        try await Self.withGateway { serve, _ in
+            let url = serve.url("/mcp")
+            for (sdk, python) in Self.pythons {
+                let all = try await Self.check(python, url, ["logs", "--tool", "fx__log", "--args", #"{"message": "hello", "levels": ["debug", "warning"]}"#, "--count", "2", "--wait", "10"])
+                let logs = all["logs"] as? [[String: Any]] ?? []
+                #expect(logs.map { $0["level"] as? String } == ["debug", "warning"], "\(sdk): \(all)")
+                #expect(logs.allSatisfy { $0["logger"] as? String == "fx/fixture" && $0["data"] as? String == "hello" }, "\(sdk): \(logs)")
+                // logging/setLevel warning: the debug message is not forwarded.
+                let filtered = try await Self.check(python, url, [
+                    "logs", "--tool", "fx__log", "--args", #"{"message": "again", "levels": ["debug", "error"]}"#, "--level", "warning", "--count", "1", "--wait", "10",
+                ])
+                #expect((filtered["logs"] as? [[String: Any]])?.compactMap { $0["level"] as? String } == ["error"], "\(sdk): \(filtered)")
+            }
+        }
+    }
+
     @Test func listChangedReachesClientsWhenAServerIsAddedOverREST() async throws {
         try await Self.withGateway { serve, _ in
             for (sdk, python) in Self.pythons {

@@ -114,6 +114,9 @@ struct MCPEndpointTests {
             #expect(method["code"] as? Int == -32601)
             let noURI = try #require(try await client.request("resources/read", #"{"uri":"nowhere://x"}"#).message["error"] as? [String: Any])
             #expect(noURI["code"] as? Int == -32002)
+            let badLevel = try #require(try await client.request("logging/setLevel", #"{"level":"loud"}"#).message["error"] as? [String: Any])
+            #expect(badLevel["code"] as? Int == -32602 && (badLevel["message"] as? String)?.contains("debug, info") == true)
+            #expect(try Self.result(try await client.request("logging/setLevel", #"{"level":"warning"}"#).message).isEmpty)
         }
     }
 

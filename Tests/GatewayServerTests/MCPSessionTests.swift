@@ -39,6 +39,11 @@ struct MCPSessionTests {
         streams[1].cancel()
     }
 
+    @Test func logLevelsAreOrderedAsRFC5424() {
+        #expect(LogLevel.rank("debug") < LogLevel.rank("info") && LogLevel.rank("warning") < LogLevel.rank("emergency"))
+        #expect(LogLevel.rank("made-up") == LogLevel.rank("info"))
+    }
+
     @Test func capabilitiesAreReadFromInitialize() {
         let declared = DownstreamCapabilities(["elicitation": .object([:]), "roots": .object(["listChanged": .bool(true)])])
         #expect(declared == [.elicitation, .roots])

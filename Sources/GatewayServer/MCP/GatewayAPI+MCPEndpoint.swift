@@ -153,6 +153,7 @@ extension GatewayAPI {
                 "tools": .object(["listChanged": .bool(true)]),
                 "resources": .object(["listChanged": .bool(true)]),
                 "prompts": .object(["listChanged": .bool(true)]),
+                "logging": .object([:]),
             ]),
             "serverInfo": .object(["name": .string("lmg"), "title": .string("lmg gateway"), "version": .string(MCPClientOptions.libraryVersion)]),
             "instructions": .string("Every MCP server of this lmg gateway as one: tools and prompts are named server__name."),

@@ -28,6 +28,7 @@ final class MCPChangeBroadcaster: Sendable {
 
     private struct State {
         var watching: Task<Void, Never>?
+        var logging: Task<Void, Never>?
         var pending: [MCPListKind: Scope] = [:]
         var flushing = false
     }
@@ -45,11 +46,33 @@ final class MCPChangeBroadcaster: Sendable {
             state.watching = Task { [weak self] in
                 for await change in changes { self?.note(change, api: api) }
             }
+            let logs = api.manager.serverLogs()
+            state.logging = Task {
+                for await log in logs { Self.forward(log, api: api) }
+            }
         }
     }
 
     func stop() {
-        state.withLock { $0.watching }?.cancel()
+        let tasks = state.withLock { [$0.watching, $0.logging] }
+        for task in tasks { task?.cancel() }
+    }
+
+    /// A server's log message to every session whose key may see the server and whose
+    /// `logging/setLevel` (if any) admits its level; `logger` says which server it came from.
+    static func forward(_ log: MCPServerLog, api: GatewayAPI) {
+        guard case .object(var params) = log.params else { return }
+        let level = if case .string(let name)? = params["level"] { name } else { "info" }
+        if case .string(let logger)? = params["logger"] { params["logger"] = .string("\(log.server)/\(logger)") } else { params["logger"] = .string(log.server) }
+        let event = GatewayAPI.event(MCPMethods.notification("notifications/message", params: .object(params)))
+        for session in api.mcpSessions.all {
+            let state = session.state
+            if let threshold = state.logLevel, LogLevel.rank(level) < LogLevel.rank(threshold) { continue }
+            if let key = state.keyName {
+                guard let caller = api.caller(keyName: key), caller.allows(server: log.server) else { continue }
+            }
+            session.push(event)
+        }
     }
 
     private func note(_ change: MCPManagerChange, api: GatewayAPI) {
@@ -92,4 +115,12 @@ final class MCPChangeBroadcaster: Sendable {
 
 extension MCPListKind {
     static let allOrdered: [MCPListKind] = [.tools, .resources, .prompts]
+}
+
+/// The syslog levels MCP logging uses (RFC 5424), least severe first.
+enum LogLevel {
+    static let names = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+
+    /// Position in `names`; an unknown level counts as info.
+    static func rank(_ name: String) -> Int { names.firstIndex(of: name) ?? 1 }
 }

@@ -26,6 +26,7 @@ struct ClientState {
     var resources: [Resource]?
     var prompts: [Prompt]?
     var listChangedHandlers: [@Sendable (MCPListKind) -> Void] = []
+    var logHandlers: [@Sendable (Value) -> Void] = []
 
     /// Registers a request and returns its id, or nil when the client cannot send now.
     mutating func register(method: String, waiter: ResponseWaiter, progress: MCPProgressHandler?, allowedBeforeReady: Bool) -> (JSONRPCID, any MCPTransport)? {

@@ -52,8 +52,9 @@ extension MCPClient {
         case "notifications/prompts/list_changed":
             refreshAfterChange(.prompts)
         case "notifications/message":
-            if let params = try? message.params(as: Value.self) {
+            if let params = message.members?["params"] ?? (try? message.params(as: Value.self)) {
                 options.logger.debug("server log", metadata: ["server": "\(name)", "message": "\(params)"])
+                for handler in state.withLock({ $0.logHandlers }) { handler(params) }
             }
         default:
             break

@@ -63,6 +63,12 @@ public final class MCPClient: Sendable {
         state.withLock { $0.listChangedHandlers.append(handler) }
     }
 
+    /// Called with the params of each `notifications/message` (a server's log message), on the
+    /// transport's thread: keep it quick.
+    public func onLog(_ handler: @escaping @Sendable (Value) -> Void) {
+        state.withLock { $0.logHandlers.append(handler) }
+    }
+
     // MARK: - Lifecycle
 
     /// Starts the transport and performs the initialize handshake.

@@ -68,6 +68,7 @@ extension MCPManager {
                             self.table.feed.publish(.list(server: name, kind))
                         }
                     }
+                    client.onLog { [weak self] params in self?.table.logs.publish(MCPServerLog(server: name, params: params)) }
                 }
                 return
             } catch {
@@ -143,5 +144,6 @@ extension MCPManager {
         }
         for generation in down.generations { work[generation] = nil }
         table.feed.finish()
+        table.logs.finish()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MCP
 import Synchronization
 
 /// Something that may change what the manager aggregates: front ends that republish the
@@ -12,23 +13,31 @@ public enum MCPManagerChange: Sendable, Hashable {
     case list(server: String, MCPListKind)
 }
 
-/// Fans the manager's changes out to every watcher; a watcher that stops iterating is dropped.
+/// A log message a server sent (`notifications/message`), as the manager passes it on.
+public struct MCPServerLog: Sendable, Hashable {
+    /// The server entry's name.
+    public var server: String
+    /// The server's params as sent: `level`, `logger`, `data`.
+    public var params: Value
+}
+
+/// Fans the manager's events out to every watcher; a watcher that stops iterating is dropped.
 ///
-/// Buffers the newest 64 changes per watcher: a slow watcher loses old ones, never blocks
-/// the manager, and still learns that something changed.
-final class ManagerChangeFeed: Sendable {
-    private let watchers = Mutex<[UInt64: AsyncStream<MCPManagerChange>.Continuation]>([:])
+/// Buffers the newest 64 events per watcher: a slow watcher loses old ones and never blocks
+/// the manager (for changes, it still learns that something changed).
+final class ManagerChangeFeed<Element: Sendable>: Sendable {
+    private let watchers = Mutex<[UInt64: AsyncStream<Element>.Continuation]>([:])
     private let nextID = Atomic<UInt64>(0)
 
-    func watch() -> AsyncStream<MCPManagerChange> {
-        let (stream, continuation) = AsyncStream.makeStream(of: MCPManagerChange.self, bufferingPolicy: .bufferingNewest(64))
+    func watch() -> AsyncStream<Element> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Element.self, bufferingPolicy: .bufferingNewest(64))
         let id = nextID.wrappingAdd(1, ordering: .relaxed).newValue
         continuation.onTermination = { [weak self] _ in _ = self?.watchers.withLock { $0.removeValue(forKey: id) } }
         watchers.withLock { $0[id] = continuation }
         return stream
     }
 
-    func publish(_ change: MCPManagerChange) {
+    func publish(_ change: Element) {
         for continuation in watchers.withLock({ Array($0.values) }) { continuation.yield(change) }
     }
 
@@ -44,5 +53,11 @@ extension MCPManager {
     /// The changes from now on, until the manager shuts down or the caller stops iterating.
     public nonisolated func changes() -> AsyncStream<MCPManagerChange> {
         table.feed.watch()
+    }
+
+    /// The log messages servers send from now on (each server's own level applies), until the
+    /// manager shuts down or the caller stops iterating.
+    public nonisolated func serverLogs() -> AsyncStream<MCPServerLog> {
+        table.logs.watch()
     }
 }

@@ -52,7 +52,9 @@ struct RouteTable: ~Copyable, Sendable {
 
     private let state = Mutex(State())
     /// Told after every `update` that changed the servers (see ``MCPManager/changes()``).
-    let feed = ManagerChangeFeed()
+    let feed = ManagerChangeFeed<MCPManagerChange>()
+    /// Servers' log messages (see ``MCPManager/serverLogs()``).
+    let logs = ManagerChangeFeed<MCPServerLog>()
 
     /// The route of a ready server: the hot path's only read.
     func route(_ server: String) -> Route? {
