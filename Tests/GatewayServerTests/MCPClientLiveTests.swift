@@ -84,6 +84,21 @@ struct MCPClientLiveTests {
         }
     }
 
+    /// Over Streamable HTTP the server's request comes on the POST stream of the call it belongs
+    /// to, so it is relayed even while another caller's call to the same server is pending.
+    @Test func anHTTPServersRequestIsRelayedToTheCallItCameWith() async throws {
+        let upstream = try await FixtureProcess.python("mcp_fixture.py", ["--transport", "streamable-http", "--port", "0"])
+        defer { upstream.stopInBackground() }
+        let serve = try await ServeProcess.start(config: #"{"mcpServers": {"fxh": {"url": "\#(upstream.url("/mcp"))"}}}"#)
+        try await withPeer(serve, stop: { await $0.stop() }) { serve in
+            let busy = Task { try await serve.send("POST", "/mcp/tools/call", body: #"{"server_name": "fxh", "tool_name": "slow", "arguments": {"seconds": 4}}"#) }
+            try await Task.sleep(for: .milliseconds(500))
+            let elicit = try await Self.check(Repo.python, serve.url("/mcp"), ["elicit", "--tool", "fxh__ask_elicitation", "--answer", #"{"name": "Ada"}"#])
+            #expect(elicit["text"] as? String == #"elicited: accept {"name": "Ada"}"#, "\(elicit)")
+            #expect(try await busy.value.status == 200)
+        }
+    }
+
     @Test func serversLogMessagesReachClientsNamingTheServerAndHonouringTheirLevel() async throws {
         try await Self.withGateway { serve, _ in
             let url = serve.url("/mcp")

@@ -86,7 +86,8 @@ extension MCPClient {
     /// server waiting on sampling or elicitation never hangs.
     private func answerServerRequest(id: JSONRPCID, method: String, _ message: JSONRPCMessage) {
         guard let transport = state.withLock({ $0.transport }) else { return }
-        let relay = method == "ping" ? nil : state.withLock { $0.soleRelay }
+        let related = ServerRequestRelays.relatedRequest
+        let relay = method == "ping" ? nil : state.withLock { $0.relay(related: related) }
         let params: Value? = message.members?["params"] ?? (try? message.params(as: Value.self))
         Task {
             var reply: Data?

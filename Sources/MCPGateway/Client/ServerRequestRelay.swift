@@ -6,9 +6,10 @@ import MCP
 /// `roots/list` to the MCP client downstream that made the call.
 ///
 /// The relay in ``ServerRequestRelays/current`` when a request is sent is remembered with it;
-/// a server request goes to a relay only when every request pending at that moment was sent
-/// for that same relay (on stdio nothing else says which call a server's request belongs to, so
-/// a request made for anyone else — another caller, a health check — means refusing it).
+/// a server request that arrives on the HTTP exchange of one of our requests goes to that
+/// request's relay. Elsewhere (stdio, the GET stream) nothing says which call it belongs to, so
+/// it goes to a relay only when every request pending at that moment was sent for that same
+/// relay: a request made for anyone else — another caller, a health check — means refusing it.
 public protocol ServerRequestRelay: AnyObject, Sendable {
     /// The result to send the server, nil when this relay does not take `method` (the client
     /// then answers as it would without a relay), or throws the JSON-RPC error to send back.
@@ -18,9 +19,19 @@ public protocol ServerRequestRelay: AnyObject, Sendable {
 /// The relay of the calls the current task makes.
 public enum ServerRequestRelays {
     @TaskLocal public static var current: (any ServerRequestRelay)?
+    /// Set by a transport while it delivers a message that came on the exchange of one of our
+    /// requests (a Streamable HTTP POST's event stream): the request it belongs to.
+    @TaskLocal static var relatedRequest: JSONRPCID?
 }
 
 extension ClientState {
+    /// The relay for a server request: its related request's (nil when that one has none), else
+    /// ``soleRelay``.
+    func relay(related: JSONRPCID?) -> (any ServerRequestRelay)? {
+        if let related, let request = pending[related] { return request.relay }
+        return soleRelay
+    }
+
     /// The relay every pending request was sent for; nil when none is pending, or one was sent
     /// for another relay or for none.
     var soleRelay: (any ServerRequestRelay)? {

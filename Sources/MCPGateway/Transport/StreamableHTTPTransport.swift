@@ -95,7 +95,8 @@ public final class StreamableHTTPTransport: MCPTransport {
         do {
             for try await event in body.sseEvents() where event.event == "message" && !event.data.isEmpty {
                 let data = Data(event.data.utf8)
-                handlers.onMessage(data)
+                // A server request on this POST's stream belongs to the request it answers.
+                ServerRequestRelays.$relatedRequest.withValue(id) { handlers.onMessage(data) }
                 if let id, HTTPTransportSupport.isResponse(data, to: id) { return }
             }
         } catch let error as HTTPClientError {
