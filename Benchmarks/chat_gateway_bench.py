@@ -27,14 +27,14 @@ import argparse
 import json
 import os
 import pathlib
-import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+from bench_support import free_port, stop_group
+from bench_support import wrk as run_wrk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -42,10 +42,6 @@ PY = sys.executable
 KEY = "sk-" + "bench" * 8
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def post(url: str, body: dict, timeout: float = 10) -> tuple[int, str]:
@@ -76,18 +72,9 @@ class Peer:
             time.sleep(0.3)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_group(self.proc, 20)
 
 
-def to_ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
 def wrk(peer: Peer, concurrency: int, seconds: int, workdir: str) -> dict:
@@ -95,15 +82,7 @@ def wrk(peer: Peer, concurrency: int, seconds: int, workdir: str) -> dict:
     with open(script, "w") as f:
         f.write(f'wrk.method = "POST"\nwrk.body = {json.dumps(json.dumps(peer.body))}\n'
                 'wrk.headers["Content-Type"] = "application/json"\nwrk.headers["Authorization"] = "Bearer ' + KEY + '"\n')
-    out = subprocess.run(["wrk", "-t", str(min(concurrency, 2)), "-c", str(concurrency), "-d", f"{seconds}s", "--latency", "-s", script,
-                          peer.url], capture_output=True, text=True, check=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
-    errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1])
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    nan = float("nan")
-    return {"rps": float(rps[1]) if rps else nan, "p50": to_ms(latency["50"]) if "50" in latency else nan,
-            "p99": to_ms(latency["99"]) if "99" in latency else nan, "errors": errors}
+    return run_wrk(peer.url, concurrency, seconds, script)
 
 
 def tool_p50(lmg: str, workdir: str) -> float:

@@ -24,22 +24,18 @@ import argparse
 import json
 import os
 import pathlib
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
+from bench_support import free_port, stop_group
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 PY = sys.executable
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def initialize_ok(url: str) -> bool:
@@ -66,13 +62,7 @@ class Process:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
+        stop_group(self.proc, 15)
 
 
 def python_p50(url: str, tool: str, n: int) -> float:
@@ -141,9 +131,8 @@ def main() -> None:
                 s, t = best[(client, "straight")] * 1000, best[(client, "through")] * 1000
                 print(f"| {label} | {s:.0f} us | {t:.0f} us | {t - s:.0f} us |")
         finally:
-            if gateway is not None and gateway.poll() is None:
-                os.killpg(gateway.pid, signal.SIGTERM)
-                gateway.wait(20)
+            if gateway is not None:
+                stop_group(gateway, 20)
             upstream.stop()
 
 

@@ -26,6 +26,18 @@ if ((${#need_apt[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# A virtual environment DIR with exactly the pins of REQUIREMENTS, remade only when they change.
+venv() {
+  local dir="$1" requirements="$2" what="$3"
+  if ! cmp -s "$requirements" "$dir/installed.txt" 2>/dev/null; then
+    echo "setup: installing $what into $dir" >&2
+    rm -rf "$dir"
+    "${LMG_TEST_PYTHON:-python3}" -m venv "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$dir/installed.txt"
+  fi
+}
+
 if [[ "${1:-}" == "--test" ]]; then
   PY="${LMG_TEST_PYTHON:-python3}"
   if ! "$PY" - <<'PY' 2>/dev/null
@@ -40,28 +52,10 @@ PY
     echo "setup: installing Python test peers" >&2
     "$PY" -m pip install -q --disable-pip-version-check -r Tests/Fixtures/requirements.txt
   fi
-  if ! cmp -s Tests/Fixtures/requirements-mcp1.txt .venv-mcp1/installed.txt 2>/dev/null; then
-    echo "setup: installing the MCP SDK 1.x into .venv-mcp1" >&2
-    rm -rf .venv-mcp1
-    "$PY" -m venv .venv-mcp1
-    .venv-mcp1/bin/pip install -q --disable-pip-version-check -r Tests/Fixtures/requirements-mcp1.txt
-    cp Tests/Fixtures/requirements-mcp1.txt .venv-mcp1/installed.txt
-  fi
+  venv .venv-mcp1 Tests/Fixtures/requirements-mcp1.txt "the MCP SDK 1.x"
 fi
 
 if [[ "${1:-}" == "--bench" ]]; then
-  if ! cmp -s Benchmarks/requirements-mcpo.txt .venv-mcpo/installed.txt 2>/dev/null; then
-    echo "setup: installing mcpo into .venv-mcpo" >&2
-    rm -rf .venv-mcpo
-    "${LMG_TEST_PYTHON:-python3}" -m venv .venv-mcpo
-    .venv-mcpo/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements-mcpo.txt
-    cp Benchmarks/requirements-mcpo.txt .venv-mcpo/installed.txt
-  fi
-  if ! cmp -s Benchmarks/requirements-litellm.txt .venv-litellm/installed.txt 2>/dev/null; then
-    echo "setup: installing LiteLLM's proxy into .venv-litellm" >&2
-    rm -rf .venv-litellm
-    "${LMG_TEST_PYTHON:-python3}" -m venv .venv-litellm
-    .venv-litellm/bin/pip install -q --disable-pip-version-check -r Benchmarks/requirements-litellm.txt
-    cp Benchmarks/requirements-litellm.txt .venv-litellm/installed.txt
-  fi
+  venv .venv-mcpo Benchmarks/requirements-mcpo.txt mcpo
+  venv .venv-litellm Benchmarks/requirements-litellm.txt "LiteLLM's proxy"
 fi

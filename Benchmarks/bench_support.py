@@ -1,0 +1,47 @@
+"""What the benchmark scripts share: free ports, stopping a process group, and wrk's figures."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop_group(proc: subprocess.Popen, grace: float = 15) -> None:
+    """SIGTERM to the process group started with `start_new_session=True`, SIGKILL after `grace` s."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def to_ms(text: str) -> float:
+    """wrk's `812.00us` / `1.20ms` / `1.00s` in milliseconds."""
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, concurrency: int, seconds: int, script: str) -> dict:
+    """One wrk run with a Lua request script: calls/s, p50 and p99 in ms (NaN when wrk printed none),
+    and errors (non-2xx answers and socket errors)."""
+    out = subprocess.run(["wrk", "-t", str(min(concurrency, 2)), "-c", str(concurrency), "-d", f"{seconds}s", "--latency", "-s", script, url],
+                         capture_output=True, text=True, check=True).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.M))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    errors += int((re.search(r"Non-2xx or 3xx responses: (\d+)", out) or [0, 0])[1])
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    nan = float("nan")
+    return {"rps": float(rps[1]) if rps else nan, "p50": to_ms(latency["50"]) if "50" in latency else nan,
+            "p99": to_ms(latency["99"]) if "99" in latency else nan, "errors": errors}
