@@ -233,22 +233,25 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
         await ctx.session.send_notification(types.ToolListChangedNotification(), related_request_id=ctx.request_id)
         return f"added {name}"
 
-    @app.tool(description="Asks the client for roots/list; returns them as JSON text, or the error.")
-    async def ask_roots(ctx: Context) -> str:
+    async def ask(ctx: Context, request: Any, result_type: Any, method: str, answer: Any) -> str:
+        """Sends `request` to the client on this call's stream (10 s to answer): `answer(result)`,
+        or the error as text."""
         try:
             with anyio.fail_after(10):
                 result = await ctx.session.send_request(
-                    types.ListRootsRequest(),
-                    types.ListRootsResult,
-                    metadata=ServerMessageMetadata(related_request_id=ctx.request_context.request_id),
-                )
+                    request, result_type, metadata=ServerMessageMetadata(related_request_id=ctx.request_context.request_id))
         except MCPError as e:
             return f"error {e.error.code}: {e.error.message}"
         except TimeoutError:
-            return "error: no answer to roots/list within 10s"
+            return f"error: no answer to {method} within 10s"
         except Exception as e:  # e.g. no back-channel (stateless HTTP)
             return f"error: {type(e).__name__}: {e}"
-        return json.dumps([{"uri": str(r.uri), "name": r.name} for r in result.roots])
+        return answer(result)
+
+    @app.tool(description="Asks the client for roots/list; returns them as JSON text, or the error.")
+    async def ask_roots(ctx: Context) -> str:
+        return await ask(ctx, types.ListRootsRequest(), types.ListRootsResult, "roots/list",
+                         lambda result: json.dumps([{"uri": str(r.uri), "name": r.name} for r in result.roots]))
 
     @app.tool(description="Sends sampling/createMessage to the client; returns the error it got (or the answer).")
     async def ask_sampling(ctx: Context) -> str:
@@ -258,21 +261,8 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
                 max_tokens=16,
             )
         )
-        try:
-            with anyio.fail_after(10):
-                result = await ctx.session.send_request(
-                    request,
-                    types.CreateMessageResult,
-                    metadata=ServerMessageMetadata(related_request_id=ctx.request_context.request_id),
-                )
-        except MCPError as e:
-            return f"error {e.error.code}: {e.error.message}"
-        except TimeoutError:
-            return "error: no answer to sampling/createMessage within 10s"
-        except Exception as e:
-            return f"error: {type(e).__name__}: {e}"
-        content = result.content
-        return f"sampled: {getattr(content, 'text', content)}"
+        return await ask(ctx, request, types.CreateMessageResult, "sampling/createMessage",
+                         lambda result: f"sampled: {getattr(result.content, 'text', result.content)}")
 
     @app.tool(description="Sends elicitation/create (a form for `name`); returns the client's answer or the error.")
     async def ask_elicitation(ctx: Context, question: str = "Your name?") -> str:
@@ -287,20 +277,8 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
                 },
             )
         )
-        try:
-            with anyio.fail_after(10):
-                result = await ctx.session.send_request(
-                    request,
-                    types.ElicitResult,
-                    metadata=ServerMessageMetadata(related_request_id=ctx.request_context.request_id),
-                )
-        except MCPError as e:
-            return f"error {e.error.code}: {e.error.message}"
-        except TimeoutError:
-            return "error: no answer to elicitation/create within 10s"
-        except Exception as e:
-            return f"error: {type(e).__name__}: {e}"
-        return f"elicited: {result.action} {json.dumps(result.content, sort_keys=True)}"
+        return await ask(ctx, request, types.ElicitResult, "elicitation/create",
+                         lambda result: f"elicited: {result.action} {json.dumps(result.content, sort_keys=True)}")
 
     for i in range(many_tools):
         n = f"extra_{i:03d}"
