@@ -104,6 +104,13 @@ public struct JSONRPCMessage: Sendable {
         }
     }
 
+    /// `params` as a `Value`: from the parsed members when there are any (nil when absent),
+    /// else decoded (an absent `params` as `{}`).
+    public var paramsValue: Value? {
+        if let members { return members["params"] }
+        return try? params(as: Value.self)
+    }
+
     /// Decodes `params` as `P`; an absent `params` decodes from `{}`.
     public func params<P: Decodable>(as type: P.Type = P.self) throws -> P {
         do {

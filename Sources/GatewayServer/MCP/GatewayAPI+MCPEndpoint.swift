@@ -58,8 +58,7 @@ extension GatewayAPI {
                     // A cancelled request gets no response: an event stream that ends empty.
                     return wantsStream ? APIResponse(status: 200, headers: ["Content-Type": "text/event-stream"]) : APIResponse(status: 204)
                 case .duplicate:
-                    return APIResponse(status: 200, headers: ["Content-Type": "application/json"], body: JSONRPCCoding.errorResponse(
-                        id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.invalidRequest, message: "Invalid Request: id \(id) is in use by a request still running")))
+                    return APIResponse(status: 200, headers: ["Content-Type": "application/json"], body: Self.idInUse(id))
                 case .closed:
                     return Self.mcpError(404, code: -32001, "Session not found: the session ended")
                 }
@@ -76,14 +75,12 @@ extension GatewayAPI {
                 }
                 switch outcome {
                 case .answered(let answer): sink.yield(Self.event(answer))
-                case .duplicate:
-                    sink.yield(Self.event(JSONRPCCoding.errorResponse(
-                        id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.invalidRequest, message: "Invalid Request: id \(id) is in use by a request still running"))))
+                case .duplicate: sink.yield(Self.event(Self.idInUse(id)))
                 case .cancelled, .closed: break
                 }
             }
         case .notification(let method):
-            if method == "notifications/cancelled", case .object(let params)? = message.members?["params"], let id = Self.id(params["requestId"]) {
+            if method == "notifications/cancelled", let id = Self.id(Self.params(of: message)["requestId"]) {
                 session.cancel(id)
             }
             return APIResponse(status: 202)
@@ -161,6 +158,12 @@ extension GatewayAPI {
         return APIResponse(
             status: 200, headers: ["Content-Type": "application/json", "Mcp-Session-Id": session.id],
             body: MCPMethods.response(id: id, result: result))
+    }
+
+    /// The error for a request whose id a running request of the session already has.
+    private static func idInUse(_ id: JSONRPCID) -> Data {
+        JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(
+            code: JSONRPCErrorObject.invalidRequest, message: "Invalid Request: id \(id) is in use by a request still running"))
     }
 
     /// The session the request names, or the refusal the spec prescribes: 400 without an id,

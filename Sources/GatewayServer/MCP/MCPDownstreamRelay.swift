@@ -41,17 +41,9 @@ final class MCPDownstreamRelay: ServerRequestRelay {
                 message: "the client of this lmg gateway takes no event stream on this call, so server '\(server)' cannot send it \(method)")
         }
         let id = JSONRPCID.string("lmg-\(Self.serial.wrappingAdd(1, ordering: .relaxed).newValue)")
-        var writer = JSONWriter()
-        writer.raw(#"{"jsonrpc":"2.0","id":"#)
-        writer.id(id)
-        writer.raw(#","method":"#)
-        writer.string(method)
-        if let params {
-            writer.raw(#","params":"#)
-            writer.value(params)
+        guard let request = try? JSONRPCCoding.request(id: id, method: method, params: params) else {
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "\(method) from server '\(server)' could not be written")
         }
-        writer.raw("}")
-        let request = writer.data
         guard waiting.withLock({ state in
             guard !state.finished else { return false }
             state.ids.insert(id)

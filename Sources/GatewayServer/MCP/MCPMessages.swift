@@ -13,11 +13,7 @@ extension GatewayAPI {
 
     /// A message's `params` object (empty when absent or not an object).
     static func params(of message: JSONRPCMessage) -> [String: Value] {
-        if let members = message.members {
-            if case .object(let params)? = members["params"] { return params }
-            return [:]
-        }
-        if case .object(let params)? = try? message.params(as: Value.self) { return params }
+        if case .object(let params)? = message.paramsValue { return params }
         return [:]
     }
 

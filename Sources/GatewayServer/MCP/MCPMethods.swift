@@ -93,9 +93,7 @@ struct MCPMethods: Sendable {
         }
         if let body = CallResultWriter.body(result) {
             var writer = JSONWriter()
-            writer.raw(#"{"jsonrpc":"2.0","id":"#)
-            writer.id(id)
-            writer.raw(#","result":"#)
+            writer.head(id)
             var data = writer.data
             data.append(body)
             data.append(UInt8(ascii: "}"))
@@ -129,9 +127,7 @@ struct MCPMethods: Sendable {
 
     static func response(id: JSONRPCID, result: Value) -> Data {
         var writer = JSONWriter()
-        writer.raw(#"{"jsonrpc":"2.0","id":"#)
-        writer.id(id)
-        writer.raw(#","result":"#)
+        writer.head(id)
         writer.value(result)
         writer.raw("}")
         return writer.data

@@ -52,7 +52,7 @@ extension MCPClient {
         case "notifications/prompts/list_changed":
             refreshAfterChange(.prompts)
         case "notifications/message":
-            if let params = message.members?["params"] ?? (try? message.params(as: Value.self)) {
+            if let params = message.paramsValue {
                 options.logger.debug("server log", metadata: ["server": "\(name)", "message": "\(params)"])
                 for handler in state.withLock({ $0.logHandlers }) { handler(params) }
             }
@@ -88,7 +88,7 @@ extension MCPClient {
         guard let transport = state.withLock({ $0.transport }) else { return }
         let related = ServerRequestRelays.relatedRequest
         let relay = method == "ping" ? nil : state.withLock { $0.relay(related: related) }
-        let params: Value? = message.members?["params"] ?? (try? message.params(as: Value.self))
+        let params = message.paramsValue
         Task {
             var reply: Data?
             if let relay {
