@@ -64,10 +64,15 @@ struct MCPCatalog: Sendable {
     /// The server that answers for `uri`: one that lists it (first by name), else the one whose
     /// template's fixed prefix is the longest that `uri` starts with.
     func server(reading uri: String) async throws(JSONRPCErrorObject) -> String {
-        var best: (server: String, prefix: Int)?
-        for server in await resourceServers() {
+        let servers = await resourceServers()
+        // Resource lists are cached by the clients; templates are asked for only when no
+        // server lists the URI itself.
+        for server in servers {
             let resources = (try? await manager.listResources(server: server)) ?? []
             if resources.contains(where: { $0.uri == uri }) { return server }
+        }
+        var best: (server: String, prefix: Int)?
+        for server in servers {
             let templates = (try? await manager.listResourceTemplates(server: server)) ?? []
             for template in templates {
                 let prefix = template.uriTemplate.prefix { $0 != "{" }
