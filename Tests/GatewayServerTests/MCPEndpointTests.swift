@@ -18,16 +18,9 @@ struct MCPEndpointTests {
         """#
 
     static func withAPI<T>(keys: Bool = false, _ body: (GatewayAPI) async throws -> T) async throws -> T {
-        let root = NSTemporaryDirectory() + "lmg-mcp-endpoint-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try "hello from a file".write(toFile: root + "/note.txt", atomically: true, encoding: .utf8)
-        let server = #"{"command": "\#(Repo.lmgBinary)", "args": ["mcp-server", "--root", "\#(root)"]}"#
-        let json = #"{"mcpServers": {"builtin": \#(server), "other": \#(server)}\#(keys ? ", " + Self.keys : "")}"#
-        let config = try ConfigLoader(environment: [:]).parse(Data(json.utf8), file: "mcp.json")
-        let runtime = GatewayRuntime(config: config, environment: RuntimeEnvironment([:]), relaysServerRequests: true)
-        await runtime.manager.addServers(config.servers)
-        return try await withPeer(runtime.manager, stop: { await $0.shutdown() }) { _ in try await body(GatewayAPI(runtime: runtime)) }
+        try await withBuiltinServersAPI(named: "mcp-endpoint", extra: keys ? Self.keys : nil, relaysServerRequests: true, prepare: { root in
+            try "hello from a file".write(toFile: root + "/note.txt", atomically: true, encoding: .utf8)
+        }, body)
     }
 
     /// A client of the endpoint: initializes, then posts messages in its session.

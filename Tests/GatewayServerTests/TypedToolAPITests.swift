@@ -18,15 +18,7 @@ struct TypedToolAPITests {
 
     /// The API over `builtin` and `other`, shut down when `body` ends.
     static func withAPI<T>(keys: Bool = false, _ body: (GatewayAPI) async throws -> T) async throws -> T {
-        let root = NSTemporaryDirectory() + "lmg-typed-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        let server = #"{"command": "\#(Repo.lmgBinary)", "args": ["mcp-server", "--root", "\#(root)"]}"#
-        let json = #"{"mcpServers": {"builtin": \#(server), "other": \#(server)}\#(keys ? ", " + Self.keys : "")}"#
-        let config = try ConfigLoader(environment: [:]).parse(Data(json.utf8), file: "typed.json")
-        let runtime = GatewayRuntime(config: config, environment: RuntimeEnvironment([:]))
-        await runtime.manager.addServers(config.servers)
-        return try await withPeer(runtime.manager, stop: { await $0.shutdown() }) { _ in try await body(GatewayAPI(runtime: runtime)) }
+        try await withBuiltinServersAPI(named: "typed", extra: keys ? Self.keys : nil, body)
     }
 
     static func post(_ path: String, _ body: String, key: String? = nil) -> APIRequest {
