@@ -174,7 +174,7 @@ struct MCPEndpointTests {
         }
     }
 
-    @Test func progressStreamsAndCancellationStopsTheCall() async throws {
+    @Test func aProgressTokenGetsTheAnswerOnAnEventStream() async throws {
         try await Self.withAPI { api in
             var client = Client(api)
             _ = try await client.initialize()
