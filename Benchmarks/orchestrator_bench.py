@@ -2,7 +2,8 @@
 """The orchestrator's benchmarks (issue 4), in one run:
 
 1. Loop overhead per turn with one tool call, model and tool time excluded (`lmg-bench loop`):
-   with the in-process instant model, and with the scripted HTTP model server (streamed SSE).
+   with the in-process instant model (with and without the resource functions, issue 21), and with the
+   scripted HTTP model server (streamed SSE).
 2. Peak RSS of `lmg run` with seven servers configured (seven built-in servers over stdio),
    one exchange with a tool call against the scripted model server.
 
@@ -52,7 +53,9 @@ def main():
     try:
         one = config(args.lmg, url, 1)
         rows = []
-        for label, extra in [("in-process instant model", []), ("scripted HTTP model, streamed", ["--model-url", url])]:
+        runs = [("in-process instant model", []), ("in-process instant model, no resource functions", ["--no-model-resources"]),
+                ("scripted HTTP model, streamed", ["--model-url", url])]
+        for label, extra in runs:
             out = subprocess.run([bench_binary(args.lmg), "loop", "builtin", "echo", "--args", '{"text": "hi"}', "-n", str(args.n),
                                   "--json", "--config", one] + extra, capture_output=True, text=True, env=env, check=True)
             report = json.loads(out.stdout)

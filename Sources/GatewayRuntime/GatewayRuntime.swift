@@ -58,13 +58,14 @@ public final class GatewayRuntime: Sendable {
         return GatewayRuntime(config: config.applying(overrides), environment: environment, model: model, relaysServerRequests: relaysServerRequests)
     }
 
-    /// A new conversation over the manager and the model: the config's system prompt and
-    /// iteration limit, then whatever `adjust` sets (approval, vision). A gateway passes the
-    /// model its caller named and a router narrowed to that caller's tools.
+    /// A new conversation over the manager and the model: the config's system prompt, iteration
+    /// limit and `model_resources`, then whatever `adjust` sets (approval, vision). A gateway
+    /// passes the model its caller named and a router narrowed to that caller's tools.
     public func makeOrchestrator(
         model: (any ChatModel)? = nil, router: (any ToolRouter)? = nil, _ adjust: (inout OrchestratorOptions) -> Void = { _ in }
     ) -> Orchestrator {
         var options = OrchestratorOptions(systemPrompt: config.systemPrompt, maxToolIterations: config.maxToolIterations)
+        options.modelResources = config.modelResources
         adjust(&options)
         return Orchestrator(manager: router ?? manager, model: model ?? self.model, options: options)
     }

@@ -33,9 +33,13 @@ struct LoopBenchCommand: AsyncParsableCommand {
     @Option(name: .long, help: "An OpenAI-compatible endpoint instead of the in-process instant model.")
     var modelURL: String?
 
+    @Flag(name: .long, help: "Offer the model no resource functions (to measure what they cost).")
+    var noModelResources = false
+
     struct Report: Encodable {
         let turns: Int
         let model: String
+        let model_resources: Bool
         let overhead_p50_ms: Double
         let overhead_p99_ms: Double
         let turn_p50_ms: Double
@@ -51,7 +55,9 @@ struct LoopBenchCommand: AsyncParsableCommand {
                 ?? ScriptedChatModel.callingTool(ToolCall(id: "bench", name: target.qualifiedName, arguments: args))
             let model = TimedModel(base)
             let router = TimedRouter(runtime.manager)
-            let orchestrator = Orchestrator(manager: router, model: model)
+            var options = OrchestratorOptions()
+            options.modelResources = !noModelResources
+            let orchestrator = Orchestrator(manager: router, model: model, options: options)
             let clock = ContinuousClock()
             var turns: [Duration] = [], overheads: [Duration] = [], models: [Duration] = [], tools: [Duration] = []
             for index in 0..<(warmup + n) {
@@ -72,7 +78,7 @@ struct LoopBenchCommand: AsyncParsableCommand {
                 }
             }
             let report = Report(
-                turns: n, model: modelURL ?? "in-process instant model",
+                turns: n, model: modelURL ?? "in-process instant model", model_resources: !noModelResources,
                 overhead_p50_ms: overheads.percentileMilliseconds(0.5), overhead_p99_ms: overheads.percentileMilliseconds(0.99),
                 turn_p50_ms: turns.percentileMilliseconds(0.5), model_p50_ms: models.percentileMilliseconds(0.5),
                 tool_p50_ms: tools.percentileMilliseconds(0.5))
@@ -122,6 +128,14 @@ private final class TimedRouter: ToolRouter {
     func reset() { watch.reset() }
 
     func namespace() async -> ToolNamespace { await base.namespace() }
+    func resourceServers() async -> [String] { await base.resourceServers() }
+    func listResources(server: String) async throws -> [Resource] { try await base.listResources(server: server) }
+    func listResourceTemplates(server: String) async throws -> [Resource.Template] {
+        try await base.listResourceTemplates(server: server)
+    }
+    func readResource(server: String, uri: String) async throws -> ReadResource.Result {
+        try await base.readResource(server: server, uri: uri)
+    }
 
     func callTool(
         server: String, tool: String, arguments: [String: Value]?, timeout: Duration?, onProgress: MCPProgressHandler?

@@ -2,7 +2,7 @@
 
 Usage:
   mcp_fixture.py [--transport stdio|streamable-http|sse] [--port 0] [--json-response] [--stateless]
-                 [--record FILE] [--many-tools N] [--page-size K]
+                 [--record FILE] [--many-tools N] [--page-size K] [--resource-file PATH] [--image-resource] [--no-resources]
 
 Transports:
   stdio            (default) stdout carries the protocol only; logs go to stderr; EOF on stdin ends it.
@@ -15,7 +15,10 @@ Transports:
 
 Tools: echo, request_headers, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
 large, add_tool, ask_roots, ask_sampling, ask_elicitation, log, plus extra_000... with --many-tools N.
-Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}.
+Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}; with
+--resource-file PATH also fixture://file, PATH's text read anew at every read; with --image-resource
+also fixture://pixel, a 1x1 PNG. --no-resources serves no
+resources at all (no resources capability).
 Prompt: review_code(code, language="python") -> a user and an assistant message.
 
 tools/list pages when --page-size K > 0 (default: 10 when --many-tools is given, otherwise no paging):
@@ -141,7 +144,9 @@ class Weather(BaseModel):
     humidity: int
 
 
-def build_server(many_tools: int, page_size: int) -> MCPServer:
+def build_server(
+    many_tools: int, page_size: int, resource_file: str | None = None, resources: bool = True, image_resource: bool = False
+) -> MCPServer:
     app = MCPServer(
         "lmg-fixture",
         version="1.0.0",
@@ -300,6 +305,17 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
     def item(id: str) -> str:
         return f"item {id}"
 
+    if resource_file:
+        @app.resource("fixture://file", name="file", mime_type="text/plain", description="A file's text, read anew each time.")
+        def file() -> str:
+            with open(resource_file, encoding="utf-8") as handle:
+                return handle.read()
+
+    if image_resource:
+        @app.resource("fixture://pixel", name="pixel", mime_type="image/png", description="A 1x1 PNG.")
+        def pixel() -> bytes:
+            return tiny_png()
+
     @app.prompt(description="Asks for a code review.")
     def review_code(code: str, language: str = "python") -> list:
         return [
@@ -308,6 +324,10 @@ def build_server(many_tools: int, page_size: int) -> MCPServer:
         ]
 
     low = app._lowlevel_server  # noqa: SLF001 - the SDK exposes no public hook for these two
+    if not resources:
+        # The capability follows the handlers: without them the server declares no resources.
+        for method in ("resources/list", "resources/templates/list", "resources/read"):
+            low._request_handlers.pop(method, None)  # noqa: SLF001
 
     # tools/list with pagination (MCPServer's own handler always answers one page).
     async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
@@ -383,13 +403,16 @@ def main() -> None:
     parser.add_argument("--record", metavar="FILE")
     parser.add_argument("--many-tools", type=int, default=0, metavar="N")
     parser.add_argument("--page-size", type=int, default=None, metavar="K")
+    parser.add_argument("--resource-file", metavar="PATH")
+    parser.add_argument("--no-resources", action="store_true")
+    parser.add_argument("--image-resource", action="store_true")
     args = parser.parse_args()
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="mcp_fixture: %(levelname)s %(message)s")
     global record
     record = Recorder(args.record)
     page_size = args.page_size if args.page_size is not None else (10 if args.many_tools > 0 else 0)
-    app = build_server(args.many_tools, page_size)
+    app = build_server(args.many_tools, page_size, args.resource_file, not args.no_resources, args.image_resource)
 
     if args.transport == "stdio":
         # SIGTERM keeps its default action (terminate at once); EOF on stdin ends the session.

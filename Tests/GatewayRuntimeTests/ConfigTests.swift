@@ -56,6 +56,17 @@ struct ConfigTests: ConfigParsing {
         #expect(!server.exposes(tool: "c"))
     }
 
+    @Test func modelResourcesGloballyAndPerServer() throws {
+        let defaults = try parse(#"{"mcpServers": {"a": {"command": "x"}}}"#)
+        #expect(defaults.modelResources && defaults.servers[0].modelResources)
+        let off = try parse(#"{"model_resources": false, "mcpServers": {"a": {"command": "x", "resources": false}}}"#)
+        #expect(!off.modelResources && !off.servers[0].modelResources)
+        #expect(off.warnings.isEmpty, "\(off.warnings)")
+        let message = failure(#"{"mcpServers": {"a": {"command": "x", "resources": "never"}}}"#)
+        #expect(message.contains("test.json") && message.contains("'a'") && message.contains("resources"), "\(message)")
+        #expect(failure(#"{"model_resources": 1}"#).contains("model_resources"))
+    }
+
     @Test func environmentExpansion() throws {
         #expect(try EnvironmentExpansion.expand("a${TOKEN}b", environment: ["TOKEN": "x"]) == "axb")
         #expect(try EnvironmentExpansion.expand("${NOPE:-fallback}", environment: [:]) == "fallback")

@@ -115,13 +115,14 @@ struct ChatCompletionsTests {
                 #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
                 return Self.names(try #require(model.requests.first))
             }
-            #expect(try await tools("", admin).count == 10)
-            #expect(try await tools("", admin.merging(["X-LMG-Servers": "beta"]) { $1 }).allSatisfy { $0.hasPrefix("beta__") })
+            // Five tools on each server, and the two resource functions.
+            #expect(try await tools("", admin).count == 12)
+            #expect(try await tools("", admin.merging(["X-LMG-Servers": "beta"]) { $1 }).allSatisfy { $0.hasPrefix("beta__") || $0.hasPrefix("lmg_") })
             #expect(try await tools("", admin.merging(["X-LMG-Tools": "calc*, alpha__echo"]) { $1 }) == ["alpha__calculate", "alpha__echo", "beta__calculate"])
             #expect(try await tools(#", "mcp": {"servers": ["alpha"], "tools": ["echo"]}"#, admin) == ["alpha__echo"])
             #expect(try await tools(#", "mcp": {"tools": ["echo"]}"#, admin.merging(["X-LMG-Servers": "beta"]) { $1 }) == ["beta__echo"], "each given narrows")
             #expect(try await tools(#", "mcp": false"#, admin) == [])
-            #expect(try await tools("", ["Authorization": "Bearer \(Self.alphaKey)"]).allSatisfy { $0.hasPrefix("alpha__") })
+            #expect(try await tools("", ["Authorization": "Bearer \(Self.alphaKey)"]).allSatisfy { $0.hasPrefix("alpha__") || $0.hasPrefix("lmg_") })
 
             let unknown = await api.handle(Self.chat(body + "}", headers: admin.merging(["X-LMG-Servers": "alpah"]) { $1 }))
             #expect(unknown.status == 400)

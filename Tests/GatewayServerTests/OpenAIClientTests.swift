@@ -91,7 +91,7 @@ struct OpenAIClientTests {
             #expect(toolNames(off).isEmpty, "\(toolNames(off))")
             #expect((result("mcp_off")["content"] as? String)?.contains("there is no tool named 'builtin__calculate'") == true, "\(result("mcp_off"))")
             let limitedBody = try #require(requests.first { lastUser($0)?.contains(#""2+2""#) == true })
-            #expect(!toolNames(limitedBody).isEmpty && toolNames(limitedBody).allSatisfy { $0.hasPrefix("builtin__") }, "\(toolNames(limitedBody))")
+            #expect(!toolNames(limitedBody).isEmpty && toolNames(limitedBody).allSatisfy { $0.hasPrefix("builtin__") || $0.hasPrefix("lmg_") }, "\(toolNames(limitedBody))")
             #expect((result("limited_key")["content"] as? String)?.contains("there is no tool named 'other__calculate'") == true)
 
             // Routing by name, the list, an unknown name.

@@ -30,6 +30,24 @@ struct LMGTestingTests {
         #expect(try await model.complete(request) { _ in }.message.text == "one")
     }
 
+    @Test func anAppsOwnResourcesReachTheModel() async throws {
+        let router = InProcessToolRouter([], resources: [
+            .init(server: "app", resource: Resource(name: "notes", uri: "app://notes", mimeType: "text/plain")) {
+                [.text("buy milk", uri: "app://notes", mimeType: "text/plain")]
+            },
+        ])
+        let model = ScriptedChatModel.callingTool(
+            ToolCall(id: "r1", name: ResourceFunction.read.rawValue, arguments: #"{"uri": "app://notes"}"#), thenAnswer: "Milk.")
+        let summary = try await Orchestrator(manager: router, model: model).run("what do my notes say?")
+        #expect(summary.answer == "Milk.")
+        #expect(summary.toolCalls.map(\.content) == ["[resource app://notes from server 'app', text/plain]\nbuy milk"])
+        #expect(model.requests[0].tools.map(\.function.name) == ["lmg_list_resources", "lmg_read_resource"])
+        // A router without resources (the default) offers neither function.
+        let plain = ScriptedChatModel(turns: [ModelTurn(message: .assistant("hi"), finishReason: "stop", usage: nil)])
+        _ = try await Orchestrator(manager: Self.router, model: plain).run("hi")
+        #expect(plain.requests[0].tools.map(\.function.name) == ["local__echo"])
+    }
+
     @Test func aScriptedToolCallRunsThroughTheLoop() async throws {
         let model = ScriptedChatModel.callingTool(ToolCall(id: "c1", name: "local__echo", arguments: #"{"text": "ping"}"#), thenAnswer: "pong")
         let orchestrator = Orchestrator(manager: Self.router, model: model)

@@ -164,6 +164,12 @@ struct ChatTerminalTests {
         try await chat.waitFor("✓ fx__add ok", count: 3)
         #expect(try await chat.screen().components(separatedBy: "[y]es, [a]lways, [n]o").count - 1 == 3, "'always' must stop the questions")
         #expect(Self.toolCalls(record) == 3)
+
+        // Reading a resource changes nothing: it runs without a question, and the text reaches the model.
+        try await chat.enter(#"call lmg_read_resource {"uri": "fixture://greeting"}"#)
+        try await chat.waitFor("✓ lmg_read_resource ok")
+        try await chat.waitFor("Hello from the lmg test fixture")
+        #expect(try await chat.screen().components(separatedBy: "[y]es, [a]lways, [n]o").count - 1 == 3)
     }
 
     static func toolCalls(_ record: String) -> Int {

@@ -46,6 +46,28 @@ struct RunCommandTests {
         #expect((object["usage"] as? [String: Any])?["total_tokens"] as? Int ?? 0 > 0)
     }
 
+    @Test func theModelReadsAResourceUnlessTheConfigSaysNo() async throws {
+        let model = try await ScriptedModel.start()
+        defer { model.stop() }
+        func run(_ modelResources: Bool) async throws -> [String: Any] {
+            let config = try writeConfig(#"""
+                {"model": {"base_url": "\#(model.baseURL)", "api_key": "sk-secret-run-key", "model": "scripted"},
+                 "model_resources": \#(modelResources),
+                 "mcpServers": {"builtin": {"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}}}
+                """#)
+            let result = try await runLMG(["run", "--json", "--config", config, "-p", #"call lmg_read_resource {"uri": "lmg://server/about"}"#])
+            #expect(result.status == 0, "\(result)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        }
+        let read = try await run(true)
+        let call = try #require((read["tool_calls"] as? [[String: Any]])?.first)
+        #expect(call["name"] as? String == "lmg_read_resource" && call["server"] as? String == "builtin")
+        #expect(call["status"] as? String == "completed")
+        #expect((read["answer"] as? String)?.contains("lmg-builtin") == true, "\(read["answer"] ?? "")")
+        let off = try await run(false)
+        #expect((off["tool_calls"] as? [[String: Any]])?.first?["status"] as? String == "rejected")
+    }
+
     @Test func unreachableModelExitsOneNamingTheURL() async throws {
         let result = try await runLMG(["run", "--config", try Self.config(nil, baseURL: "http://127.0.0.1:9/v1"), "-p", "hi"])
         #expect(result.status == 1, "\(result)")

@@ -135,12 +135,12 @@ struct BuiltinServerProtocolTests {
         #expect(resources.map(\.uri) == ["lmg://server/about"])
         #expect(resources.first?.mimeType == "text/markdown")
         let templates = try await harness.result("resources/templates/list", as: ListResourceTemplates.Result.self).templates
-        #expect(templates.map(\.uriTemplate) == ["file:///{path}"])
+        #expect(templates.map(\.uriTemplate) == ["file:///{+path}"])
 
         let about = try await harness.result("resources/read", ["uri": "lmg://server/about"], as: ReadResource.Result.self)
         let page = try #require(about.contents.first?.text)
         #expect(about.contents.first?.mimeType == "text/markdown")
-        for name in ["echo", "current_time", "calculate", "read_file", "list_directory", "explain_file", "file:///{path}"] {
+        for name in ["echo", "current_time", "calculate", "read_file", "list_directory", "explain_file", "file:///{+path}"] {
             #expect(page.contains(name), "the about page should mention \(name)")
         }
     }

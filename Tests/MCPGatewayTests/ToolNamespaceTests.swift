@@ -51,4 +51,22 @@ struct ToolNamespaceTests {
         #expect(NameSuggestion.closest(to: "fx__ad", in: names) == "fx__add")
         #expect(NameSuggestion.closest(to: "weather", in: names) == nil)
     }
+
+    /// Every name a pair can be given passes `couldBeQualifiedName`, so a host function whose
+    /// name fails it (the orchestrator's `lmg_read_resource`) can never meet an MCP tool.
+    @Test func namesOutsideTheNamespaceNeverMeetATool() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefxyz_-.:/ 09") + ["é", "🙂"]
+        for _ in 0..<2000 {
+            let server = String((0..<Int.random(in: 1...70, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let tool = String((0..<Int.random(in: 1...70, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            let name = ToolNamespace.qualifiedName(server: server, tool: tool)
+            #expect(ToolNamespace.couldBeQualifiedName(name), "\(name)")
+            #expect(ToolNamespace.couldBeQualifiedName(ToolNamespace.hashed(server: server, tool: tool)))
+        }
+        for name in ["lmg_list_resources", "lmg_read_resource", "plain", "x_0123abcz"] {
+            #expect(!ToolNamespace.couldBeQualifiedName(name), "\(name)")
+        }
+        #expect(ToolNamespace.couldBeQualifiedName("longserver_0123abcd"))
+    }
 }

@@ -45,11 +45,11 @@ struct FixtureServer {
     let config: MCPServerConfig
     let recordPath: String
 
-    static func stdio(_ name: String) -> FixtureServer {
+    static func stdio(_ name: String, _ extra: [String] = []) -> FixtureServer {
         let path = NSTemporaryDirectory() + "lmg-record-\(UUID().uuidString).txt"
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         return FixtureServer(
-            config: .stdio(name, command: Repo.python, args: [Repo.fixture("mcp_fixture.py"), "--record", path]),
+            config: .stdio(name, command: Repo.python, args: [Repo.fixture("mcp_fixture.py"), "--record", path] + extra),
             recordPath: path)
     }
 

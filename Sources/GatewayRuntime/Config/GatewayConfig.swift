@@ -14,6 +14,9 @@ public struct GatewayConfig: Sendable, Hashable {
     public var systemPrompt: String?
     /// How many model turns with tool calls one exchange may take.
     public var maxToolIterations: Int
+    /// Whether models may list and read the servers' resources themselves (`model_resources`,
+    /// default true; a server opts out with `resources: false`).
+    public var modelResources: Bool = true
     /// Retries, circuit breaker and health checks for every server (`manager`).
     public var manager: ManagerPolicy
     /// Sorted by name, so listings and collision handling are deterministic.

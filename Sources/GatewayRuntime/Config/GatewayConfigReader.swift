@@ -12,7 +12,7 @@ struct GatewayConfigReader {
         fields = ConfigFields(file: file, environment: environment)
     }
 
-    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "mcpServers", "manager", "server", "$schema"]
+    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "model_resources", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
         "metrics_public",
@@ -35,6 +35,7 @@ struct GatewayConfigReader {
             guard iterations > 0 else { throw fields.error("must be at least 1", at: "max_tool_iterations") }
             config.maxToolIterations = iterations
         }
+        config.modelResources = try fields.bool(object["model_resources"], at: "model_resources") ?? true
         if let manager = object["manager"] {
             config.manager = try fields.readManager(manager)
         }

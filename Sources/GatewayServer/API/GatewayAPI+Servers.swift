@@ -26,6 +26,8 @@ extension GatewayAPI {
         let allowed_tools: [String]?
         let disabled_tools: [String]?
         let forward_headers: [String]?
+        /// Shown only when false: models may not read this server's resources.
+        let resources: Bool?
 
         init(_ config: MCPServerConfig) {
             name = config.name
@@ -49,6 +51,7 @@ extension GatewayAPI {
             allowed_tools = config.allowedTools
             disabled_tools = config.disabledTools.isEmpty ? nil : config.disabledTools
             forward_headers = config.forwardHeaders.isEmpty ? nil : config.forwardHeaders
+            resources = config.modelResources ? nil : false
         }
     }
 

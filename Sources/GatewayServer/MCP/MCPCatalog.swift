@@ -62,24 +62,17 @@ struct MCPCatalog: Sendable {
     }
 
     /// The server that answers for `uri`: one that lists it (first by name), else the one whose
-    /// template's fixed prefix is the longest that `uri` starts with.
+    /// template fits it most specifically (``ResourceLocator``, as the model's reads are routed).
     func server(reading uri: String) async throws(JSONRPCErrorObject) -> String {
         let servers = await resourceServers()
         // Resource lists are cached by the clients; templates are asked for only when no
         // server lists the URI itself.
-        for server in servers {
-            let resources = (try? await manager.listResources(server: server)) ?? []
-            if resources.contains(where: { $0.uri == uri }) { return server }
-        }
-        var best: (server: String, prefix: Int)?
-        for server in servers {
-            let templates = (try? await manager.listResourceTemplates(server: server)) ?? []
-            for template in templates {
-                let prefix = template.uriTemplate.prefix { $0 != "{" }
-                if !prefix.isEmpty, uri.hasPrefix(prefix), prefix.count > (best?.prefix ?? 0) { best = (server, prefix.count) }
-            }
-        }
-        if let best { return best.server }
+        var lists: [(server: String, resources: [Resource])] = []
+        for server in servers { lists.append((server, (try? await manager.listResources(server: server)) ?? [])) }
+        if let listing = ResourceLocator.listing(uri, in: lists).first { return listing }
+        var templates: [(server: String, templates: [Resource.Template])] = []
+        for server in servers { templates.append((server, (try? await manager.listResourceTemplates(server: server)) ?? [])) }
+        if let best = ResourceLocator.bestTemplates(for: uri, in: templates).first { return best }
         throw JSONRPCErrorObject(code: JSONRPCErrorObject.resourceNotFound, message: "Resource not found: no server lists '\(uri)'",
                                  data: .object(["uri": .string(uri)]))
     }

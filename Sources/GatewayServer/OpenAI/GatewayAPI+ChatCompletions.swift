@@ -69,7 +69,7 @@ extension GatewayAPI {
             throw .invalidRequest("\(param): there is no server '\(name)'\(hint)", param: param)
         }
         let selection = ToolSelection(caller: caller, headers: headers, member: body.mcp)
-        let router = FilteredToolRouter(manager) { selection.includes($0) }
+        let router = FilteredToolRouter(manager, resourcesOf: { selection.includesResources(of: $0) }) { selection.includes($0) }
         let namespace = await router.namespace()
         for (index, tool) in body.tools.enumerated() where namespace.resolve(tool.function.name) != nil {
             throw .invalidRequest(

@@ -1,5 +1,6 @@
 import Foundation
 import MCPGateway
+import Orchestrator
 
 /// The MCP tools one chat request may use: what the caller's key allows, narrowed by the
 /// `X-LMG-Servers: a,b` / `X-LMG-Tools: glob,...` headers and the body's `"mcp"` member (each
@@ -42,6 +43,17 @@ struct ToolSelection: Sendable {
         if let servers, !servers.contains(tool.server) { return false }
         return globLists.allSatisfy { globs in
             globs.contains { Glob.matches($0, tool.tool.name) || Glob.matches($0, tool.qualifiedName) }
+        }
+    }
+
+    /// Whether the model may list and read `server`'s resources: a server the key and the
+    /// request allow, and, when `X-LMG-Tools` / `mcp.tools` narrow the tools, a glob of every list
+    /// matching a resource function's name (`lmg_*_resource*` keeps them).
+    func includesResources(of server: String) -> Bool {
+        guard !off, caller.allows(server: server) else { return false }
+        if let servers, !servers.contains(server) { return false }
+        return globLists.allSatisfy { globs in
+            globs.contains { glob in ResourceFunction.allCases.contains { Glob.matches(glob, $0.rawValue) } }
         }
     }
 

@@ -42,6 +42,7 @@ enum OpenAPISchemas {
             "headers": ["type": "object", "additionalProperties": string], "oauth2_token_url": string, "oauth2_client_id": string,
             "oauth2_scopes": strings, "has_oauth2_client_secret": boolean, "has_oauth2_token": boolean, "timeout": number,
             "tool_timeout": number, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings, "forward_headers": strings,
+            "resources": boolean,
         ], required: ["name", "type", "has_oauth2_client_secret", "has_oauth2_token", "timeout", "enabled"],
            description: "A server's configuration; never a secret (header values that are credentials show as <redacted>)."),
         "ServerConfigList": list("servers", of: "ServerConfig"),
@@ -127,6 +128,7 @@ enum OpenAPISchemas {
                 ],
                 "oauth2_token_url": string, "oauth2_client_id": string, "oauth2_client_secret": string, "oauth2_scopes": strings,
                 "timeout": seconds, "tool_timeout": seconds, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings,
+                "resources": ["type": "boolean", "description": "false: models are not offered this server's resources (lmg_list_resources, lmg_read_resource)"],
             ],
             "anyOf": [
                 ["title": "stdio", "required": ["command"], "not": ["required": ["forward_headers"]], "properties": ["type": ["const": "stdio"]]],

@@ -2,7 +2,7 @@ import Foundation
 import JSONRPC
 import MCP
 
-/// The resources: a page about the server, and every file under the root through `file:///{path}`.
+/// The resources: a page about the server, and every file under the root through `file:///{+path}`.
 struct ResourceCatalog: Sendable {
     static let aboutURI = "lmg://server/about"
     /// The largest file `resources/read` serves; unlike the tools it refuses rather than cuts.
@@ -23,7 +23,7 @@ struct ResourceCatalog: Sendable {
     var templates: [Resource.Template] {
         [
             Resource.Template(
-                uriTemplate: "file:///{path}", name: "file", title: "Files under the server root",
+                uriTemplate: "file:///{+path}", name: "file", title: "Files under the server root",
                 description: """
                     A file under \(root.path), by absolute path without its leading slash \
                     (file://\(root.path)/README.md). Text comes back as text, anything else as a \

@@ -72,7 +72,7 @@ struct ServerCatalog: Sendable {
             ## Resources
 
             - `\(ResourceCatalog.aboutURI)` — this page.
-            - `file:///{path}` (template) — a file under the root, by absolute path.
+            - `file:///{+path}` (template) — a file under the root, by absolute path.
 
             ## Prompts
 

@@ -67,6 +67,9 @@ public struct MCPServerConfig: Sendable, Hashable {
     public var allowedTools: [String]?
     /// Tools never exposed.
     public var disabledTools: [String]
+    /// Whether a model may list and read this server's resources through the orchestrator's
+    /// resource functions (`resources`, default true). People still read them (`/read`, REST, `/mcp`).
+    public var modelResources: Bool = true
 
     public init(
         name: String,

@@ -9,7 +9,7 @@ extension ConfigFields {
         "type", "transport", "command", "args", "env", "cwd", "url", "headers", "oauth2_token", "oauth2_token_url",
         "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "oauth2_auth_method", "timeout", "tool_timeout",
         "enabled", "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
-        "forward_headers",
+        "forward_headers", "resources",
     ]
     /// The keys of the `manager` section.
     public static let managerKeys: Set<String> = [
@@ -132,6 +132,7 @@ extension ConfigFields {
         if try bool(object["disabled"], at: field("disabled")) == true { server.enabled = false }
         server.allowedTools = try stringArray(object["allowed_tools"], at: field("allowed_tools"))
         server.disabledTools = try stringArray(object["disabled_tools"], at: field("disabled_tools")) ?? []
+        server.modelResources = try bool(object["resources"], at: field("resources")) ?? true
         return server
     }
 

@@ -54,6 +54,19 @@ extension MCPManager {
         }
     }
 
+    /// The connected servers that offer resources and let a model read them (`resources`,
+    /// default true), by name: those the orchestrator's resource functions list and read.
+    /// Asked once per model request, so it reads the table and asks no server. (Async only to
+    /// match ``ToolRouter``: a sync twin would lose to the protocol's default in async code.)
+    public func resourceServers() async -> [String] {
+        table.read { table in
+            table.names.filter { name in
+                guard let entry = table.servers[name], entry.config.modelResources, let client = entry.liveClient else { return false }
+                return client.serverCapabilities?.resources != nil
+            }
+        }
+    }
+
     /// Every resource of every usable server, with its server; a server that fails to list is skipped.
     public func listAvailableResources() async -> [(server: String, resource: Resource)] {
         var result: [(String, Resource)] = []

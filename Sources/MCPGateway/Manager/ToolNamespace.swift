@@ -103,3 +103,15 @@ extension ToolNamespace {
         return NameSuggestion.ranked(to: name, in: tools.map(\.qualifiedName), limit: limit)
     }
 }
+
+extension ToolNamespace {
+    /// False for a name no (server, tool) pair can ever be given: one without the separator
+    /// that does not end in the hashed form's `_` and 8 hex digits. Functions of the host's own
+    /// (the orchestrator's resource functions) take such names, so they never meet an MCP tool.
+    public static func couldBeQualifiedName(_ name: String) -> Bool {
+        if name.contains(separator) { return true }
+        let scalars = Array(name.unicodeScalars)
+        guard scalars.count >= 9, scalars[scalars.count - 9] == "_" else { return false }
+        return scalars.suffix(8).allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
+}

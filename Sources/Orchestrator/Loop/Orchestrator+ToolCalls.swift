@@ -20,12 +20,14 @@ extension Orchestrator {
         var index: Int
         var request: ToolCallRequest
         var arguments: [String: Value]
+        /// Set for a call of a resource function rather than an MCP tool.
+        var function: ResourceFunction?
     }
 
     /// Checks every call in order (name, arguments, repeats, approval: sequential, so approval
     /// prompts never overlap), then runs the approved ones concurrently, bounded.
     func runTools(
-        _ calls: [ToolCall], namespace: ToolNamespace, repeats: inout RepeatedCallGuard,
+        _ calls: [ToolCall], namespace: ToolNamespace, resources: ResourceFunctions?, repeats: inout RepeatedCallGuard,
         events: AsyncThrowingStream<OrchestratorEvent, Error>.Continuation
     ) async throws -> Round {
         var outcomes = [ToolCallOutcome?](repeating: nil, count: calls.count)
@@ -34,9 +36,10 @@ extension Orchestrator {
         repeats.startRound()
         for (index, call) in calls.enumerated() {
             let target = namespace.resolve(call.function.name)
+            let function = resources == nil ? nil : ResourceFunction(rawValue: call.function.name)
             let request = ToolCallRequest(
                 id: call.id, qualifiedName: call.function.name, server: target?.server, tool: target?.tool.name,
-                arguments: call.function.arguments, readOnly: target?.tool.annotations.readOnlyHint == true)
+                arguments: call.function.arguments, readOnly: function != nil || target?.tool.annotations.readOnlyHint == true)
             events.yield(.toolCallRequested(request))
             func reject(_ text: String, _ status: ToolCallOutcome.Status = .rejected) {
                 let outcome = ToolCallOutcome(
@@ -45,7 +48,7 @@ extension Orchestrator {
                 outcomes[index] = outcome
                 events.yield(.toolCallFinished(outcome))
             }
-            guard let target else {
+            guard let schema = function?.schema ?? target?.tool.inputSchema else {
                 let close = namespace.closestNames(to: call.function.name)
                 reject("Error: there is no tool named '\(call.function.name)'."
                     + (close.isEmpty ? "" : " The closest tools are: \(close.joined(separator: ", ")).")
@@ -60,7 +63,7 @@ extension Orchestrator {
                 continue
             }
             // The gateway's check, before any round trip: the model learns which field to fix.
-            let problems = ToolInputValidator(schema: target.tool.inputSchema).problems(in: arguments)
+            let problems = ToolInputValidator(schema: schema).problems(in: arguments)
             guard problems.isEmpty else {
                 reject(Self.invalidArguments(ToolInputError.summary(of: problems)))
                 continue
@@ -79,10 +82,10 @@ extension Orchestrator {
                 reject("The user denied this tool call\(denial.isEmpty ? "" : ": \(denial)"). Do not call it again unless the user asks; continue without it.", .denied)
                 continue
             }
-            approved.append(Approved(index: index, request: request, arguments: arguments))
+            approved.append(Approved(index: index, request: request, arguments: arguments, function: function))
         }
         var attachments = [[ContentPart]](repeating: [], count: calls.count)
-        for result in try await execute(approved, events: events) {
+        for result in try await execute(approved, resources: resources, events: events) {
             outcomes[result.index] = result.outcome
             attachments[result.index] = result.images
         }
@@ -102,7 +105,7 @@ extension Orchestrator {
 
     /// Runs approved calls, at most `maxConcurrentToolCalls` at once.
     func execute(
-        _ approved: [Approved], events: AsyncThrowingStream<OrchestratorEvent, Error>.Continuation
+        _ approved: [Approved], resources: ResourceFunctions?, events: AsyncThrowingStream<OrchestratorEvent, Error>.Continuation
     ) async throws -> [(index: Int, outcome: ToolCallOutcome, images: [ContentPart])] {
         let router = router
         let formatter = ToolResultFormatter(limit: options.maxToolResultCharacters, supportsImages: options.supportsImages)
@@ -116,7 +119,10 @@ extension Orchestrator {
                 while inFlight < limit, let next = pending.popFirst() {
                     inFlight += 1
                     group.addTask {
-                        try await Self.call(next, router: router, formatter: formatter, cap: cap, events: events)
+                        if let function = next.function, let resources {
+                            return try await Self.call(function, next, resources: resources, formatter: formatter, events: events)
+                        }
+                        return try await Self.call(next, router: router, formatter: formatter, cap: cap, events: events)
                     }
                 }
                 guard let (index, outcome, images) = try await group.next() else { break }
@@ -165,6 +171,32 @@ extension Orchestrator {
         }
         events.yield(.toolCallFinished(outcome))
         return (approved.index, outcome, images)
+    }
+
+    /// Runs a resource function's call. A failed read is the model's to recover from (another
+    /// URI, a server named): it goes back as a tool error, like a tool's own; a cancelled turn
+    /// ends as a tool call's does.
+    static func call(
+        _ function: ResourceFunction, _ approved: Approved, resources: ResourceFunctions, formatter: ToolResultFormatter,
+        events: AsyncThrowingStream<OrchestratorEvent, Error>.Continuation
+    ) async throws -> (Int, ToolCallOutcome, [ContentPart]) {
+        var request = approved.request
+        events.yield(.toolCallStarted(request))
+        let start = ContinuousClock.now
+        let answer = await resources.run(function, approved.arguments, renderer: formatter.renderer, limit: formatter.limit)
+        if Task.isCancelled {
+            events.yield(.toolCallFinished(ToolCallOutcome(
+                request: request, status: .cancelled, isError: true, content: "The user cancelled this tool call.",
+                summary: "cancelled", duration: .now - start, truncated: false)))
+            throw CancellationError()
+        }
+        request.server = answer.server ?? request.server
+        let text = answer.content.text
+        let outcome = ToolCallOutcome(
+            request: request, status: .completed, isError: answer.isError, content: text,
+            summary: ToolResultFormatter.summary(text), duration: .now - start, truncated: answer.content.truncated)
+        events.yield(.toolCallFinished(outcome))
+        return (approved.index, outcome, answer.content.images.map(ContentPart.init))
     }
 
     /// nil when the call may run; the denial reason (possibly empty) when not.

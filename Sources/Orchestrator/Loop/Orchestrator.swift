@@ -130,7 +130,9 @@ public actor Orchestrator {
         do {
             while true {
                 let namespace = await router.namespace()
-                let request = nextRequest(tools: ToolSchemaConverter.functions(for: namespace.tools), first: requests == 0)
+                let resources = await ResourceFunctions.offered(by: router, enabled: options.modelResources, external: external)
+                let request = nextRequest(
+                    tools: ToolSchemaConverter.functions(for: namespace.tools) + (resources?.definitions ?? []), first: requests == 0)
                 let turn = try await model.complete(request) { events.yield(.textDelta($0)) }
                 requests += 1
                 try Task.checkCancellation()
@@ -156,7 +158,7 @@ public actor Orchestrator {
                         finishReason: turn.finishReason, modelRequests: requests)
                 }
                 iterations += 1
-                let round = try await runTools(calls, namespace: namespace, repeats: &repeats, events: events)
+                let round = try await runTools(calls, namespace: namespace, resources: resources, repeats: &repeats, events: events)
                 outcomes += round.outcomes
                 conversation.messages += round.messages
                 if let name = round.stoppedOn {

@@ -34,6 +34,9 @@ public struct OrchestratorOptions: Sendable {
     /// Sent with the turn's first model request only (later rounds leave the choice to the model,
     /// so `required` or a named function cannot loop); `none` is sent with every request.
     public var toolChoice: JSONValue?
+    /// Offer the model ``ResourceFunction/list`` and ``ResourceFunction/read`` beside the tools
+    /// whenever the router has servers with resources (config `model_resources`).
+    public var modelResources: Bool = true
     /// Request members sent as they are with every model request (see ``ChatRequest/extraMembers``).
     public var extraRequestMembers: [String: JSONValue] = [:]
 

@@ -15,8 +15,11 @@ struct ToolResultFormatter {
         var truncated: Bool
     }
 
+    /// How MCP content is rendered for the model under these settings.
+    var renderer: ContentRenderer { .model(images: supportsImages, characterLimit: limit) }
+
     func format(_ result: CallTool.Result) -> Formatted {
-        let rendered = ContentRenderer.model(images: supportsImages, characterLimit: limit).render(result)
+        let rendered = renderer.render(result)
         return Formatted(text: rendered.text, images: rendered.images.map(ContentPart.init), truncated: rendered.truncated)
     }
 

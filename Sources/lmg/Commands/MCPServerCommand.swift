@@ -13,7 +13,7 @@ struct MCPServerCommand: AsyncParsableCommand {
         abstract: "Run the built-in MCP server on stdio, or Streamable HTTP on 127.0.0.1.",
         discussion: """
             Tools: echo, current_time, calculate, read_file, list_directory (read-only, files under \
-            --root only). Resources: lmg://server/about and file:///{path}. Prompt: explain_file.
+            --root only). Resources: lmg://server/about and file:///{+path}. Prompt: explain_file.
 
             On stdio, stdout carries only the protocol; logs go to stderr. With --http, the server \
             prints one line, "lmg mcp-server listening on http://127.0.0.1:PORT/mcp", once it \
