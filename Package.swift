@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // SHA-256 for PKCE (sign-in); already built for Hummingbird's certificates, so it costs CI nothing.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
     ],
     targets: [
         // System-library shims: the C APIs the design names, found by pkg-config.
@@ -54,7 +56,7 @@ let package = Package(
             name: "JSONRPC",
             dependencies: [.product(name: "MCP", package: "swift-sdk")]
         ),
-        // MCP only: server config, transports, MCPClient, MCPManager, OAuth2.
+        // MCP only: server config, transports, MCPClient, MCPManager, OAuth2 and sign-in.
         .target(
             name: "MCPGateway",
             dependencies: [
@@ -64,6 +66,7 @@ let package = Package(
                 "JSONRPC",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // `lmg mcp-server`: a small local MCP server over stdio or Streamable HTTP.

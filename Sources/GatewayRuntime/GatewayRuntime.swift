@@ -26,6 +26,8 @@ public final class GatewayRuntime: Sendable {
     public let model: any ChatModel
     /// The models a gateway's caller picks by name (`models`, else `model` under any name).
     public let models: ModelCatalog
+    /// People's sign-ins to HTTP servers (`lmg login`): `$XDG_STATE_HOME/lmg/oauth.json`.
+    public let signIns: any SignInStore
 
     /// Builds the parts from a configuration already loaded (with ``ConfigOverrides`` applied).
     /// `model` stands in for the configured OpenAI-compatible endpoint (a scripted model in
@@ -42,9 +44,10 @@ public final class GatewayRuntime: Sendable {
         var named: [String: any ChatModel] = config.models.mapValues { OpenAIChatClient(config: $0) }
         named.merge(models) { $1 }
         self.models = ModelCatalog(named: named, fallback: self.model)
+        signIns = FileSignInStore(path: environment.signInPath)
         let options = MCPClientOptions(
             clientName: "lmg", clientVersion: LMGVersion.current, logDirectory: environment.serverLogDirectory,
-            commandAliases: SelfExecutable.aliases, relaysServerRequests: relaysServerRequests)
+            signIns: signIns, commandAliases: SelfExecutable.aliases, relaysServerRequests: relaysServerRequests)
         manager = MCPManager(options: options, policy: config.manager)
     }
 

@@ -23,7 +23,8 @@ struct LMG: AsyncParsableCommand {
         version: LMGVersion.current,
         subcommands: [
             ChatCommand.self, RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
-            PromptsCommand.self, GetPromptCommand.self, ServeCommand.self, MCPServerCommand.self,
+            PromptsCommand.self, GetPromptCommand.self, ServeCommand.self, MCPServerCommand.self, LoginCommand.self, LogoutCommand.self,
+            AuthCommand.self,
         ],
         defaultSubcommand: ChatCommand.self
     )

@@ -3,6 +3,7 @@
 Usage:
   protected_mcp.py --auth-server http://127.0.0.1:<port> [--port 0]
                    [--introspection-client ID:SECRET] [--plain-challenge] [--record FILE]
+                   [--required-scope SCOPE]
 
 Streamable HTTP (JSON answers) at /mcp on 127.0.0.1 (port 0 = chosen by the OS); prints `READY <port>`
 once it listens; exits on SIGTERM.
@@ -15,6 +16,11 @@ introspection's `aud`). Without a valid token the SDK answers 401 with
 Protected Resource Metadata at /.well-known/oauth-protected-resource/mcp naming the auth server.
 --plain-challenge strips the WWW-Authenticate header down to `Bearer` (no resource_metadata), so a
 client has to find the metadata at the well-known URL itself.
+
+--required-scope SCOPE (repeatable) makes the SDK answer a token without every such scope with 403
+`WWW-Authenticate: Bearer error="insufficient_scope", ...`, to which this fixture adds
+`scope="<the required scopes>"` as the MCP spec asks of servers (step-up authorization); the Protected
+Resource Metadata then lists them as scopes_supported.
 
 --record FILE appends `auth <client_id>` for each authenticated request and `rejected` for each 401.
 
@@ -96,6 +102,25 @@ def plain_challenge(app):
     return wrapped
 
 
+def scope_challenge(app, scopes: list[str]):
+    """ASGI wrapper: 403 insufficient_scope answers name the scopes needed (`scope="..."`)."""
+
+    async def wrapped(scope, receive, send):
+        async def send_wrapper(message):
+            if message["type"] == "http.response.start" and message["status"] == 403:
+                headers = []
+                for k, v in message.get("headers", []):
+                    if k.lower() == b"www-authenticate" and b"insufficient_scope" in v and b"scope=" not in v.replace(b"_scope", b""):
+                        v = v + b', scope="' + " ".join(scopes).encode() + b'"'
+                    headers.append((k, v))
+                message = dict(message, headers=headers)
+            await send(message)
+
+        await app(scope, receive, send_wrapper)
+
+    return wrapped
+
+
 def recording(app):
     async def wrapped(scope, receive, send):
         async def send_wrapper(message):
@@ -115,6 +140,7 @@ def main() -> None:
     parser.add_argument("--introspection-client", default="mcp-resource:resource-secret")
     parser.add_argument("--plain-challenge", action="store_true")
     parser.add_argument("--record", metavar="FILE")
+    parser.add_argument("--required-scope", action="append", default=[])
     args = parser.parse_args()
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="protected_mcp: %(levelname)s %(message)s")
     global record_file
@@ -134,6 +160,7 @@ def main() -> None:
             issuer_url=auth_server,
             resource_server_url=resource,
             validate_token_resource=True,
+            required_scopes=args.required_scope or None,
         ),
     )
 
@@ -153,6 +180,8 @@ def main() -> None:
     app = recording(server.streamable_http_app(json_response=True))
     if args.plain_challenge:
         app = plain_challenge(app)
+    if args.required_scope:
+        app = scope_challenge(app, args.required_scope)
     anyio.run(serve_asgi, app, port, sock)
 
 

@@ -14,15 +14,9 @@ extension OAuth2FixtureTests {
         var mcpURL: String { mcp.url("/mcp") }
 
         static func start(lifetime: Int = 3600, clients: [String] = ["files:\(OAuth2FixtureTests.secret)"], mcpFlags: [String] = []) async throws -> Peers {
-            let auth = try await FixtureProcess.python(
-                "oauth_server.py", ["--port", "0", "--lifetime", "\(lifetime)"] + clients.flatMap { ["--client", $0] })
-            do {
-                let mcp = try await FixtureProcess.python("protected_mcp.py", ["--port", "0", "--auth-server", auth.url()] + mcpFlags)
-                return Peers(auth: auth, mcp: mcp)
-            } catch {
-                auth.stop()
-                throw error
-            }
+            let (auth, mcp) = try await FixtureProcess.oauthPeers(
+                auth: ["--lifetime", "\(lifetime)"] + clients.flatMap { ["--client", $0] }, mcp: mcpFlags)
+            return Peers(auth: auth, mcp: mcp)
         }
 
         func stop() {

@@ -179,3 +179,18 @@ public final class FixtureProcess: @unchecked Sendable {
 
     deinit { stop() }
 }
+
+extension FixtureProcess {
+    /// The Authlib authorization server (oauth_server.py) and the SDK's protected MCP server
+    /// (protected_mcp.py) pointed at it, started together; the first is stopped if the second fails.
+    public static func oauthPeers(auth authArgs: [String], mcp mcpArgs: [String] = []) async throws -> (auth: FixtureProcess, mcp: FixtureProcess) {
+        let auth = try await FixtureProcess.python("oauth_server.py", ["--port", "0"] + authArgs)
+        do {
+            let mcp = try await FixtureProcess.python("protected_mcp.py", ["--port", "0", "--auth-server", auth.url()] + mcpArgs)
+            return (auth, mcp)
+        } catch {
+            auth.stop()
+            throw error
+        }
+    }
+}

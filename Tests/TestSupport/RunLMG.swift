@@ -6,6 +6,10 @@ public struct CommandResult: Sendable, CustomStringConvertible {
     public let stdout: String
     public let stderr: String
 
+    public init(status: Int32, stdout: String, stderr: String) {
+        (self.status, self.stdout, self.stderr) = (status, stdout, stderr)
+    }
+
     public var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
 
     /// stderr's non-empty lines.

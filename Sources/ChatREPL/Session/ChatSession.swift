@@ -122,13 +122,15 @@ public final class ChatSession: Sendable {
     /// Connects every server concurrently; as each one is up (or fails) the prompt's counts and the
     /// completion names are refreshed in place, and a failure is named once.
     private func startConnecting() {
-        let manager = manager, notices = notices, servers = config.servers
+        let manager = manager, notices = notices, servers = config.servers, interactive = interactive
         let task = Task { [weak self] in
             await withTaskGroup(of: Void.self) { group in
                 for server in servers {
                     group.addTask {
                         do {
                             try await manager.addServer(server)
+                        } catch where interactive && ChatSession.wantsSignIn(error, server) {
+                            await self?.signIn(server)
                         } catch {
                             // The error names the server already.
                             if server.enabled { notices.post("not available: \(error)") }
@@ -168,7 +170,7 @@ public final class ChatSession: Sendable {
         await reloader.start()
     }
 
-    private func serversChanged() async {
+    func serversChanged() async {
         let ticket = notices.ticket()
         for collision in await manager.namespace().collisions where reportedCollisions.withLock({ $0.insert(collision).inserted }) {
             notices.post("name clash: \(collision)")

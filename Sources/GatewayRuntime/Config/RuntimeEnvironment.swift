@@ -46,6 +46,9 @@ public struct RuntimeEnvironment: Sendable {
     /// Where stdio servers' stderr goes, one `<server>.log` each.
     public var serverLogDirectory: String { stateHome + "/lmg/logs" }
 
+    /// Sign-ins and client registrations (`lmg login`), one 0600 file.
+    public var signInPath: String { stateHome + "/lmg/oauth.json" }
+
     /// `lmg serve`'s store of servers added over HTTP, unless `server.store` says otherwise.
     public var serverStorePath: String { stateHome + "/lmg/servers.sqlite" }
 }

@@ -33,6 +33,8 @@ public enum FailureCategory: Sendable, Hashable {
         case is ConfigError, is ToolArgumentError: self = .usage
         case let error as MCPClientError: self = error.kind == .cancelled ? .interrupted : .unreachable
         case is TransportError, is OAuth2Error: self = .unreachable
+        // A token file to fix or a config key to set is the user's to change; the rest is the server's side.
+        case let error as SignInError: self = error.kind == .store || error.kind == .noClient ? .usage : .unreachable
         case let error as MCPManagerError: self = Self.category(of: error)
         case is ModelClientError, is OrchestratorError: self = .modelFailure
         case is CancellationError: self = .interrupted

@@ -127,6 +127,7 @@ enum OpenAPISchemas {
                     ],
                 ],
                 "oauth2_token_url": string, "oauth2_client_id": string, "oauth2_client_secret": string, "oauth2_scopes": strings,
+                "oauth2_client_metadata_url": string,
                 "timeout": seconds, "tool_timeout": seconds, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings,
                 "resources": ["type": "boolean", "description": "false: models are not offered this server's resources (lmg_list_resources, lmg_read_resource)"],
             ],

@@ -12,6 +12,11 @@ struct OAuth2Discovery: Sendable {
 
     /// The token endpoint for the MCP server at `resource`, given the 401's `WWW-Authenticate` value.
     func tokenEndpoint(server: String, resource: String, challenge: String?) async throws(OAuth2Error) -> String {
+        try await authorizationServer(server: server, resource: resource, challenge: challenge).tokenEndpoint
+    }
+
+    /// Everything the two documents say about signing in to the MCP server at `resource`.
+    func authorizationServer(server: String, resource: String, challenge: String?) async throws(OAuth2Error) -> AuthorizationServerMetadata {
         var candidates: [String] = []
         if let metadata = BearerChallenge(header: challenge)?.resourceMetadata, !metadata.isEmpty {
             candidates.append(metadata)
@@ -30,7 +35,7 @@ struct OAuth2Discovery: Sendable {
         let (_, metadata) = try await firstDocument(asCandidates, server: server, what: "authorization server metadata for \(issuer)") { object in
             (object["token_endpoint"] as? String).map { _ in object }
         }
-        return metadata["token_endpoint"] as! String
+        return AuthorizationServerMetadata(authorizationServer: metadata, resourceMetadata: prm, fallbackIssuer: issuer)!
     }
 
     /// RFC 9728 §3.3: metadata about another resource must not send our credentials elsewhere.

@@ -97,10 +97,12 @@ public final class MCPClient: Sendable {
     }
 
     func makeTransport(_ kind: MCPServerConfig.TransportKind) -> any MCPTransport {
-        // Client credentials win over a static token: they can be renewed, the token cannot.
+        // Client credentials win over a static token: they can be renewed, the token cannot. A
+        // server with neither may want a person's sign-in.
         let authorizer: (any RequestAuthorizer)? = options.authorizer
             ?? OAuth2Authorizer(config: config, manager: options.tokenManager)
             ?? config.oauth2Token.flatMap { $0.isEmpty ? nil : StaticTokenAuthorizer(token: $0) }
+            ?? options.signIns.map { SignInAuthorizer(config: config, store: $0, http: options.http) }
         switch kind {
         case .stdio:
             return StdioTransport(

@@ -18,6 +18,9 @@ public struct MCPClientOptions: Sendable {
     /// Where OAuth2 client-credentials tokens are cached and renewed; the process-wide instance by
     /// default so every client of one OAuth client shares a token and `refreshAll()` reaches them all.
     public var tokenManager: OAuth2TokenManager
+    /// Where people's sign-ins to HTTP servers are kept (``SignInStore``): a server with neither
+    /// client credentials nor a static token sends the sign-in's token. nil: no sign-ins.
+    public var signIns: (any SignInStore)?
     /// The HTTP engine; shared by default so connections are reused across servers.
     public var http: HTTPClient
     /// How long a stdio server gets to exit after stdin closes, and again after SIGTERM.
@@ -38,6 +41,7 @@ public struct MCPClientOptions: Sendable {
         roots: [Root] = [Root(uri: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).absoluteString, name: "working directory")],
         authorizer: (any RequestAuthorizer)? = nil,
         tokenManager: OAuth2TokenManager = .shared,
+        signIns: (any SignInStore)? = nil,
         http: HTTPClient = .shared,
         shutdownGrace: Duration = .seconds(2),
         logger: Logger = Logger(label: "lmg.mcp"),
@@ -50,6 +54,7 @@ public struct MCPClientOptions: Sendable {
         self.roots = roots
         self.authorizer = authorizer
         self.tokenManager = tokenManager
+        self.signIns = signIns
         self.http = http
         self.shutdownGrace = shutdownGrace
         self.logger = logger

@@ -51,6 +51,9 @@ public struct MCPServerConfig: Sendable, Hashable {
     public var oauth2Scopes: [String]
     /// How the client authenticates at the token endpoint (`oauth2_auth_method`).
     public var oauth2AuthMethod: OAuth2ClientAuthMethod
+    /// An HTTPS URL of a Client ID Metadata Document the user hosts (`oauth2_client_metadata_url`):
+    /// lmg's client id at authorization servers that accept one, instead of registering.
+    public var oauth2ClientMetadataURL: String?
 
     /// Per-request limit (`timeout`, seconds; default 30).
     public var timeout: Duration

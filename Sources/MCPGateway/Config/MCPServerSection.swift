@@ -9,7 +9,7 @@ extension ConfigFields {
         "type", "transport", "command", "args", "env", "cwd", "url", "headers", "oauth2_token", "oauth2_token_url",
         "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "oauth2_auth_method", "timeout", "tool_timeout",
         "enabled", "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
-        "forward_headers", "resources",
+        "forward_headers", "resources", "oauth2_client_metadata_url",
     ]
     /// The keys of the `manager` section.
     public static let managerKeys: Set<String> = [
@@ -116,6 +116,13 @@ extension ConfigFields {
                 throw error("unknown auth method \"\(method)\" (expected \(known))", at: field("oauth2_auth_method"))
             }
             server.oauth2AuthMethod = parsed
+        }
+        if let document = try string(object["oauth2_client_metadata_url"], at: field("oauth2_client_metadata_url")) {
+            // The document's URL is the client id: it must be HTTPS with a path (the draft's rule).
+            guard let parts = URLComponents(string: document), parts.scheme == "https", parts.host?.isEmpty == false,
+                  !parts.path.isEmpty, parts.path != "/"
+            else { throw error("must be an https URL with a path (the client metadata document lmg's client id names)", at: field("oauth2_client_metadata_url")) }
+            server.oauth2ClientMetadataURL = document
         }
         fillFromEnvironment(&server)
         if let seconds = try number(object["timeout"], at: field("timeout")) {

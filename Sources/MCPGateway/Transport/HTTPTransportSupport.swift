@@ -54,6 +54,11 @@ struct HTTPTransportSupport: Sendable {
                     continue
                 }
             }
+            if response.status == 403, !retried, let authorizer, let challenge = response.headers["WWW-Authenticate"],
+               BearerChallenge(header: challenge)?.error == "insufficient_scope", await authorizer.stepUp(challenge: challenge) {
+                retried = true
+                continue
+            }
             return response
         }
     }

@@ -7,9 +7,15 @@ public protocol RequestAuthorizer: Sendable {
     /// Same, knowing the `Authorization` value the rejected request carried, so an authorizer shared
     /// by concurrent requests drops only the credential that was refused, not its replacement.
     func invalidate(challenge: String?, rejected: String?) async -> Bool
+    /// The server answered 403 `insufficient_scope`; true when a retry may succeed.
+    func stepUp(challenge: String?) async -> Bool
 }
 
 extension RequestAuthorizer {
+    /// The server answered 403 `insufficient_scope` (step-up authorization): true when a retry
+    /// may succeed. Only a person's sign-in can widen its scopes; the others answer false.
+    public func stepUp(challenge: String?) async -> Bool { false }
+
     /// Authorizers that hold a single credential need not tell rejections apart.
     public func invalidate(challenge: String?, rejected: String?) async -> Bool {
         await invalidate(challenge: challenge)
