@@ -28,7 +28,7 @@ extension SignInFlow {
         // A registration names a redirect URI even for the device grant: one serves both sign-ins.
         let listener = try LoopbackRedirectListener(preferredPort: registered.flatMap { URLComponents(string: $0.redirectURI)?.port })
         listener.stop()
-        let client = try await client(metadata, registered: registered, listener: listener, scopes: scopes)
+        let client = try await client(metadata, registered: registered, listener: listener)
         let endpoints = SignInEndpoints(http: http)
         let authorization = try await endpoints.authorizeDevice(at: endpoint, client: client, scopes: scopes, resource: resource, server: server)
         await show(authorization.code)

@@ -35,7 +35,7 @@ public struct SignInEndpoints: Sendable {
     /// Registers lmg as a public client with one loopback redirect URI, for the code grant and,
     /// where the server offers it, the device grant (so one registration serves both sign-ins).
     func register(
-        at endpoint: String, redirectURI: String, scopes: [String], device: Bool, issuer: String, server: String
+        at endpoint: String, redirectURI: String, device: Bool, issuer: String, server: String
     ) async throws(SignInError) -> ClientRegistration {
         var document: [String: Any] = [
             "client_name": "lmg", "redirect_uris": [redirectURI],
@@ -44,7 +44,6 @@ public struct SignInEndpoints: Sendable {
             "software_id": "lmg",
         ]
         // No `scope`: a registration pinned to today's scopes could not grow by step-up later.
-        _ = scopes
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "application/json")

@@ -43,7 +43,7 @@ public struct SignInFlow: Sendable {
         }
         let listener = try LoopbackRedirectListener(preferredPort: registered.flatMap { URLComponents(string: $0.redirectURI)?.port })
         defer { listener.stop() }
-        let client = try await client(metadata, registered: registered, listener: listener, scopes: scopes)
+        let client = try await client(metadata, registered: registered, listener: listener)
         let request = AuthorizationRequest(
             server: server, metadata: metadata, clientID: client.id, redirectURI: listener.redirectURI, scopes: scopes, resource: resource)
         await present(request.url)
@@ -141,7 +141,7 @@ public struct SignInFlow: Sendable {
     /// The client in the spec's order: configured, a Client ID Metadata Document, a registration
     /// (kept, or made now), else an error naming the config key to set.
     func client(
-        _ metadata: AuthorizationServerMetadata, registered: ClientRegistration?, listener: LoopbackRedirectListener, scopes: [String]
+        _ metadata: AuthorizationServerMetadata, registered: ClientRegistration?, listener: LoopbackRedirectListener
     ) async throws(SignInError) -> SignInEndpoints.Client {
         if let id = config.oauth2ClientID, !id.isEmpty {
             let secret = config.oauth2ClientSecret.flatMap { $0.isEmpty ? nil : $0 }
@@ -160,7 +160,7 @@ public struct SignInFlow: Sendable {
                               "\(metadata.issuer) offers no client registration; set oauth2_client_id (a client registered there with the redirect URI http://127.0.0.1/callback)\(cimd)")
         }
         let registration = try await SignInEndpoints(http: http).register(
-            at: endpoint, redirectURI: listener.redirectURI, scopes: scopes, device: metadata.deviceAuthorizationEndpoint != nil,
+            at: endpoint, redirectURI: listener.redirectURI, device: metadata.deviceAuthorizationEndpoint != nil,
             issuer: metadata.issuer, server: server)
         try await store.save(registration)
         return .init(id: registration.clientID, secret: registration.clientSecret, authMethod: registration.authMethod)
