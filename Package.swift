@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // SHA-256 for PKCE (sign-in); already built for Hummingbird's certificates, so it costs CI nothing.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.0.0"),
+        // Prompt templates: dotprompt's YAML front matter and its Mustache body.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // System-library shims: the C APIs the design names, found by pkg-config.
@@ -103,6 +106,30 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Prompt templates (`Prompts/*.prompt`, dotprompt and Prompty): load, check, render to messages.
+        .target(
+            name: "PromptTemplates",
+            dependencies: [
+                "MCPGateway",
+                "ModelClient",
+                "Orchestrator",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // `lmg prompt test`: test files, argument and answer matchers, cassettes, the runner, reports.
+        .target(
+            name: "PromptTesting",
+            dependencies: [
+                "MCPGateway",
+                "ModelClient",
+                "Orchestrator",
+                "PromptTemplates",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // `lmg chat`: the terminal REPL on libedit over the runtime.
         .target(
             name: "ChatREPL",
@@ -114,6 +141,7 @@ let package = Package(
                 "MCPGateway",
                 "ModelClient",
                 "Orchestrator",
+                "PromptTemplates",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -167,6 +195,9 @@ let package = Package(
                 "ModelClient",
                 "Orchestrator",
                 "ChatREPL",
+                "PromptTemplates",
+                "PromptTesting",
+                .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -213,6 +244,10 @@ let package = Package(
             dependencies: ["GatewayRuntime", "MCPGateway", "ModelClient", "Orchestrator", "LMGTesting", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator"]),
+        .testTarget(
+            name: "PromptTemplatesTests",
+            dependencies: ["PromptTemplates", "PromptTesting", "ModelClient", "Orchestrator", "LMGTesting", .product(name: "MCP", package: "swift-sdk")]
+        ),
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [

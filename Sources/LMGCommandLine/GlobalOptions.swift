@@ -32,16 +32,22 @@ public struct GlobalOptions: ParsableArguments, Sendable {
 /// Runs a command's body over a connected runtime, always shutting the servers down, and turns
 /// errors into one line on stderr and the documented exit status.
 public enum CommandSession {
-    /// `only`: start just that server (it must be configured). `requirement`: whether the
-    /// command needs a server up (inspection commands) or can go on without (run, chat).
+    /// `only`: start just that server (it must be configured); `servers`: just these (a prompt
+    /// template's `lmg.servers`). `requirement`: whether the command needs a server up
+    /// (inspection commands) or can go on without (run, chat).
     public static func run(
-        _ options: GlobalOptions, only: String? = nil, requirement: Reachability.Requirement = .anyServer,
+        _ options: GlobalOptions, only: String? = nil, servers: [String]? = nil, requirement: Reachability.Requirement = .anyServer,
         overrides: ConfigOverrides = .init(), _ body: (GatewayRuntime) async throws -> Int32
     ) async throws {
         let status: Int32
         do {
             let runtime = try options.runtime(overrides)
-            let failures = try await runtime.connect(try runtime.servers(only: only), requirement: requirement)
+            var selected = try runtime.servers(only: only)
+            if let servers {
+                selected = []
+                for name in servers { selected += try runtime.servers(only: name) }
+            }
+            let failures = try await runtime.connect(selected, requirement: requirement)
             for failure in failures { Terminal.error(failure) }
             do {
                 status = try await body(runtime)

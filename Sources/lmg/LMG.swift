@@ -24,7 +24,7 @@ struct LMG: AsyncParsableCommand {
         subcommands: [
             ChatCommand.self, RunCommand.self, ServersCommand.self, ToolsCommand.self, CallCommand.self, ResourcesCommand.self, ReadCommand.self,
             PromptsCommand.self, GetPromptCommand.self, ServeCommand.self, MCPServerCommand.self, LoginCommand.self, LogoutCommand.self,
-            AuthCommand.self,
+            AuthCommand.self, PromptCommand.self,
         ],
         defaultSubcommand: ChatCommand.self
     )

@@ -189,6 +189,29 @@ struct ChatTerminalTests {
         try await chat.waitFor("builtin__read_file")
     }
 
+    @Test func promptTemplatesAreListedCompletedAndUsed() async throws {
+        let model = try await ScriptedModel.start()
+        defer { model.stop() }
+        let prompts = Repo.root.appendingPathComponent("Prompts").path
+        let config = try writeConfig(
+            #"{"model": {"base_url": "\#(model.baseURL)", "model": "scripted"}, "prompts_dir": "\#(prompts)", "mcpServers": {"builtin": {"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}}}"#)
+        let chat = try await Self.chat(config)
+        defer { chat.stop() }
+        try await chat.waitFor("(1 server, 5 tools) >")
+        try await chat.enter("/prompts")
+        try await chat.waitFor("— template \(prompts)/timezone.prompt")
+        try await chat.type("/prompt calc")
+        try await chat.press("Tab")
+        try await chat.waitFor("> /prompt calculator")
+        try await chat.enter(" question=\"What is 2+2?\"")
+        try await chat.waitFor("template calculator: system prompt set, 1 message added")
+        try await chat.waitFor("You said: What is 2+2?")
+        let system = try #require(try model.bodies().last?["messages"] as? [[String: Any]]).first
+        #expect((system?["content"] as? String)?.hasPrefix("You are a careful calculator assistant.") == true)
+        try await chat.enter("/prompt timezone city=Oslo")
+        try await chat.waitFor("variable 'zone' is required")
+    }
+
     @Test func pipedStdinAnswersOnStdout() async throws {
         let model = try await ScriptedModel.start()
         defer { model.stop() }

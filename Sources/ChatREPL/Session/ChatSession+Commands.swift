@@ -48,12 +48,17 @@ extension ChatSession {
                 say(style.cyan(tool.qualifiedName) + style.dim(" " + (tool.tool.description ?? "").split(whereSeparator: \.isNewline).first.map(String.init).map { "— \($0)" }.orEmpty))
             }
         case .prompts:
+            listTemplates()
             for entry in await promptNamespace().prompts {
                 let prompt = entry.prompt
                 let arguments = (prompt.arguments ?? []).map { $0.required == true ? $0.name : "[\($0.name)]" }.joined(separator: " ")
                 say(style.cyan(entry.qualifiedName) + " \(arguments)" + style.dim(prompt.description.map { " — \($0)" }.orEmpty))
             }
         case .prompt(let name, let arguments):
+            if let template = template(named: name) {
+                try await startFromTemplate(template, arguments: arguments)
+                return
+            }
             let target = try await promptNamespace().lookup(name).mapError { ChatError($0.description) }.get()
             let (server, prompt) = (target.server, target.prompt.name)
             let result = try await manager.getPrompt(server: server, name: prompt, arguments: arguments)

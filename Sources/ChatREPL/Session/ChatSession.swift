@@ -217,7 +217,7 @@ public final class ChatSession: Sendable {
         let status = await manager.status()
         let tools = await manager.tools().map(\.qualifiedName)
         let listed = fetch ? await manager.listAvailablePrompts() : await manager.cachedPrompts()
-        let prompts = PromptNamespace(listed).prompts.map(\.qualifiedName)
+        let prompts = templateNames() + PromptNamespace(listed).prompts.map(\.qualifiedName)
         candidates.current = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
     }
 

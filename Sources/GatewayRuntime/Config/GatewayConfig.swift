@@ -17,6 +17,8 @@ public struct GatewayConfig: Sendable, Hashable {
     /// Whether models may list and read the servers' resources themselves (`model_resources`,
     /// default true; a server opts out with `resources: false`).
     public var modelResources: Bool = true
+    /// The prompt templates' folder (`prompts_dir`, relative to the config file); nil: `./Prompts`.
+    public var promptsDirectory: String?
     /// Retries, circuit breaker and health checks for every server (`manager`).
     public var manager: ManagerPolicy
     /// Sorted by name, so listings and collision handling are deterministic.

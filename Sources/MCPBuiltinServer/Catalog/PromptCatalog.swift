@@ -2,12 +2,18 @@ import Foundation
 import JSONRPC
 import MCP
 
-/// The prompts: `explain_file(path, focus?)`, which hands a model a file and asks what it does.
+/// The prompts: `explain_file(path, focus?)`, which hands a model a file and asks what it does,
+/// and those of the configured ``BuiltinPromptSource`` (a template named `explain_file` is hidden).
 struct PromptCatalog: Sendable {
     let root: FileRoot
     let readLimit: Int
+    var source: (any BuiltinPromptSource)?
 
     var prompts: [Prompt] {
+        Self.builtin + (source?.prompts() ?? []).filter { $0.name != "explain_file" }
+    }
+
+    static var builtin: [Prompt] {
         [
             Prompt(
                 name: "explain_file", title: "Explain a file",
@@ -22,7 +28,16 @@ struct PromptCatalog: Sendable {
     /// The rendered prompt; unknown names, missing arguments and unreadable files are -32602.
     func get(_ name: String, arguments: [String: String]) throws(JSONRPCErrorObject) -> GetPrompt.Result {
         guard name == "explain_file" else {
-            throw invalid("unknown prompt '\(name)' (available: explain_file)")
+            let found: GetPrompt.Result?
+            do {
+                found = try source?.get(name, arguments: arguments)
+            } catch {
+                throw invalid("prompt '\(name)': \(error)")
+            }
+            guard let found else {
+                throw invalid("unknown prompt '\(name)' (available: \(prompts.map(\.name).joined(separator: ", ")))")
+            }
+            return found
         }
         guard let path = arguments["path"], !path.isEmpty else {
             throw invalid("prompt 'explain_file' needs the argument 'path'")

@@ -19,7 +19,7 @@ struct ServerCatalog: Sendable {
             ReadFileTool.entry(root: root, defaultLimit: configuration.defaultReadLimit),
             ListDirectoryTool.entry(root: root),
         ] + configuration.extraTools
-        let prompts = PromptCatalog(root: root, readLimit: configuration.defaultReadLimit)
+        let prompts = PromptCatalog(root: root, readLimit: configuration.defaultReadLimit, source: configuration.promptSource)
         self.tools = tools
         self.toolsByName = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
         self.prompts = prompts

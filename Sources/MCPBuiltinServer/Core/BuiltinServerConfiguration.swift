@@ -10,6 +10,8 @@ public struct BuiltinServerConfiguration: Sendable {
     public let version: String
     /// The largest file read by `read_file` and the prompt unless the caller asks for less.
     public var defaultReadLimit: Int
+    /// Prompts served beside `explain_file` (lmg's templates); nil: none.
+    public var promptSource: (any BuiltinPromptSource)?
     /// Extra tools, for tests that need a slow or failing tool; empty in production.
     var extraTools: [ToolEntry] = []
 

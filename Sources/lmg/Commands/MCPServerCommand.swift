@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import MCPBuiltinServer
 import MCPGateway
+import PromptTemplates
 
 /// `lmg mcp-server`: the built-in MCP server, so every machine with lmg has a server to talk to.
 struct MCPServerCommand: AsyncParsableCommand {
@@ -13,7 +14,8 @@ struct MCPServerCommand: AsyncParsableCommand {
         abstract: "Run the built-in MCP server on stdio, or Streamable HTTP on 127.0.0.1.",
         discussion: """
             Tools: echo, current_time, calculate, read_file, list_directory (read-only, files under \
-            --root only). Resources: lmg://server/about and file:///{+path}. Prompt: explain_file.
+            --root only). Resources: lmg://server/about and file:///{+path}. Prompts: explain_file, and \
+            with --prompts DIR the templates there (lmg prompt list shows them).
 
             On stdio, stdout carries only the protocol; logs go to stderr. With --http, the server \
             prints one line, "lmg mcp-server listening on http://127.0.0.1:PORT/mcp", once it \
@@ -26,6 +28,9 @@ struct MCPServerCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Directory the file tools may read (default: the working directory).", valueName: "dir"))
     var root: String?
 
+    @Option(name: .long, help: ArgumentHelp("Also serve the prompt templates in this folder as MCP prompts.", valueName: "dir"))
+    var prompts: String?
+
     @Flag(name: [.short, .long], help: "Log protocol details to stderr.")
     var verbose = false
 
@@ -37,12 +42,17 @@ struct MCPServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         LogSetup.bootstrapOnce(verbose: verbose)
-        let configuration: BuiltinServerConfiguration
+        var configuration: BuiltinServerConfiguration
         do {
             configuration = try BuiltinServerConfiguration(
                 root: root ?? FileManager.default.currentDirectoryPath, version: LMGVersion.current)
         } catch {
             throw ExitStatus.report(RuntimeFailure.usage("--root: \(error)"))
+        }
+        if let prompts {
+            let library = PromptLibrary(directory: prompts)
+            guard library.exists else { throw ExitStatus.report(RuntimeFailure.usage("--prompts: \(prompts) is not a folder")) }
+            configuration.promptSource = TemplatePromptSource(library: library)
         }
         var logger = Logger(label: "lmg.mcp-server")
         logger.logLevel = verbose ? .debug : .warning
