@@ -14,7 +14,7 @@ extension ChatSession {
     func templateNames() -> [String] {
         let library = templateLibrary
         guard library.exists else { return [] }
-        return library.templateFiles().compactMap { try? PromptLibrary.loadFile($0).template.name }.sorted()
+        return library.templates().map(\.name).sorted()
     }
 
     /// The template `name`, when the folder has one (nil: the name is left to the servers' prompts).
@@ -25,10 +25,9 @@ extension ChatSession {
     /// `/prompts`: one line per template, as for the servers' prompts.
     func listTemplates() {
         let library = templateLibrary
-        for file in library.exists ? library.templateFiles() : [] {
-            guard let template = try? PromptLibrary.loadFile(file).template else { continue }
+        for template in library.exists ? library.templates() : [] {
             let arguments = template.declaredVariables.map { $0.required ? $0.name : "[\($0.name)]" }.joined(separator: " ")
-            say(style.cyan(template.name) + " \(arguments)" + style.dim(" — template \(file)" + (template.description.map { ": \($0)" } ?? "")))
+            say(style.cyan(template.name) + " \(arguments)" + style.dim(" — template \(template.file)" + (template.description.map { ": \($0)" } ?? "")))
         }
     }
 

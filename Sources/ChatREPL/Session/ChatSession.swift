@@ -43,6 +43,9 @@ public final class ChatSession: Sendable {
     private let reportedCollisions = Mutex<Set<String>>([])
     /// Names for tab completion, refreshed before each prompt.
     private let candidates = CandidateStore()
+    /// The prompt templates' names, read from disk at the first prompt and whenever the servers'
+    /// prompts are fetched again, not before every line.
+    private let templateNamesRead = Mutex<[String]?>(nil)
 
     /// A session over `runtime` (servers not yet connected: the session connects them in the
     /// background); `--model` and `--system` are already in the runtime's configuration.
@@ -217,7 +220,12 @@ public final class ChatSession: Sendable {
         let status = await manager.status()
         let tools = await manager.tools().map(\.qualifiedName)
         let listed = fetch ? await manager.listAvailablePrompts() : await manager.cachedPrompts()
-        let prompts = templateNames() + PromptNamespace(listed).prompts.map(\.qualifiedName)
+        var templates = fetch ? nil : templateNamesRead.withLock { $0 }
+        if templates == nil {
+            templates = templateNames()
+            templateNamesRead.withLock { $0 = templates }
+        }
+        let prompts = (templates ?? []) + PromptNamespace(listed).prompts.map(\.qualifiedName)
         candidates.current = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
     }
 

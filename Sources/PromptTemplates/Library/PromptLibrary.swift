@@ -33,6 +33,12 @@ public struct PromptLibrary: Sendable {
         }.sorted().map { path($0) }
     }
 
+    /// Every template file that loads, in file order (the ones that do not are left out: a
+    /// listing or a lookup by name should not fail for another template's mistake).
+    public func templates() -> [PromptTemplate] {
+        templateFiles().compactMap { try? Self.loadFile($0).template }
+    }
+
     /// The template `reference` names: a path to a file, else a name in the folder (the file's
     /// name without extension, or a template's `name`).
     public func load(_ reference: String) throws(PromptFileError) -> (template: PromptTemplate, warnings: [String]) {
@@ -112,7 +118,7 @@ public struct PromptLibrary: Sendable {
     /// The template whose `name` is `name` (else whose file is `name.prompt` / `.prompty`): the
     /// one `/prompt NAME` and the built-in server's prompts mean.
     public func template(named name: String) -> PromptTemplate? {
-        let templates = templateFiles().compactMap { try? Self.loadFile($0).template }
+        let templates = templates()
         return templates.first { $0.name == name }
             ?? templates.first { (($0.file as NSString).lastPathComponent as NSString).deletingPathExtension == name }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import MCPGateway
 import Mustache
 
 /// Template variables as swift-mustache reads them. Objects and lists are wrapped so that
@@ -23,7 +24,7 @@ enum MustacheJSON {
     /// The text of a whole object or list: compact JSON, keys sorted.
     static func text(_ value: Value) -> String {
         if case .string(let text) = value { return text }
-        return value.sortedJSON
+        return ContentRenderer.json(value)
     }
 
     struct Object: MustacheParent, MustacheCustomRenderable {
@@ -38,14 +39,5 @@ enum MustacheJSON {
         func makeIterator() -> IndexingIterator<[Any]> { items.map { MustacheJSON.value($0) ?? Optional<String>.none as Any }.makeIterator() }
         var renderText: String { MustacheJSON.text(.array(items)) }
         var isNull: Bool { false }
-    }
-}
-
-extension Value {
-    /// Compact JSON with sorted keys.
-    var sortedJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

@@ -1,12 +1,12 @@
 import Foundation
 import MCP
+import MCPGateway
 
-/// JSON text of values for reports and cassette keys: compact, keys sorted.
+/// JSON text of values for reports and cassette keys.
 enum ValueText {
+    /// Compact, keys sorted: the project's one stable form (``ContentRenderer/json(_:)``).
     static func compact(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        ContentRenderer.json(value)
     }
 
     /// Parses JSON text; nil when it is not JSON.

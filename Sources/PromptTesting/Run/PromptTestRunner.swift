@@ -19,6 +19,12 @@ public struct PromptTestRunner: Sendable {
         /// Record tool results for every test, as `toolResults: recorded` does.
         public var recordTools = false
         public init() {}
+
+        /// Whether `test` of `suite` is selected by the filter.
+        public func selects(_ test: PromptTestCase, of suite: PromptTestSuite) -> Bool {
+            guard let filter else { return true }
+            return filter.matches(test.name) || filter.matches("\(suite.file.baseName)/\(test.name)")
+        }
     }
 
     /// The live tools: the runtime's manager; nil when no server was started.
@@ -38,16 +44,10 @@ public struct PromptTestRunner: Sendable {
         self.options = options
     }
 
-    /// Whether `test` of `suite` is selected by the filter.
-    public func selects(_ test: PromptTestCase, of suite: PromptTestSuite) -> Bool {
-        guard let filter = options.filter else { return true }
-        return filter.matches(test.name) || filter.matches("\(suite.file.baseName)/\(test.name)")
-    }
-
     /// Runs every selected test, at most `concurrency` at a time; `onResult` sees each test as it
     /// finishes. Results come back in file and test order.
     public func run(_ suites: [PromptTestSuite], onResult: @escaping @Sendable (PromptTestResult) -> Void = { _ in }) async -> [PromptTestResult] {
-        let jobs = suites.flatMap { suite in suite.file.tests.filter { selects($0, of: suite) }.map { (suite, $0) } }
+        let jobs = suites.flatMap { suite in suite.file.tests.filter { options.selects($0, of: suite) }.map { (suite, $0) } }
         return await withTaskGroup(of: (Int, PromptTestResult).self) { group in
             var results = [PromptTestResult?](repeating: nil, count: jobs.count)
             var next = 0

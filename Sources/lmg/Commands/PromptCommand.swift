@@ -3,6 +3,7 @@ import Foundation
 import GatewayRuntime
 import LMGCommandLine
 import MCP
+import MCPGateway
 import PromptTemplates
 
 /// `lmg prompt`: the prompt templates under `Prompts/` — list, show, render, run, test.
@@ -123,7 +124,7 @@ struct PromptShowCommand: AsyncParsableCommand {
         ].compactMap { $0 }
         if !options.isEmpty { lines.append("options: \(options.joined(separator: ", "))") }
         for variable in template.declaredVariables {
-            let value = template.defaults[variable.name].map { " = \(ValueJSON.text($0))" } ?? ""
+            let value = template.defaults[variable.name].map { " = \(ContentRenderer.json($0))" } ?? ""
             lines.append("  \(variable.name)\(variable.required ? "" : "?")\(value)\(variable.description.map { "  \($0)" } ?? "")")
         }
         lines.append("tools: \(template.tools.map { $0.isEmpty ? "none" : $0.joined(separator: ", ") } ?? "all")")
@@ -153,13 +154,5 @@ struct TemplateSummary: Encodable {
         (name, file, format, description, model) = (template.name, template.file, template.format.rawValue, template.description, template.model)
         (input_schema, defaults, output_format) = (template.inputSchema, template.defaults, template.output.format)
         (tools, servers, body) = (template.tools, template.servers, template.body)
-    }
-}
-
-enum ValueJSON {
-    static func text(_ value: Value) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 }

@@ -93,39 +93,11 @@ struct PromptRunCommand: AsyncParsableCommand {
             }
             let orchestrator = runtime.makeOrchestrator(router: router) { options in
                 options = rendered.orchestratorOptions(base: options)
-                switch approve {
-                case .all: options.approval = .always
-                case .none: options.approval = .never
-                case .readOnly: options.approval = .perTool([:], otherwise: false)
-                }
+                options.approval = approve.policy
             }
             await orchestrator.setModel(rendered.model)
-            var summary: TurnSummary?
-            do {
-                for try await event in await orchestrator.send(messages: rendered.split.messages) {
-                    switch event {
-                    case .toolCallStarted(let request) where !quiet:
-                        Terminal.trace("→ \(request.qualifiedName) \(RunCommand.short(request.arguments))")
-                    case .toolCallFinished(let outcome) where !quiet:
-                        Terminal.trace("\(outcome.isError ? "✗" : "✓") \(outcome.request.qualifiedName) \(String(format: "%.0f", outcome.duration.milliseconds)) ms: \(outcome.summary)")
-                    case .turnFinished(let finished):
-                        summary = finished
-                    default:
-                        break
-                    }
-                }
-            } catch let error as ModelClientError {
-                throw RuntimeFailure(error.description, category: .modelFailure)
-            } catch let error as OrchestratorError {
-                throw RuntimeFailure(error.description, category: .modelFailure)
-            }
-            guard let summary else { throw CancellationError() }
-            if global.json {
-                try Terminal.json(RunReport(summary, conversation: await orchestrator.conversation))
-            } else {
-                Terminal.out(summary.answer)
-            }
-            return summary.stopReason == .answered ? 0 : 1
+            return try await RunCommand.answer(
+                await orchestrator.send(messages: rendered.split.messages), of: orchestrator, json: global.json, quiet: quiet)
         }
     }
 }

@@ -80,13 +80,12 @@ struct PromptTestCommand: AsyncParsableCommand {
         options.repeatOverride = repeatCount
         options.concurrency = concurrency
         options.recordTools = recordTools
-        let probe = PromptTestRunner(router: nil, liveModel: nil, modelName: runtime.model.modelName, options: options)
-        let selected = suites.filter { suite in suite.file.tests.contains { probe.selects($0, of: suite) } }
+        let selected = suites.filter { suite in suite.file.tests.contains { options.selects($0, of: suite) } }
         guard !selected.isEmpty else { throw ExitStatus.report(RuntimeFailure.usage("--filter \(filter ?? ""): no test matches")) }
 
         // Servers start only when a selected test calls tools live, or records them.
         let needsServers = selected.contains { suite in
-            suite.file.tests.contains { probe.selects($0, of: suite) && ($0.toolResults == .live && !recordTools || options.record != .none) }
+            suite.file.tests.contains { options.selects($0, of: suite) && ($0.toolResults == .live && !recordTools || options.record != .none) }
         }
         var servers: [MCPServerConfig] = []
         if needsServers {

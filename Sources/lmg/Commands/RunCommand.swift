@@ -41,6 +41,14 @@ struct RunCommand: AsyncParsableCommand {
 
     enum ApprovalMode: String, ExpressibleByArgument, CaseIterable {
         case all, none, readOnly = "read-only"
+
+        var policy: ApprovalPolicy {
+            switch self {
+            case .all: .always
+            case .none: .never
+            case .readOnly: .perTool([:], otherwise: false)
+            }
+        }
     }
 
     func validate() throws {
@@ -54,31 +62,36 @@ struct RunCommand: AsyncParsableCommand {
         try await CommandSession.run(global, requirement: .none, overrides: overrides) { runtime in
             let orchestrator = runtime.makeOrchestrator { options in
                 options.supportsImages = vision
-                switch approve {
-                case .all: options.approval = .always
-                case .none: options.approval = .never
-                case .readOnly: options.approval = .perTool([:], otherwise: false)
-                }
+                options.approval = approve.policy
             }
-            let summary: TurnSummary
-            do {
-                summary = try await runTurn(orchestrator, text)
-            } catch let error as ModelClientError {
-                throw RuntimeFailure(error.description, category: .modelFailure)
-            } catch let error as OrchestratorError {
-                throw RuntimeFailure(error.description, category: .modelFailure)
-            }
-            if global.json {
-                try Terminal.json(RunReport(summary, conversation: await orchestrator.conversation))
-            } else {
-                Terminal.out(summary.answer)
-            }
-            return summary.stopReason == .answered ? 0 : 1
+            return try await Self.answer(await orchestrator.send(text), of: orchestrator, json: global.json, quiet: quiet)
         }
     }
 
-    private func runTurn(_ orchestrator: Orchestrator, _ text: String) async throws -> TurnSummary {
-        for try await event in await orchestrator.send(text) {
+    /// Runs one turn to its end, tracing tool calls on stderr unless `quiet`, and prints the
+    /// answer (or, with `json`, the whole report); returns the exit status. Shared by `lmg run`
+    /// and `lmg prompt run`, so both trace, report and fail alike.
+    static func answer(
+        _ events: AsyncThrowingStream<OrchestratorEvent, Error>, of orchestrator: Orchestrator, json: Bool, quiet: Bool
+    ) async throws -> Int32 {
+        let summary: TurnSummary
+        do {
+            summary = try await trace(events, quiet: quiet)
+        } catch let error as ModelClientError {
+            throw RuntimeFailure(error.description, category: .modelFailure)
+        } catch let error as OrchestratorError {
+            throw RuntimeFailure(error.description, category: .modelFailure)
+        }
+        if json {
+            try Terminal.json(RunReport(summary, conversation: await orchestrator.conversation))
+        } else {
+            Terminal.out(summary.answer)
+        }
+        return summary.stopReason == .answered ? 0 : 1
+    }
+
+    private static func trace(_ events: AsyncThrowingStream<OrchestratorEvent, Error>, quiet: Bool) async throws -> TurnSummary {
+        for try await event in events {
             switch event {
             case .toolCallStarted(let request) where !quiet:
                 Terminal.trace("→ \(request.qualifiedName) \(Self.short(request.arguments))")

@@ -9,12 +9,8 @@ import PromptTemplates
 struct TemplatePromptSource: BuiltinPromptSource {
     let library: PromptLibrary
 
-    private func templates() -> [PromptTemplate] {
-        library.templateFiles().compactMap { try? PromptLibrary.loadFile($0).template }
-    }
-
     func prompts() -> [Prompt] {
-        templates().map { template in
+        library.templates().map { template in
             Prompt(
                 name: template.name, description: template.description,
                 arguments: template.declaredVariables.map { .init(name: $0.name, description: $0.description, required: $0.required) })
