@@ -6,7 +6,8 @@ Usage:
 
 Starts Tests/Fixtures/mcp_fixture.py over stdio, Streamable HTTP with SSE answers and Streamable HTTP
 with JSON answers; measures sequential `echo` calls/s of `lmg bench` and of
-Benchmarks/python_client_bench.py against the same server, in --rounds alternating rounds; then lmg against its own built-in server
+Benchmarks/python_client_bench.py against the same server, in --rounds alternating rounds, in both
+eras (2026-07-28, and 2025-11-25 with lmg's protocol_version and the Python client's legacy mode); then lmg against its own built-in server
 (stdio and `mcp-server --http 0`; the calling task on the I/O thread, as `lmg bench` does by default, and
 on Swift's global pool) and the peak RSS of `lmg tools` with seven servers configured
 (four built-in over stdio, the built-in and two fixtures over HTTP; /usr/bin/time -v). Prints one table; the ratio column is lmg calls/s over Python calls/s.
@@ -104,6 +105,9 @@ def main() -> None:
                 "builtin": {"command": str(lmg), "args": ["mcp-server"]},
                 "builtin_http": {"type": "http", "url": f"http://127.0.0.1:{bh_port}/mcp"},
             }
+            # The fixture serves both eras: each entry again, held to the older revision.
+            for name in ["fx_stdio", "fx_sse", "fx_json"]:
+                servers[name + "_legacy"] = dict(servers[name], protocol_version="2025-11-25")
             config = pathlib.Path(tmp) / "bench.json"
             config.write_text(json.dumps({"mcpServers": servers}))
 
@@ -111,22 +115,25 @@ def main() -> None:
                 return run_json([bench_binary(str(lmg)), "call", "--config", str(config), "--json", server, "echo",
                                  "text=hello", "-n", str(calls), "--warmup", "20", *extra], env)
 
-            def py_bench(target: list[str], calls: int) -> dict:
-                return run_json([PY, str(PY_BENCH), "--args", '{"text":"hello"}', "-n", str(calls)] + target, env)
+            def py_bench(target: list[str], calls: int, mode: str) -> dict:
+                return run_json([PY, str(PY_BENCH), "--args", '{"text":"hello"}', "-n", str(calls), "--mode", mode] + target, env)
 
             # Rounds alternate between the two clients, so a change in the machine's load during the
             # run weighs on both alike; the figures add up the rounds.
             per_round = max(1, args.n // args.rounds)
-            for label, server, target in [
-                ("fixture stdio", "fx_stdio", ["--stdio", "--", PY, str(FIXTURE)]),
-                ("fixture HTTP, SSE answers", "fx_sse", ["--url", servers["fx_sse"]["url"]]),
-                ("fixture HTTP, JSON answers", "fx_json", ["--url", servers["fx_json"]["url"]]),
-            ]:
-                ours, theirs = [], []
-                for _ in range(args.rounds):
-                    ours.append(lmg_bench(server, per_round))
-                    theirs.append(py_bench(target, per_round))
-                rows.append((label, combine(ours), combine(theirs)))
+            # Both eras: 2026-07-28 (lmg's default; the Python client's mode "auto") and 2025-11-25
+            # (lmg held to it by protocol_version; the Python client's "legacy" handshake).
+            for era, suffix, mode in [("2026-07-28", "", "auto"), ("2025-11-25", "_legacy", "legacy")]:
+                for label, server, target in [
+                    ("fixture stdio", "fx_stdio", ["--stdio", "--", PY, str(FIXTURE)]),
+                    ("fixture HTTP, SSE answers", "fx_sse", ["--url", servers["fx_sse"]["url"]]),
+                    ("fixture HTTP, JSON answers", "fx_json", ["--url", servers["fx_json"]["url"]]),
+                ]:
+                    ours, theirs = [], []
+                    for _ in range(args.rounds):
+                        ours.append(lmg_bench(server + suffix, per_round))
+                        theirs.append(py_bench(target, per_round, mode))
+                    rows.append((f"{label}, {era}", combine(ours), combine(theirs)))
             rows.append(("built-in stdio", lmg_bench("builtin", args.builtin_n), None))
             rows.append(("built-in HTTP", lmg_bench("builtin_http", max(args.n, args.builtin_n // 4)), None))
             # The same with the calling task on Swift's global pool instead of the I/O thread.
@@ -151,15 +158,15 @@ def main() -> None:
             for proc in started:
                 stop(proc)
 
-    print(f"{'server / transport':<28} {'lmg calls/s':>12} {'lmg p50 ms':>11} {'py calls/s':>11} "
+    print(f"{'server / transport':<40} {'lmg calls/s':>12} {'lmg p50 ms':>11} {'py calls/s':>11} "
           f"{'py p50 ms':>10} {'ratio':>6}")
     for label, ours, theirs in rows:
         if theirs:
             ratio = ours["calls_per_second"] / theirs["calls_per_second"]
-            print(f"{label:<28} {ours['calls_per_second']:>12,.0f} {ours['p50_ms']:>11.3f} "
+            print(f"{label:<40} {ours['calls_per_second']:>12,.0f} {ours['p50_ms']:>11.3f} "
                   f"{theirs['calls_per_second']:>11,.0f} {theirs['p50_ms']:>10.3f} {ratio:>5.1f}x")
         else:
-            print(f"{label:<28} {ours['calls_per_second']:>12,.0f} {ours['p50_ms']:>11.3f} {'-':>11} {'-':>10} {'-':>6}")
+            print(f"{label:<40} {ours['calls_per_second']:>12,.0f} {ours['p50_ms']:>11.3f} {'-':>11} {'-':>10} {'-':>6}")
     errors = sum(ours["errors"] for _, ours, _ in rows)
     print(f"lmg tools, seven servers: peak RSS {rss_mb:.1f} MB, {tool_count} tools, exit {timed.returncode}")
     print(f"errors in lmg runs: {errors}")

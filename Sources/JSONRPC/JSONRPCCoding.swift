@@ -62,6 +62,62 @@ public enum JSONRPCCoding {
         return try encoder.encode(Request(id: id, method: method, params: params))
     }
 
+    /// What a request's params get besides their own members: `_meta` members (the 2026-07-28
+    /// envelope, a progress token) and top-level members (a multi-round-trip retry's answers).
+    /// Both are JSON object members without braces, written by a `JSONWriter`.
+    public struct ParamsAdditions: Sendable {
+        public var meta: [UInt8]
+        public var members: [UInt8]
+
+        public init(meta: [UInt8] = [], members: [UInt8] = []) {
+            self.meta = meta
+            self.members = members
+        }
+
+        public var isEmpty: Bool { meta.isEmpty && members.isEmpty }
+    }
+
+    /// A request whose params get `additions`; `params` must not have a `_meta` of its own.
+    public static func request<P: Encodable>(id: JSONRPCID, method: String, params: P?, adding additions: ParamsAdditions) throws -> Data {
+        if additions.isEmpty { return try request(id: id, method: method, params: params) }
+        var own: [UInt8] = []
+        if let params {
+            if let writable = params as? any JSONWritable {
+                var writer = JSONWriter()
+                writable.write(to: &writer)
+                own = writer.bytes
+            } else {
+                own = Array(try encoder.encode(params))
+            }
+        }
+        // The params' own members, without their braces.
+        if own.count >= 2, own.first == UInt8(ascii: "{"), own.last == UInt8(ascii: "}") {
+            own = Array(own[1..<(own.count - 1)])
+        } else {
+            own = []
+        }
+        var writer = JSONWriter()
+        writer.raw(#"{"jsonrpc":"2.0","id":"#)
+        writer.id(id)
+        writer.raw(#","method":"#)
+        writer.string(method)
+        writer.raw(#","params":{"#)
+        var first = true
+        if !additions.meta.isEmpty {
+            writer.raw(#""_meta":{"#)
+            writer.raw(bytes: additions.meta)
+            writer.raw("}")
+            first = false
+        }
+        for part in [additions.members, own] where !part.isEmpty {
+            if !first { writer.raw(",") }
+            writer.raw(bytes: part)
+            first = false
+        }
+        writer.raw("}}")
+        return writer.data
+    }
+
     public static func notification<P: Encodable>(method: String, params: P?) throws -> Data {
         try encoder.encode(Notification(method: method, params: params))
     }

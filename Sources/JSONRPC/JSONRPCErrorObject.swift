@@ -20,6 +20,12 @@ public struct JSONRPCErrorObject: Error, Codable, Sendable, Hashable, CustomStri
     public static let methodNotFound = -32601
     public static let invalidParams = -32602
     public static let internalError = -32603
+    /// 2026-07-28: an `Mcp-*` header is missing or does not match the body.
+    public static let headerMismatch = -32020
+    /// 2026-07-28: the request needs a client capability its `_meta` did not declare.
+    public static let missingClientCapability = -32021
+    /// 2026-07-28: the request's protocol version is not one the server speaks; `data.supported` lists them.
+    public static let unsupportedProtocolVersion = -32022
     /// MCP's code for a request the server does not recognise as a resource.
     public static let resourceNotFound = -32002
 }

@@ -19,6 +19,11 @@ public struct JSONWriter {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
+    /// Appends bytes already known to be valid JSON (written by another `JSONWriter`).
+    public mutating func raw(bytes more: [UInt8]) {
+        bytes.append(contentsOf: more)
+    }
+
     /// `{"jsonrpc":"2.0","id":…,"result":`
     public mutating func head(_ id: JSONRPCID) {
         raw(#"{"jsonrpc":"2.0","id":"#)

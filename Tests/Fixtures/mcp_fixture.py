@@ -3,6 +3,7 @@
 Usage:
   mcp_fixture.py [--transport stdio|streamable-http|sse] [--port 0] [--json-response] [--stateless]
                  [--record FILE] [--many-tools N] [--page-size K] [--resource-file PATH] [--image-resource] [--no-resources]
+                 [--start-delay SECONDS] [--tools-ttl MS] [--no-list-changed]
 
 Transports:
   stdio            (default) stdout carries the protocol only; logs go to stderr; EOF on stdin ends it.
@@ -14,7 +15,9 @@ Transports:
   HTTP modes exit on SIGTERM (stdin is ignored there).
 
 Tools: echo, request_headers, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
-large, add_tool, ask_roots, ask_sampling, ask_elicitation, log, plus extra_000... with --many-tools N.
+large, add_tool, ask_roots, ask_sampling, ask_elicitation (the server's own requests: older revisions only),
+need_roots, need_sampling, need_elicitation (resolvers: both eras), routed (an x-mcp-header parameter), rename_header,
+log, plus extra_000... with --many-tools N.
 Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}; with
 --resource-file PATH also fixture://file, PATH's text read anew at every read; with --image-resource
 also fixture://pixel, a 1x1 PNG. --no-resources serves no
@@ -23,6 +26,10 @@ Prompt: review_code(code, language="python") -> a user and an assistant message.
 
 tools/list pages when --page-size K > 0 (default: 10 when --many-tools is given, otherwise no paging):
 pages of K tools with an opaque nextCursor; a cursor that is not ours is answered -32602.
+
+2026-07-28: --tools-ttl MS sends ttlMs MS (public) on tools/list (the SDK's default: 0, private);
+--no-list-changed advertises no tools.listChanged and serves no subscriptions/listen, so a client has no
+stream of changes to rely on.
 
 --record FILE appends one line per event, flushed at once:
   initialize / initialized            the handshake request and the notifications/initialized
@@ -47,20 +54,42 @@ import struct
 import sys
 import wave
 import zlib
-from typing import Any
+from typing import Annotated, Any
 
 import anyio
 import mcp_types as types
 from mcp.server import NotificationOptions
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.caching import CacheHint
+from mcp.server.mcpserver import Context, Elicit, ListRoots, MCPServer, Resolve, Sample
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import AssistantMessage, UserMessage
 from mcp.server.mcpserver.utilities.types import Audio, Image
 from mcp.shared.exceptions import MCPError
 from mcp.shared.message import ServerMessageMetadata
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 log = logging.getLogger("mcp_fixture")
+
+# --------------------------------------------------------------------------------------------
+# Resolvers: what the need_* tools ask the client for (module level: the SDK reads their
+# annotations by name).
+
+
+class NameForm(BaseModel):
+    name: str
+
+
+def elicit_name(question: str) -> Elicit[NameForm]:
+    return Elicit(question, NameForm)
+
+
+def sample_hi() -> Sample:
+    return Sample([types.SamplingMessage(role="user", content=types.TextContent(type="text", text="Hi?"))], max_tokens=16)
+
+
+def list_roots() -> ListRoots:
+    return ListRoots()
+
 
 # --------------------------------------------------------------------------------------------
 # Recording
@@ -145,13 +174,17 @@ class Weather(BaseModel):
 
 
 def build_server(
-    many_tools: int, page_size: int, resource_file: str | None = None, resources: bool = True, image_resource: bool = False
+    many_tools: int, page_size: int, resource_file: str | None = None, resources: bool = True, image_resource: bool = False,
+    tools_ttl: int | None = None, list_changed: bool = True,
 ) -> MCPServer:
+    hints = {"tools/list": CacheHint(ttl_ms=tools_ttl, scope="public")} if tools_ttl is not None else None
     app = MCPServer(
         "lmg-fixture",
         version="1.0.0",
         instructions="Test fixture for lmg.",
         middleware=[recording_middleware],
+        cache_hints=hints,
+        subscriptions=None if list_changed else False,
     )
 
     @app.tool(description="Returns its text unchanged.")
@@ -285,6 +318,35 @@ def build_server(
         return await ask(ctx, request, types.ElicitResult, "elicitation/create",
                          lambda result: f"elicited: {result.action} {json.dumps(result.content, sort_keys=True)}")
 
+    # The same three asks through the SDK's resolvers, which work in both eras: a 2026-07-28
+    # client gets an input_required result and calls again with the answer; an older one gets
+    # the server's own request.
+    @app.tool(description="Needs the client's roots (a resolver); returns them as JSON text.")
+    async def need_roots(result: Annotated[types.ListRootsResult, Resolve(list_roots)]) -> str:
+        return json.dumps([{"uri": str(r.uri), "name": r.name} for r in result.roots])
+
+    @app.tool(description="Needs a sampling from the client (a resolver); returns its text.")
+    async def need_sampling(result: Annotated[types.CreateMessageResult, Resolve(sample_hi)]) -> str:
+        return f"sampled: {getattr(result.content, 'text', result.content)}"
+
+    @app.tool(description="Needs a name from the user (a form, through a resolver); returns it.")
+    async def need_elicitation(form: Annotated[NameForm, Resolve(elicit_name)], question: str = "Your name?") -> str:
+        return f"elicited: {form.name}"
+
+    def routed(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Region"})], text: str = "") -> str:
+        return f"{region}: {text}"
+
+    app.add_tool(routed, name="routed", description="Echoes its region, which 2026-07-28 HTTP clients also send as Mcp-Param-Region.")
+
+    @app.tool(description="Renames routed's header parameter (Region to Zone) and tells no one: the next call with old headers is -32020.")
+    def rename_header() -> str:
+        def routed_zone(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Zone"})], text: str = "") -> str:
+            return f"{region} (zone): {text}"
+
+        app.remove_tool("routed")
+        app.add_tool(routed_zone, name="routed", description="Echoes its region, sent as Mcp-Param-Zone.")
+        return "renamed"
+
     for i in range(many_tools):
         n = f"extra_{i:03d}"
 
@@ -353,7 +415,8 @@ def build_server(
     def options_with_list_changed(notification_options=None, experimental_capabilities=None, extensions=None):
         return plain_options(NotificationOptions(tools_changed=True), experimental_capabilities, extensions)
 
-    low.create_initialization_options = options_with_list_changed
+    if list_changed:
+        low.create_initialization_options = options_with_list_changed
     return app
 
 
@@ -406,13 +469,23 @@ def main() -> None:
     parser.add_argument("--resource-file", metavar="PATH")
     parser.add_argument("--no-resources", action="store_true")
     parser.add_argument("--image-resource", action="store_true")
+    parser.add_argument("--start-delay", type=float, default=0, metavar="SECONDS")
+    parser.add_argument("--tools-ttl", type=int, default=None, metavar="MS")
+    parser.add_argument("--no-list-changed", action="store_true")
     args = parser.parse_args()
+    if args.start_delay > 0:
+        # A slow start: what the client writes meanwhile waits in the pipe.
+        import time
+
+        time.sleep(args.start_delay)
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="mcp_fixture: %(levelname)s %(message)s")
     global record
     record = Recorder(args.record)
     page_size = args.page_size if args.page_size is not None else (10 if args.many_tools > 0 else 0)
-    app = build_server(args.many_tools, page_size, args.resource_file, not args.no_resources, args.image_resource)
+    app = build_server(
+        args.many_tools, page_size, args.resource_file, not args.no_resources, args.image_resource, args.tools_ttl, not args.no_list_changed
+    )
 
     if args.transport == "stdio":
         # SIGTERM keeps its default action (terminate at once); EOF on stdin ends the session.

@@ -106,6 +106,19 @@ struct ConfigTests: ConfigParsing {
         #expect(failure("[1]").contains("top level must be a JSON object"))
     }
 
+    @Test func protocolVersionPinsOneRevision() throws {
+        let config = try parse("""
+            {"mcpServers": {"a": {"command": "x", "protocol_version": "2025-06-18"}, "b": {"command": "x", "protocol_version": "auto"},
+                            "c": {"url": "http://127.0.0.1:1/mcp", "protocol_version": "2026-07-28"}, "d": {"command": "x"}}}
+            """)
+        #expect(config.server(named: "a")?.protocolPreference == .only("2025-06-18"))
+        #expect(config.server(named: "b")?.protocolPreference == .auto)
+        #expect(config.server(named: "c")?.protocolPreference == .only("2026-07-28"))
+        #expect(config.server(named: "d")?.protocolPreference == .auto)
+        let bad = failure(#"{"mcpServers": {"a": {"command": "x", "protocol_version": "2099-01-01"}}}"#)
+        #expect(bad.contains("server 'a', field 'protocol_version'") && bad.contains("2099-01-01") && bad.contains("2026-07-28"), "\(bad)")
+    }
+
     @Test func unknownKeysAreWarnedNotIgnored() throws {
         let config = try parse(#"{"mcpServer": {}, "mcpServers": {"s": {"command": "x", "comand": "y"}}}"#)
         #expect(config.warnings.contains("test.json: unknown key 'mcpServer' (ignored)"))

@@ -9,15 +9,17 @@ import Testing
 struct MCPClientLiveTests {
     static let pythons = [("mcp 2.3.0", Repo.python), ("mcp 1.30.0", Repo.python1)]
 
-    /// A gateway over the fixture (`fx`, recording to a file) and the built-in server.
-    static func withGateway(_ body: (ServeProcess, String) async throws -> Void) async throws {
+    /// A gateway over the fixture (`fx`, recording to a file; it speaks 2026-07-28), the
+    /// built-in server, and with `legacy` a second fixture held to 2025-11-25 (`fxl`).
+    static func withGateway(legacy: Bool = false, _ body: (ServeProcess, String) async throws -> Void) async throws {
+        let older = #", "fxl": {"command": "\#(Repo.python)", "args": ["\#(Repo.fixture("mcp_fixture.py"))"], "protocol_version": "2025-11-25"}"#
         let record = NSTemporaryDirectory() + "lmg-mcp-record-\(UUID().uuidString).txt"
         _ = FileManager.default.createFile(atPath: record, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: record) }
         let config = #"""
             {"mcpServers": {
                "fx": {"command": "\#(Repo.python)", "args": ["\#(Repo.fixture("mcp_fixture.py"))", "--record", "\#(record)"]},
-               "builtin": {"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}},
+               "builtin": {"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}\#(legacy ? older : "")},
              "server": {"allow_stdio_servers": true}}
             """#
         let serve = try await ServeProcess.start(config: config)
@@ -31,6 +33,15 @@ struct MCPClientLiveTests {
         let object = try #require(try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(run)")
         #expect(run.status == 0 && object["error"] == nil, "\(arguments.first ?? ""): \(run)")
         return object
+    }
+
+    /// A scenario that must fail: its error text.
+    static func failure(_ python: String, _ url: String, _ arguments: [String]) async throws -> String {
+        let run = try await runProcess("/usr/bin/env", [python, Repo.fixture("mcp_client_check.py"), url] + arguments, timeout: 60)
+        let line = run.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let object = try #require(try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(run)")
+        #expect(run.status != 0, "\(arguments.first ?? ""): \(run)")
+        return object["error"] as? String ?? ""
     }
 
     @Test func bothSDKsListCallReadGetAndSeeProgressAndCancellation() async throws {
@@ -69,18 +80,29 @@ struct MCPClientLiveTests {
         }
     }
 
+    /// Both ways a server asks: inside an `input_required` result (2026-07-28, `fx`), which the
+    /// gateway answers through the client and then calls again; and as the server's own request
+    /// (2025-11-25, `fxl`), relayed as it came.
     @Test func elicitationAndSamplingAreRelayedToClientsThatDeclareThem() async throws {
-        try await Self.withGateway { serve, _ in
+        try await Self.withGateway(legacy: true) { serve, _ in
             let url = serve.url("/mcp")
             for (sdk, python) in Self.pythons {
-                let elicit = try await Self.check(python, url, ["elicit", "--tool", "fx__ask_elicitation", "--args", #"{"question": "Who are you?"}"#, "--answer", #"{"name": "Ada"}"#])
+                let modern = try await Self.check(python, url, ["elicit", "--tool", "fx__need_elicitation", "--args", #"{"question": "Who are you?"}"#, "--answer", #"{"name": "Ada"}"#])
+                #expect(modern["text"] as? String == "elicited: Ada", "\(sdk): \(modern)")
+                #expect(modern["elicitations"] as? [String] == ["Who are you?"], "\(sdk)")
+                let refused = try await Self.failure(python, url, ["elicit", "--tool", "fx__need_elicitation", "--answer", "{}", "--decline-capability"])
+                #expect(refused.contains("did not declare the 'elicitation' capability"), "\(sdk): \(refused)")
+
+                let elicit = try await Self.check(python, url, ["elicit", "--tool", "fxl__ask_elicitation", "--args", #"{"question": "Who are you?"}"#, "--answer", #"{"name": "Ada"}"#])
                 #expect(elicit["text"] as? String == #"elicited: accept {"name": "Ada"}"#, "\(sdk): \(elicit)")
                 #expect(elicit["elicitations"] as? [String] == ["Who are you?"], "\(sdk)")
-                let declined = try await Self.check(python, url, ["elicit", "--tool", "fx__ask_elicitation", "--answer", "{}", "--decline-capability"])
+                let declined = try await Self.check(python, url, ["elicit", "--tool", "fxl__ask_elicitation", "--answer", "{}", "--decline-capability"])
                 #expect((declined["text"] as? String)?.contains("did not declare the 'elicitation' capability") == true, "\(sdk): \(declined)")
             }
-            let sampled = try await Self.check(Repo.python, url, ["sampling", "--tool", "fx__ask_sampling", "--answer", "Hello there"])
-            #expect(sampled["text"] as? String == "sampled: Hello there", "\(sampled)")
+            for tool in ["fx__need_sampling", "fxl__ask_sampling"] {
+                let sampled = try await Self.check(Repo.python, url, ["sampling", "--tool", tool, "--answer", "Hello there"])
+                #expect(sampled["text"] as? String == "sampled: Hello there", "\(tool): \(sampled)")
+            }
         }
     }
 
@@ -89,7 +111,8 @@ struct MCPClientLiveTests {
     @Test func anHTTPServersRequestIsRelayedToTheCallItCameWith() async throws {
         let upstream = try await FixtureProcess.python("mcp_fixture.py", ["--transport", "streamable-http", "--port", "0"])
         defer { upstream.stopInBackground() }
-        let serve = try await ServeProcess.start(config: #"{"mcpServers": {"fxh": {"url": "\#(upstream.url("/mcp"))"}}}"#)
+        // Held to 2025-11-25: in 2026-07-28 a server has no requests of its own to send.
+        let serve = try await ServeProcess.start(config: #"{"mcpServers": {"fxh": {"url": "\#(upstream.url("/mcp"))", "protocol_version": "2025-11-25"}}}"#)
         try await withPeer(serve, stop: { await $0.stop() }) { serve in
             let busy = Task { try await serve.send("POST", "/mcp/tools/call", body: #"{"server_name": "fxh", "tool_name": "slow", "arguments": {"seconds": 4}}"#) }
             try await Task.sleep(for: .milliseconds(500))

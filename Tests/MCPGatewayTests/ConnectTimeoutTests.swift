@@ -26,10 +26,14 @@ struct ConnectTimeoutTests {
         }
 
         func send(_ message: Data, expecting: JSONRPCID?) async throws {
-            guard let object = try JSONSerialization.jsonObject(with: message) as? [String: Any],
-                  object["method"] as? String == "initialize", let id = object["id"] as? Int
-            else { return }
+            guard let object = try JSONSerialization.jsonObject(with: message) as? [String: Any], let id = object["id"] as? Int else { return }
             let deliver = handlers.withLock { $0 }?.onMessage
+            if object["method"] as? String == "server/discover" {
+                // An older server: the version probe is an unknown method, answered at once.
+                deliver?(Data(#"{"jsonrpc":"2.0","id":\#(id),"error":{"code":-32601,"message":"Method not found"}}"#.utf8))
+                return
+            }
+            guard object["method"] as? String == "initialize" else { return }
             let delay = answerDelay
             Task {
                 try await Task.sleep(for: delay)

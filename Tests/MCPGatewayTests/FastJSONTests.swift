@@ -67,12 +67,33 @@ struct FastJSONTests {
 
     @Test func callToolRequestMatchesTheEncoder() throws {
         let arguments: [String: Value] = ["text": "a \"b\"\n", "n": 3, "x": 2.5, "list": [1, "two"], "none": nil]
-        for meta in [nil, ProgressMeta(progressToken: .int(9))] {
-            let params = CallToolParams(name: "echo", arguments: arguments, _meta: meta)
-            let fast = try JSONRPCCoding.request(id: .int(4), method: "tools/call", params: params)
-            let slow = try JSONEncoder().encode(SlowRequest(id: .int(4), method: "tools/call", params: params))
-            #expect(try JSONValueParser.parse(fast) == JSONValueParser.parse(slow))
-        }
+        let params = CallToolParams(name: "echo", arguments: arguments)
+        let fast = try JSONRPCCoding.request(id: .int(4), method: "tools/call", params: params)
+        let slow = try JSONEncoder().encode(SlowRequest(id: .int(4), method: "tools/call", params: params))
+        #expect(try JSONValueParser.parse(fast) == JSONValueParser.parse(slow))
+    }
+
+    /// `_meta` and retry members go beside the params' own members, for written and encoded params alike.
+    @Test func additionsJoinTheParams() throws {
+        var meta = JSONWriter()
+        meta.raw(#""progressToken":9"#)
+        var members = JSONWriter()
+        members.raw(#""requestState":"s""#)
+        let additions = JSONRPCCoding.ParamsAdditions(meta: meta.bytes, members: members.bytes)
+        let written = try JSONRPCCoding.request(id: .int(4), method: "tools/call", params: CallToolParams(name: "echo", arguments: ["a": 1]), adding: additions)
+        #expect(try JSONValueParser.parse(written) == [
+            "jsonrpc": "2.0", "id": 4, "method": "tools/call",
+            "params": ["name": "echo", "arguments": ["a": 1], "_meta": ["progressToken": 9], "requestState": "s"],
+        ])
+        let encoded = try JSONRPCCoding.request(id: .int(5), method: "resources/read", params: ["uri": "x://y"] as [String: String], adding: additions)
+        #expect(try JSONValueParser.parse(encoded) == [
+            "jsonrpc": "2.0", "id": 5, "method": "resources/read",
+            "params": ["uri": "x://y", "_meta": ["progressToken": 9], "requestState": "s"],
+        ])
+        let none = try JSONRPCCoding.request(id: .int(6), method: "server/discover", params: EmptyParams?.none, adding: .init(meta: meta.bytes))
+        #expect(try JSONValueParser.parse(none) == ["jsonrpc": "2.0", "id": 6, "method": "server/discover", "params": ["_meta": ["progressToken": 9]]])
+        let empty = try JSONRPCCoding.request(id: .int(7), method: "tools/list", params: EmptyParams(), adding: .init(meta: meta.bytes))
+        #expect(try JSONValueParser.parse(empty) == ["jsonrpc": "2.0", "id": 7, "method": "tools/list", "params": ["_meta": ["progressToken": 9]]])
     }
 
     private struct SlowRequest<P: Encodable>: Encodable {

@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 import MCP
 import MCPGateway
 import TestSupport
@@ -25,7 +26,9 @@ struct FixtureTransportTests {
 
     static let paging = ["--many-tools", "25", "--page-size", "10"]
 
-    static func connect(_ mode: Mode, extra: [String] = []) async throws -> Peer {
+    /// `revision`: the entry's `protocol_version` (nil: auto, which finds 2026-07-28 on every
+    /// transport but legacy SSE).
+    static func connect(_ mode: Mode, extra: [String] = [], revision: String? = nil) async throws -> Peer {
         let script = Repo.fixture("mcp_fixture.py")
         var server: FixtureProcess?
         let config: MCPServerConfig
@@ -47,7 +50,9 @@ struct FixtureTransportTests {
             sse.transport = .sse
             config = sse
         }
-        let client = MCPClient(config: config, options: TestOptions.client())
+        var entry = config
+        if let revision { entry.protocolPreference = .only(revision) }
+        let client = MCPClient(config: entry, options: TestOptions.client())
         do {
             try await client.connect()
         } catch {
@@ -96,6 +101,8 @@ struct FixtureTransportTests {
             let prompt = try await client.getPrompt("review_code", arguments: ["code": "print(1)"])
             #expect(prompt.messages.count == 2)
             _ = try await client.ping()
+            #expect(client.era == (mode == .legacySSE ? .legacy : .modern))
+            #expect(client.protocolVersion == (mode == .legacySSE ? "2025-11-25" : "2026-07-28"))
         }
     }
 
@@ -112,17 +119,24 @@ struct FixtureTransportTests {
         }
     }
 
-    @Test(arguments: [Mode.stdio, .sseAnswers, .jsonAnswers])
-    func timeoutTellsTheServer(_ mode: Mode) async throws {
+    /// How the server learns of a timeout: `notifications/cancelled` on stdio and in the older
+    /// revisions; over 2026-07-28 HTTP the request's stream is closed, and the SDK's server stops
+    /// the tool when that stream was an event stream (a JSON answer has nothing to close early).
+    @Test(arguments: [(Mode.stdio, String?.none, "cancelled"), (.sseAnswers, String?.none, "slow-interrupted"), (.sseAnswers, "2025-11-25", "cancelled"), (.jsonAnswers, "2025-11-25", "cancelled")])
+    func timeoutTellsTheServer(_ mode: Mode, _ revision: String?, _ seen: String) async throws {
         let record = NSTemporaryDirectory() + "fixture-record-\(UUID().uuidString)"
-        let peer = try await Self.connect(mode, extra: ["--record", record])
+        let peer = try await Self.connect(mode, extra: ["--record", record], revision: revision)
         try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
             let error = await #expect(throws: MCPClientError.self) {
                 _ = try await peer.client.callTool("slow", arguments: ["seconds": .double(5)], timeout: .milliseconds(300))
             }
             #expect(error?.kind == .timedOut(.milliseconds(300)))
             #expect("\(error!)".contains("fx"))
-            #expect(try await Self.waitFor("cancelled", in: record), "record: \((try? String(contentsOfFile: record, encoding: .utf8)) ?? "")")
+            #expect(try await Self.waitFor(seen, in: record), "record: \((try? String(contentsOfFile: record, encoding: .utf8)) ?? "")")
+            if revision == nil && mode != .stdio {
+                let text = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
+                #expect(!text.contains("cancelled "), "2026-07-28 HTTP sends no notifications/cancelled: \(text)")
+            }
         }
     }
 
@@ -160,11 +174,59 @@ struct FixtureTransportTests {
         await peer.stop()
     }
 
-    @Test func rootsListIsAnswered() async throws {
+    /// The roots reach a server both ways: as the answer to its own `roots/list` request (up to
+    /// 2025-11-25), and inside the retry of an `input_required` call (2026-07-28).
+    @Test(arguments: [(Mode.stdio, String?.some("2025-11-25"), "ask_roots"), (.stdio, String?.none, "need_roots"), (.sseAnswers, String?.none, "need_roots"), (.sseAnswers, "2025-11-25", "need_roots")])
+    func rootsListIsAnswered(_ mode: Mode, _ revision: String?, _ tool: String) async throws {
+        let peer = try await Self.connect(mode, revision: revision)
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
+            let result = try await peer.client.callTool(tool)
+            let roots = try JSONSerialization.jsonObject(with: Data(Self.text(result).utf8)) as? [[String: Any]]
+            #expect(roots?.first?["name"] as? String == "working directory", "\(Self.text(result))")
+        }
+    }
+
+    /// A request lmg never declared (elicitation, when nothing relays it) fails the call with
+    /// the server's reason instead of reaching anyone.
+    @Test func anUndeclaredInputRequestFailsTheCall() async throws {
         let peer = try await Self.connect(.stdio)
-        let result = try await peer.client.callTool("ask_roots")
-        #expect(!Self.text(result).hasPrefix("error"), "\(Self.text(result))")
-        await peer.stop()
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
+            let error = await #expect(throws: MCPClientError.self) { _ = try await peer.client.callTool("need_elicitation") }
+            #expect(error?.kind == .server(code: JSONRPCErrorObject.missingClientCapability), "\(String(describing: error))")
+            #expect(error?.message.contains("elicitation") == true)
+        }
+    }
+
+    /// Over 2026-07-28 HTTP an `x-mcp-header` parameter goes as `Mcp-Param-*`; when the tool's
+    /// schema changed behind lmg's back the server says -32020, and lmg lists again and retries.
+    @Test func headerParametersAreSentAndAStaleOneIsRetried() async throws {
+        let peer = try await Self.connect(.sseAnswers)
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
+            let client = peer.client
+            _ = try await client.listTools()
+            let first = try await client.callTool("routed", arguments: ["region": .string("eu-west 1"), "text": .string("a")])
+            #expect(Self.text(first) == "eu-west 1: a", "\(first)")
+            _ = try await client.callTool("rename_header")
+            let second = try await client.callTool("routed", arguments: ["region": .string("Zürich"), "text": .string("b")])
+            #expect(Self.text(second) == "Zürich (zone): b", "\(second)")
+            let schema = client.cachedTools?.first { $0.name == "routed" }?.inputSchema
+            #expect("\(String(describing: schema))".contains("Zone"), "listed again after -32020")
+        }
+    }
+
+    /// A server slower to start than the probe's wait still answers it first, and so speaks
+    /// 2026-07-28 from then on: the `initialize` lmg sent next is refused with -32022, and
+    /// one more probe finds the server modern.
+    @Test func aProbeThatTimedOutOnASlowStartStillEndsModern() async throws {
+        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py"), "--start-delay", "4.5"])
+        // The probe waits half of this; the server reads its first line after about 5.5 s.
+        config.timeout = .seconds(8)
+        let client = MCPClient(config: config, options: TestOptions.client())
+        try await withPeer(client, stop: { await $0.close() }) { client in
+            try await client.connect()
+            #expect(client.era == .modern)
+            #expect(try await Self.text(client.callTool("echo", arguments: ["text": .string("late")])) == "late")
+        }
     }
 
     /// Polls the fixture's --record file for a line starting with `prefix`, up to 5 s.

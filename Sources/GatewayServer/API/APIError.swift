@@ -39,7 +39,7 @@ public struct APIError: Error, Sendable, Equatable {
         case let error as MCPClientError:
             switch error.kind {
             case .timedOut: self.init(status: 504, code: "upstream_timeout", message: line)
-            case .server(let code) where code == -32602 || code == -32601:
+            case .server(let code) where code == -32602 || code == -32601 || error.isResourceNotFound:
                 // The server says the request is wrong: unknown resource, prompt or argument.
                 self.init(status: 404, code: "not_found", message: line)
             default: self.init(status: 502, code: "upstream_failure", message: line)

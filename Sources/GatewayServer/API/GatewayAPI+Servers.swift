@@ -28,6 +28,8 @@ extension GatewayAPI {
         let forward_headers: [String]?
         /// Shown only when false: models may not read this server's resources.
         let resources: Bool?
+        /// Shown only when one revision is configured.
+        let protocol_version: String?
 
         init(_ config: MCPServerConfig) {
             name = config.name
@@ -52,6 +54,7 @@ extension GatewayAPI {
             disabled_tools = config.disabledTools.isEmpty ? nil : config.disabledTools
             forward_headers = config.forwardHeaders.isEmpty ? nil : config.forwardHeaders
             resources = config.modelResources ? nil : false
+            if case .only(let version) = config.protocolPreference { protocol_version = version } else { protocol_version = nil }
         }
     }
 

@@ -32,7 +32,7 @@ enum OpenAPISchemas {
         "ServerStatus": object([
             "name": string, "transport": string, "endpoint": string,
             "state": ["type": "string", "enum": ["connecting", "ready", "degraded", "failed", "disabled", "closed"]],
-            "protocolVersion": string, "serverName": string, "serverVersion": string, "tools": integer, "error": string,
+            "protocolVersion": string, "era": ["type": "string", "enum": ["modern", "legacy"]], "serverName": string, "serverVersion": string, "tools": integer, "error": string,
             "lastLatencyMs": number, "p50LatencyMs": number, "consecutiveFailures": integer, "circuit": string,
             "tokenExpiresAt": ["type": "string", "format": "date-time"],
         ], required: ["name", "transport", "state", "endpoint", "consecutiveFailures", "circuit"]),
@@ -42,7 +42,7 @@ enum OpenAPISchemas {
             "headers": ["type": "object", "additionalProperties": string], "oauth2_token_url": string, "oauth2_client_id": string,
             "oauth2_scopes": strings, "has_oauth2_client_secret": boolean, "has_oauth2_token": boolean, "timeout": number,
             "tool_timeout": number, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings, "forward_headers": strings,
-            "resources": boolean,
+            "resources": boolean, "protocol_version": string,
         ], required: ["name", "type", "has_oauth2_client_secret", "has_oauth2_token", "timeout", "enabled"],
            description: "A server's configuration; never a secret (header values that are credentials show as <redacted>)."),
         "ServerConfigList": list("servers", of: "ServerConfig"),
@@ -109,7 +109,10 @@ enum OpenAPISchemas {
         // HTTP only; names lmg sets itself (Accept, Content-Type, Mcp-Session-Id, …) are refused too.
         let headerNames: Value = [
             "type": "array", "description": "Request headers copied to this HTTP server (forward_headers).",
-            "items": ["type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "not": ["enum": .array(ForwardedHeaders.reserved.sorted().map { .string($0) })]],
+            "items": ["type": "string", "pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$", "not": ["anyOf": [
+                ["enum": .array(ForwardedHeaders.reserved.sorted().map { .string($0) })],
+                ["pattern": "^[Mm][Cc][Pp]-[Pp][Aa][Rr][Aa][Mm]-"],
+            ]]],
         ]
         var entry: Value = [
             "type": "object",
@@ -131,6 +134,10 @@ enum OpenAPISchemas {
                                                "description": "an https URL with a path: a Client ID Metadata Document"],
                 "timeout": seconds, "tool_timeout": seconds, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings,
                 "resources": ["type": "boolean", "description": "false: models are not offered this server's resources (lmg_list_resources, lmg_read_resource)"],
+                "protocol_version": [
+                    "type": "string", "enum": .array((["auto"] + ProtocolNegotiation.modernVersions + ProtocolNegotiation.legacyVersions).map { .string($0) }),
+                    "description": "The MCP revision to speak; auto (the default) probes with server/discover and falls back to initialize",
+                ],
             ],
             "anyOf": [
                 ["title": "stdio", "required": ["command"], "not": ["required": ["forward_headers"]], "properties": ["type": ["const": "stdio"]]],

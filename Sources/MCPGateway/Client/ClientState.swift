@@ -19,7 +19,17 @@ struct ClientState {
     var transport: (any MCPTransport)?
     var transportName: String?
     var closeReason: TransportError?
+    /// From `initialize`, or built from `server/discover` for a 2026-07-28 server.
     var initializeResult: Initialize.Result?
+    /// Set for a 2026-07-28 server: the `_meta` members every request carries.
+    var envelope: RequestEnvelope?
+    /// The `x-mcp-header` parameters of the listed tools that have any (2026-07-28 HTTP).
+    var toolHeaders: [String: ToolHeaderParameters] = [:]
+    /// The `subscriptions/listen` stream (2026-07-28), while it runs.
+    var subscription: Task<Void, Never>?
+    /// When cached lists of a 2026-07-28 server go stale.
+    var freshness = ListFreshness()
+    var resourceUpdateHandlers: [@Sendable (String) -> Void] = []
     var nextID = 1
     var pending: [JSONRPCID: PendingRequest] = [:]
     var tools: [Tool]?
@@ -27,6 +37,13 @@ struct ClientState {
     var prompts: [Prompt]?
     var listChangedHandlers: [@Sendable (MCPListKind) -> Void] = []
     var logHandlers: [@Sendable (Value) -> Void] = []
+
+    /// A cached list, when it may still be served: older revisions announce every change, so
+    /// until then; 2026-07-28 by ``ListFreshness``.
+    func servable<T>(_ list: T?, _ kind: MCPListKind) -> T? {
+        guard let list else { return nil }
+        return envelope == nil || freshness.isFresh(kind) ? list : nil
+    }
 
     /// Registers a request and returns its id, or nil when the client cannot send now.
     mutating func register(method: String, waiter: ResponseWaiter, progress: MCPProgressHandler?, allowedBeforeReady: Bool) -> (JSONRPCID, any MCPTransport)? {

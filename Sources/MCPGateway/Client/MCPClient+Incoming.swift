@@ -51,6 +51,13 @@ extension MCPClient {
             refreshAfterChange(.resources)
         case "notifications/prompts/list_changed":
             refreshAfterChange(.prompts)
+        case "notifications/subscriptions/acknowledged":
+            guard case .object(let params)? = message.paramsValue else { return }
+            let kinds = ListFreshness.kinds(in: params["notifications"])
+            state.withLock { $0.freshness.acknowledged(kinds) }
+        case "notifications/resources/updated":
+            guard case .object(let params)? = message.paramsValue, case .string(let uri)? = params["uri"] else { return }
+            for handler in state.withLock({ $0.resourceUpdateHandlers }) { handler(uri) }
         case "notifications/message":
             if let params = message.paramsValue {
                 options.logger.debug("server log", metadata: ["server": "\(name)", "message": "\(params)"])
@@ -90,30 +97,15 @@ extension MCPClient {
         let relay = method == "ping" ? nil : state.withLock { $0.relay(related: related) }
         let params = message.paramsValue
         Task {
-            var reply: Data?
-            if let relay {
-                do throws(JSONRPCErrorObject) {
-                    if let result = try await relay.relay(method: method, params: params, server: name) {
-                        reply = try? JSONRPCCoding.response(id: id, result: result)
-                    }
-                } catch {
-                    reply = JSONRPCCoding.errorResponse(id: id, error: error)
-                }
+            let reply: Data
+            do throws(JSONRPCErrorObject) {
+                let result = try await answerInput(method: method, params: params, relay: relay)
+                reply = (try? JSONRPCCoding.response(id: id, result: result)) ?? JSONRPCCoding.errorResponse(
+                    id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "lmg could not encode its answer"))
+            } catch {
+                reply = JSONRPCCoding.errorResponse(id: id, error: error)
             }
-            guard let reply = reply ?? localAnswer(id: id, method: method) else { return }
             try? await transport.send(reply, expecting: nil)
-        }
-    }
-
-    private func localAnswer(id: JSONRPCID, method: String) -> Data? {
-        switch method {
-        case "ping":
-            return try? JSONRPCCoding.response(id: id, result: EmptyParams())
-        case "roots/list":
-            return try? JSONRPCCoding.response(id: id, result: ListRootsResult(roots: options.roots))
-        default:
-            return JSONRPCCoding.errorResponse(
-                id: id, error: JSONRPCErrorObject(code: JSONRPCErrorObject.methodNotFound, message: "lmg does not support \(method)"))
         }
     }
 }

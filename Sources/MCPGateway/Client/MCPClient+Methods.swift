@@ -1,4 +1,5 @@
 import Foundation
+import JSONRPC
 import MCP
 
 extension MCPClient {
@@ -6,15 +7,39 @@ extension MCPClient {
     @discardableResult
     public func ping(timeout: Duration? = nil) async throws -> Duration {
         let start = ContinuousClock.now
-        let _: EmptyParams = try await request("ping", params: EmptyParams?.none, timeout: timeout)
+        if era == .modern {
+            // 2026-07-28 has no ping; discover is the cheapest request every server answers.
+            let _: Value = try await request("server/discover", params: EmptyParams?.none, timeout: timeout)
+        } else {
+            let _: EmptyParams = try await request("ping", params: EmptyParams?.none, timeout: timeout)
+        }
         return ContinuousClock.now - start
     }
 
     /// Every tool, following `nextCursor` through all pages; cached until the server says it changed.
     public func listTools(refresh: Bool = false) async throws -> [Tool] {
-        if !refresh, let cached = state.withLock({ $0.tools }) { return cached }
-        let tools: [Tool] = try await paginate("tools/list") { (page: ListTools.Result) in (page.tools, page.nextCursor) }
-        state.withLock { $0.tools = tools }
+        if !refresh, let cached = state.withLock({ $0.servable($0.tools, .tools) }) { return cached }
+        var (tools, ttl): ([Tool], Duration) = try await paginate("tools/list") { (page: ListTools.Result) in (page.tools, page.nextCursor) }
+        var headers: [String: ToolHeaderParameters] = [:]
+        if era == .modern, state.withLock({ $0.transport?.exchangeCarriesResponse == true }) {
+            // Over 2026-07-28 HTTP a tool's x-mcp-header parameters become request headers; a
+            // tool whose annotations break the rules is left out, as the spec says.
+            tools = tools.filter { tool in
+                do {
+                    let parameters = try ToolHeaderParameters.read(tool.inputSchema)
+                    if !parameters.parameters.isEmpty { headers[tool.name] = parameters }
+                    return true
+                } catch {
+                    options.logger.warning("tool left out: invalid x-mcp-header", metadata: ["server": "\(name)", "tool": "\(tool.name)", "reason": "\(error)"])
+                    return false
+                }
+            }
+        }
+        state.withLock {
+            $0.tools = tools
+            $0.toolHeaders = headers
+            $0.freshness.fetched(.tools, ttl: ttl)
+        }
         return tools
     }
 
@@ -30,8 +55,22 @@ extension MCPClient {
         onProgress: MCPProgressHandler? = nil
     ) async throws -> CallTool.Result {
         let limit = toolCallLimit(override: timeout)
-        return try await request("tools/call", timeout: limit, progress: onProgress) { id in
-            CallToolParams(name: tool, arguments: arguments, _meta: onProgress == nil ? nil : ProgressMeta(progressToken: id))
+        do {
+            return try await callOnce(tool, arguments: arguments, limit: limit, onProgress: onProgress)
+        } catch let error as MCPClientError where error.kind == .server(code: JSONRPCErrorObject.headerMismatch) && era == .modern {
+            // The tool's schema (its x-mcp-header parameters) may have changed: list, retry once.
+            _ = try await listTools(refresh: true)
+            return try await callOnce(tool, arguments: arguments, limit: limit, onProgress: onProgress)
+        }
+    }
+
+    private func callOnce(
+        _ tool: String, arguments: [String: Value]?, limit: Duration, onProgress: MCPProgressHandler?
+    ) async throws -> CallTool.Result {
+        let parameters = state.withLock { $0.toolHeaders[tool] }
+        let extras = RequestExtras(name: tool, paramHeaders: parameters?.headers(for: arguments) ?? [])
+        return try await request("tools/call", timeout: limit, progress: onProgress, extras: extras) { _ in
+            CallToolParams(name: tool, arguments: arguments)
         }
     }
 
@@ -44,11 +83,14 @@ extension MCPClient {
 
     /// Every resource, all pages; cached.
     public func listResources(refresh: Bool = false) async throws -> [Resource] {
-        if !refresh, let cached = state.withLock({ $0.resources }) { return cached }
-        let resources: [Resource] = try await paginate("resources/list") { (page: ListResources.Result) in
+        if !refresh, let cached = state.withLock({ $0.servable($0.resources, .resources) }) { return cached }
+        let (resources, ttl): ([Resource], Duration) = try await paginate("resources/list") { (page: ListResources.Result) in
             (page.resources, page.nextCursor)
         }
-        state.withLock { $0.resources = resources }
+        state.withLock {
+            $0.resources = resources
+            $0.freshness.fetched(.resources, ttl: ttl)
+        }
         return resources
     }
 
@@ -56,12 +98,12 @@ extension MCPClient {
     public func listResourceTemplates() async throws -> [Resource.Template] {
         try await paginate("resources/templates/list") { (page: ListResourceTemplates.Result) in
             (page.templates, page.nextCursor)
-        }
+        }.items
     }
 
     /// Reads one resource's contents (text or base64 blob).
     public func readResource(_ uri: String) async throws -> ReadResource.Result {
-        try await request("resources/read", params: ReadResourceParams(uri: uri))
+        try await request("resources/read", params: ReadResourceParams(uri: uri), extras: RequestExtras(name: uri))
     }
 
     /// The resource list from the last listing, if still valid (no list_changed since).
@@ -72,32 +114,46 @@ extension MCPClient {
 
     /// Every prompt, all pages; cached.
     public func listPrompts(refresh: Bool = false) async throws -> [Prompt] {
-        if !refresh, let cached = state.withLock({ $0.prompts }) { return cached }
-        let prompts: [Prompt] = try await paginate("prompts/list") { (page: ListPrompts.Result) in
+        if !refresh, let cached = state.withLock({ $0.servable($0.prompts, .prompts) }) { return cached }
+        let (prompts, ttl): ([Prompt], Duration) = try await paginate("prompts/list") { (page: ListPrompts.Result) in
             (page.prompts, page.nextCursor)
         }
-        state.withLock { $0.prompts = prompts }
+        state.withLock {
+            $0.prompts = prompts
+            $0.freshness.fetched(.prompts, ttl: ttl)
+        }
         return prompts
     }
 
     /// Renders a prompt with its arguments into messages.
     public func getPrompt(_ name: String, arguments: [String: String]? = nil) async throws -> GetPrompt.Result {
-        try await request("prompts/get", params: GetPromptParams(name: name, arguments: arguments))
+        try await request("prompts/get", params: GetPromptParams(name: name, arguments: arguments), extras: RequestExtras(name: name))
     }
 
     /// Follows cursors until the server sends none. A repeated cursor is a server bug that would
-    /// loop forever, so it ends the listing with an error.
+    /// loop forever, so it ends the listing with an error. `ttl`: the shortest `ttlMs` of the
+    /// pages (2026-07-28), so the list is never served longer than any of its pages may be.
     private func paginate<Page: Decodable, Item>(
         _ method: String, _ split: (Page) -> ([Item], String?)
-    ) async throws -> [Item] {
+    ) async throws -> (items: [Item], ttl: Duration) {
         var items: [Item] = []
         var cursor: String?
         var seen: Set<String> = []
+        var ttl: Duration?
         repeat {
-            // Lists are cached and shared by every caller: fetched with no caller's forwarded headers.
-            let page: Page = try await ForwardedHeaders.$current.withValue([:]) {
-                try await request(method, params: CursorParams(cursor: cursor))
+            // Lists are cached and shared by every caller: fetched with no caller's forwarded
+            // headers, so a result the server marks private to a token holds lmg's own.
+            let message = try await ForwardedHeaders.$current.withValue([:]) {
+                try await completedResponse(method) { _ in CursorParams(cursor: cursor) }
             }
+            let page: Page
+            do {
+                page = try message.result(as: Page.self)
+            } catch {
+                throw MCPClientError(.protocolViolation, server: name, method: method, "\(error)")
+            }
+            let pageTTL = ListFreshness.ttl(of: message.members?["result"])
+            ttl = min(ttl ?? pageTTL, pageTTL)
             let (pageItems, next) = split(page)
             items += pageItems
             cursor = next.flatMap { $0.isEmpty ? nil : $0 }
@@ -105,6 +161,6 @@ extension MCPClient {
                 throw MCPClientError(.protocolViolation, server: name, method: method, "the server repeated cursor \(cursor)")
             }
         } while cursor != nil
-        return items
+        return (items, ttl ?? .zero)
     }
 }

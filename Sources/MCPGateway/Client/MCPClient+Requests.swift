@@ -3,61 +3,133 @@ import Foundation
 import JSONRPC
 import MCP
 
+/// What a request carries besides its method and params.
+struct RequestExtras: Sendable {
+    /// `Mcp-Name` over 2026-07-28 HTTP: the tool's or prompt's name, the resource's URI.
+    var name: String?
+    /// `Mcp-Param-*` headers, already encoded.
+    var paramHeaders: [(String, String)] = []
+    /// Top-level params members (a multi-round-trip retry's answers).
+    var members: [UInt8] = []
+    /// The envelope to send instead of the connection's: the version probe's.
+    var envelope: RequestEnvelope?
+    /// No deadline: a subscription stream, which lasts as long as the connection.
+    var unbounded = false
+}
+
 extension MCPClient {
+    /// The methods whose result may be `input_required` (2026-07-28).
+    static let multiRoundMethods: Set<String> = ["tools/call", "prompts/get", "resources/read"]
+
     /// Sends a request and decodes its result, within `timeout` (the server's `timeout` by default).
     ///
-    /// On timeout or Task cancellation the server is sent `notifications/cancelled`. An expired
-    /// HTTP session (404) is re-initialized once and the request retried.
+    /// On timeout or Task cancellation the server is told (stdio: `notifications/cancelled`;
+    /// 2026-07-28 HTTP: the stream is closed). An expired HTTP session (404) is re-initialized
+    /// once and the request retried. An `input_required` result is answered and the request
+    /// sent again with the answers, up to ``InputRequired/roundLimit`` rounds.
     func request<P: Encodable, R: Decodable>(
-        _ method: String, params: P?, timeout: Duration? = nil, allowedBeforeReady: Bool = false
+        _ method: String, params: P?, timeout: Duration? = nil, allowedBeforeReady: Bool = false, extras: RequestExtras = .init()
     ) async throws -> R {
-        try await request(method, timeout: timeout, allowedBeforeReady: allowedBeforeReady) { _ in params }
+        try await request(method, timeout: timeout, allowedBeforeReady: allowedBeforeReady, extras: extras) { _ in params }
     }
 
     /// As above, with params built from the request id (a progress token reuses the id).
     func request<P: Encodable, R: Decodable>(
         _ method: String, timeout: Duration? = nil, progress: MCPProgressHandler? = nil,
-        allowedBeforeReady: Bool = false, params: (JSONRPCID) -> P?
+        allowedBeforeReady: Bool = false, extras: RequestExtras = .init(), params: (JSONRPCID) -> P?
     ) async throws -> R {
+        let message = try await completedResponse(
+            method, timeout: timeout, progress: progress, allowedBeforeReady: allowedBeforeReady, extras: extras, params: params)
         do {
-            return try await requestOnce(method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: allowedBeforeReady)
-        } catch let error as MCPClientError where error.kind == .transport(.sessionExpired) && !allowedBeforeReady {
-            try await reinitialize()
-            return try await requestOnce(method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: false)
+            return try message.result(as: R.self)
+        } catch {
+            throw MCPClientError(.protocolViolation, server: name, method: method, "\(error)")
         }
     }
 
-    private func requestOnce<P: Encodable, R: Decodable>(
-        _ method: String, params: (JSONRPCID) -> P?, timeout: Duration?, progress: MCPProgressHandler?, allowedBeforeReady: Bool
-    ) async throws -> R {
+    /// The response whose result is complete, after as many input rounds as the server needed.
+    func completedResponse<P: Encodable>(
+        _ method: String, timeout: Duration? = nil, progress: MCPProgressHandler? = nil,
+        allowedBeforeReady: Bool = false, extras: RequestExtras = .init(), params: (JSONRPCID) -> P?
+    ) async throws -> JSONRPCMessage {
+        var extras = extras
+        var round = 1
+        while true {
+            let message = try await requestRetryingSession(
+                method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: allowedBeforeReady, extras: extras)
+            let result = message.members.map { $0["result"] } ?? (try? message.result(as: Value.self))
+            switch InputRequired.kind(of: result) {
+            case .complete:
+                return message
+            case .inputRequired(let input):
+                guard Self.multiRoundMethods.contains(method) else {
+                    throw MCPClientError(.protocolViolation, server: name, method: method, "asked for input, which only tools/call, prompts/get and resources/read may")
+                }
+                guard round < InputRequired.roundLimit else {
+                    throw MCPClientError(.protocolViolation, server: name, method: method, "still asked for input after \(round) rounds; lmg gave up")
+                }
+                extras.members = input.retryMembers(answers: try await answers(to: input, during: method))
+                round += 1
+            case .unknown(let type):
+                throw MCPClientError(.protocolViolation, server: name, method: method, "answered with resultType '\(type)', which lmg does not know")
+            case .malformed(let why):
+                throw MCPClientError(.protocolViolation, server: name, method: method, why)
+            }
+        }
+    }
+
+    private func requestRetryingSession<P: Encodable>(
+        _ method: String, params: (JSONRPCID) -> P?, timeout: Duration?, progress: MCPProgressHandler?, allowedBeforeReady: Bool, extras: RequestExtras
+    ) async throws -> JSONRPCMessage {
+        do {
+            return try await requestOnce(method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: allowedBeforeReady, extras: extras)
+        } catch let error as MCPClientError where error.kind == .transport(.sessionExpired) && !allowedBeforeReady {
+            try await reinitialize()
+            return try await requestOnce(method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: false, extras: extras)
+        }
+    }
+
+    /// One exchange: the response message, or the server's JSON-RPC error thrown.
+    private func requestOnce<P: Encodable>(
+        _ method: String, params: (JSONRPCID) -> P?, timeout: Duration?, progress: MCPProgressHandler?, allowedBeforeReady: Bool, extras: RequestExtras
+    ) async throws -> JSONRPCMessage {
         let waiter = ResponseWaiter()
-        guard let (id, transport) = state.withLock({
-            $0.register(method: method, waiter: waiter, progress: progress, allowedBeforeReady: allowedBeforeReady)
+        guard let (id, transport, envelope) = state.withLock({ state in
+            state.register(method: method, waiter: waiter, progress: progress, allowedBeforeReady: allowedBeforeReady).map { ($0.0, $0.1, extras.envelope ?? state.envelope) }
         }) else {
             throw notConnectedError(method: method)
         }
         let data: Data
         do {
-            data = try JSONRPCCoding.request(id: id, method: method, params: params(id))
+            var additions = JSONRPCCoding.ParamsAdditions(meta: envelope?.members ?? [], members: extras.members)
+            if progress != nil {
+                var writer = JSONWriter()
+                if !additions.meta.isEmpty { writer.raw(",") }
+                writer.raw(#""progressToken":"#)
+                writer.id(id)
+                additions.meta += writer.bytes
+            }
+            data = try JSONRPCCoding.request(id: id, method: method, params: params(id), adding: additions)
         } catch {
             _ = state.withLock { $0.complete(id) }
             throw MCPClientError(.protocolViolation, server: name, method: method, "could not encode the request: \(error)", requestWasNotSent: true)
         }
+        let headers = transport.exchangeCarriesResponse ? Self.headers(for: method, envelope: envelope, extras: extras) : []
         let limit = config.requestLimit(for: method, override: timeout)
-        let timer = DeadlineScheduler.shared.schedule(after: limit) { [weak self] in
+        let timer = extras.unbounded ? nil : DeadlineScheduler.shared.schedule(after: limit) { [weak self] in
             self?.abandon(id, error: MCPClientError(.timedOut(limit), server: self?.name ?? "", method: method, "no answer within \(describe(limit))"), notifyServer: true)
         }
-        defer { DeadlineScheduler.shared.cancel(timer) }
+        defer { if let timer { DeadlineScheduler.shared.cancel(timer) } }
 
         let message: JSONRPCMessage = try await withTaskCancellationHandler {
             if transport.exchangeCarriesResponse {
                 // HTTP: the answer comes back on this POST; send and wait side by side. A child
                 // task (not `Task {}`) keeps the caller's executor preference; once the answer is
-                // in, whatever is left of the exchange is cancelled.
+                // in, whatever is left of the exchange is cancelled, which closes its stream.
                 return try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
                         do {
-                            try await transport.send(data, expecting: id)
+                            try await transport.send(data, expecting: id, headers: headers)
                         } catch {
                             self.abandon(id, error: self.clientError(error, method: method), notifyServer: false)
                         }
@@ -77,24 +149,31 @@ extension MCPClient {
         }
         switch message.kind {
         case .response:
-            do {
-                return try message.result(as: R.self)
-            } catch {
-                throw MCPClientError(.protocolViolation, server: name, method: method, "\(error)")
-            }
+            return message
         case .errorResponse(_, let error):
-            throw MCPClientError(.server(code: error.code), server: name, method: method, error.message)
+            throw MCPClientError(.server(code: error.code), server: name, method: method, error.message, data: error.data)
         default:
             throw MCPClientError(.protocolViolation, server: name, method: method, "expected a response")
         }
     }
 
+    /// The 2026-07-28 HTTP headers of one request; none for older revisions.
+    static func headers(for method: String, envelope: RequestEnvelope?, extras: RequestExtras) -> [(String, String)] {
+        guard let envelope else { return [] }
+        var headers = [("MCP-Protocol-Version", envelope.version), ("Mcp-Method", method)]
+        if let target = extras.name { headers.append(("Mcp-Name", MCPHeaderValue.encode(target))) }
+        return headers + extras.paramHeaders
+    }
+
     /// Fails a pending request now (timeout, cancellation, send failure) and, when it may have
-    /// reached the server, tells the server to stop working on it.
+    /// reached the server, tells the server to stop working on it: `notifications/cancelled`,
+    /// except over 2026-07-28 HTTP, where closing the request's stream says it.
     func abandon(_ id: JSONRPCID, error: any Error, notifyServer: Bool) {
-        guard let pending = state.withLock({ $0.complete(id) }) else { return }
+        guard let (pending, closesStream) = state.withLock({ state in
+            state.complete(id).map { ($0, state.envelope != nil && state.transport?.exchangeCarriesResponse == true) }
+        }) else { return }
         pending.waiter.resume(.failure(error))
-        guard notifyServer, pending.method != "initialize" else { return }
+        guard notifyServer, !closesStream, pending.method != "initialize", pending.method != "server/discover" else { return }
         let reason = (error as? MCPClientError).map { $0.kind == .cancelled ? "cancelled by the client" : $0.message }
         Task { try? await self.notify("notifications/cancelled", params: CancelledParams(requestId: id, reason: reason)) }
     }
@@ -135,9 +214,12 @@ extension MCPClient {
                 defer { reinitializeGate.withLock { $0 = nil } }
                 guard let transport = state.withLock({ $0.transport }) else { throw notConnectedError(method: "initialize") }
                 await transport.resetSession()
-                state.withLock { $0.phase = .connecting }
+                let version = state.withLock { state in
+                    state.phase = .connecting
+                    return state.initializeResult?.protocolVersion
+                }
                 do {
-                    try await initialize(on: transport)
+                    try await initialize(on: transport, version: version ?? ProtocolNegotiation.legacyVersions[0])
                 } catch {
                     state.withLock { $0.phase = .ready }
                     throw error

@@ -12,8 +12,9 @@ import Synchronization
 /// Inbound messages are handled on the transport's own thread under a lock, so a response
 /// reaches its waiting caller with a single continuation resume: no actor hop on the hot path.
 public final class MCPClient: Sendable {
-    /// Protocol versions this client speaks, newest first.
-    public static let supportedProtocolVersions = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"]
+    /// Protocol versions this client speaks, newest first: 2026-07-28 (no session; every
+    /// request carries its version) and the revisions negotiated by `initialize`.
+    public static let supportedProtocolVersions = ProtocolNegotiation.modernVersions + ProtocolNegotiation.legacyVersions
 
     /// The entry this client was made from.
     public let config: MCPServerConfig
@@ -35,6 +36,10 @@ public final class MCPClient: Sendable {
 
     /// The negotiated protocol version, once connected.
     public var protocolVersion: String? { state.withLock { $0.initializeResult?.protocolVersion } }
+    /// Which generation of the protocol the connection speaks, once connected.
+    public var era: ProtocolEra? {
+        state.withLock { state in state.initializeResult == nil ? nil : (state.envelope == nil ? .legacy : .modern) }
+    }
     /// The server's name and version from initialize.
     public var serverInfo: Server.Info? { state.withLock { $0.initializeResult?.serverInfo } }
     /// What the server offers (tools, resources, prompts, list_changed).
@@ -61,6 +66,11 @@ public final class MCPClient: Sendable {
     /// Called after a server's `list_changed` notification once the cache is refreshed.
     public func onListChanged(_ handler: @escaping @Sendable (MCPListKind) -> Void) {
         state.withLock { $0.listChangedHandlers.append(handler) }
+    }
+
+    /// Called with a resource's URI when the server says it changed (`notifications/resources/updated`).
+    public func onResourceUpdated(_ handler: @escaping @Sendable (String) -> Void) {
+        state.withLock { $0.resourceUpdateHandlers.append(handler) }
     }
 
     /// Called with the params of each `notifications/message` (a server's log message), on the
@@ -139,7 +149,7 @@ public final class MCPClient: Sendable {
             // connect never takes longer than the entry says.
             try await withTimeout(limit ?? config.timeout, method: "initialize", reporting: config.timeout) {
                 try await transport.start(handlers)
-                try await self.initialize(on: transport)
+                try await self.negotiate(on: transport)
             }
         } catch {
             await transport.close()
@@ -150,22 +160,20 @@ public final class MCPClient: Sendable {
         }
     }
 
-    func initialize(on transport: any MCPTransport) async throws {
+    func initialize(on transport: any MCPTransport, version: String) async throws {
         let params = InitializeParams(
-            protocolVersion: Self.supportedProtocolVersions[0],
-            capabilities: options.relaysServerRequests
-                ? ["roots": ["listChanged": false], "elicitation": [:], "sampling": [:]]
-                : ["roots": ["listChanged": false]],
+            protocolVersion: version, capabilities: declaredCapabilities,
             clientInfo: .init(name: options.clientName, version: options.clientVersion))
         let result: Initialize.Result = try await request("initialize", params: params, allowedBeforeReady: true)
-        guard Self.supportedProtocolVersions.contains(result.protocolVersion) else {
-            let ours = Self.supportedProtocolVersions.joined(separator: ", ")
+        guard ProtocolNegotiation.legacyVersions.contains(result.protocolVersion) else {
+            let ours = ProtocolNegotiation.legacyVersions.joined(separator: ", ")
             throw MCPClientError(
                 .unsupportedVersion(result.protocolVersion), server: name, method: "initialize",
-                "the server speaks MCP \(result.protocolVersion); lmg speaks \(ours)")
+                "the server speaks MCP \(result.protocolVersion); lmg's initialize speaks \(ours)")
         }
         state.withLock {
             $0.initializeResult = result
+            $0.envelope = nil
             $0.phase = .ready
         }
         await transport.didInitialize(protocolVersion: result.protocolVersion)
@@ -182,6 +190,11 @@ public final class MCPClient: Sendable {
 
     /// Ends the session: fails pending requests, closes the transport (stdio: stdin, SIGTERM, SIGKILL).
     public func close() async {
+        // Cancelled outside the lock: its cancellation handler takes the lock.
+        state.withLock { state in
+            defer { state.subscription = nil }
+            return state.subscription
+        }?.cancel()
         let (transport, waiters) = state.withLock { state in
             state.phase = .closed
             let waiters = state.pending.values.map(\.waiter)

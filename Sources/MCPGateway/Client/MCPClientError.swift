@@ -1,4 +1,5 @@
 import JSONRPC
+import MCP
 
 /// Why an MCP operation failed, in one line naming the server and the method.
 public struct MCPClientError: Error, Sendable, CustomStringConvertible {
@@ -26,13 +27,16 @@ public struct MCPClientError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// True when the request never reached the server (safe to retry even with side effects).
     public var requestWasNotSent: Bool
+    /// The `data` of the server's JSON-RPC error, when it sent one (e.g. -32022's versions).
+    public var data: Value?
 
-    public init(_ kind: Kind, server: String, method: String? = nil, _ message: String, requestWasNotSent: Bool = false) {
+    public init(_ kind: Kind, server: String, method: String? = nil, _ message: String, requestWasNotSent: Bool = false, data: Value? = nil) {
         self.kind = kind
         self.server = server
         self.method = method
         self.message = message
         self.requestWasNotSent = requestWasNotSent
+        self.data = data
     }
 
     init(_ error: TransportError, method: String?) {
@@ -58,4 +62,24 @@ func describe(_ duration: Duration) -> String {
     let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     if seconds == seconds.rounded() { return "\(Int(seconds)) s" }
     return "\((seconds * 1000).rounded() / 1000) s"
+}
+
+extension MCPClientError {
+    /// True when a `resources/read` found no such resource: -32602 since 2026-07-28, -32002
+    /// from older servers (both are read the same way).
+    public var isResourceNotFound: Bool {
+        switch kind {
+        case .server(code: JSONRPCErrorObject.resourceNotFound): return true
+        case .server(code: JSONRPCErrorObject.invalidParams): return method == "resources/read"
+        default: return false
+        }
+    }
+}
+
+extension MCPClientError.Kind {
+    /// True for a JSON-RPC error the server sent.
+    public var isServerError: Bool {
+        if case .server = self { return true }
+        return false
+    }
 }

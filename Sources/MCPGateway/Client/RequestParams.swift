@@ -14,10 +14,6 @@ struct InitializeParams: Encodable {
     let clientInfo: Info
 }
 
-struct ProgressMeta: Encodable {
-    let progressToken: JSONRPCID
-}
-
 struct CursorParams: Encodable {
     let cursor: String?
 }
@@ -25,7 +21,6 @@ struct CursorParams: Encodable {
 struct CallToolParams: JSONWritable {
     let name: String
     let arguments: [String: Value]?
-    let _meta: ProgressMeta?
 
     func write(to writer: inout JSONWriter) {
         writer.raw(#"{"name":"#)
@@ -33,11 +28,6 @@ struct CallToolParams: JSONWritable {
         if let arguments {
             writer.raw(#","arguments":"#)
             writer.value(.object(arguments))
-        }
-        if let _meta {
-            writer.raw(#","_meta":{"progressToken":"#)
-            writer.id(_meta.progressToken)
-            writer.raw("}")
         }
         writer.raw("}")
     }
@@ -59,13 +49,36 @@ struct CancelledParams: Encodable {
 
 struct EmptyParams: Codable {}
 
+/// A `server/discover` result (2026-07-28): what the server speaks and offers. Its name and
+/// version travel in `_meta` (a draft put them at the top; both are read).
+struct DiscoverResult: Decodable {
+    let supportedVersions: [String]
+    let capabilities: Server.Capabilities
+    let instructions: String?
+    let serverInfo: Server.Info?
+
+    private enum CodingKeys: String, CodingKey {
+        case supportedVersions, capabilities, instructions, serverInfo, _meta
+    }
+
+    private struct Meta: Decodable {
+        let serverInfo: Server.Info?
+        enum CodingKeys: String, CodingKey { case serverInfo = "io.modelcontextprotocol/serverInfo" }
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        supportedVersions = try container.decode([String].self, forKey: .supportedVersions)
+        capabilities = try container.decodeIfPresent(Server.Capabilities.self, forKey: .capabilities) ?? .init()
+        instructions = try container.decodeIfPresent(String.self, forKey: .instructions)
+        serverInfo = (try? container.decodeIfPresent(Meta.self, forKey: ._meta))?.serverInfo
+            ?? (try? container.decodeIfPresent(Server.Info.self, forKey: .serverInfo))
+    }
+}
+
 struct ProgressParams: Decodable {
     let progressToken: ProgressToken
     let progress: Double
     let total: Double?
     let message: String?
-}
-
-struct ListRootsResult: Encodable {
-    let roots: [Root]
 }

@@ -73,6 +73,9 @@ public struct MCPServerConfig: Sendable, Hashable {
     /// Whether a model may list and read this server's resources through the orchestrator's
     /// resource functions (`resources`, default true). People still read them (`/read`, REST, `/mcp`).
     public var modelResources: Bool = true
+    /// Which MCP revision to speak (`protocol_version`): by default the newest the server
+    /// has, found by probing with `server/discover` and falling back to `initialize`.
+    public var protocolPreference: ProtocolNegotiation.Preference = .auto
 
     public init(
         name: String,

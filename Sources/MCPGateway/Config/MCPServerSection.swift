@@ -9,7 +9,7 @@ extension ConfigFields {
         "type", "transport", "command", "args", "env", "cwd", "url", "headers", "oauth2_token", "oauth2_token_url",
         "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "oauth2_auth_method", "timeout", "tool_timeout",
         "enabled", "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
-        "forward_headers", "resources", "oauth2_client_metadata_url",
+        "forward_headers", "resources", "oauth2_client_metadata_url", "protocol_version",
     ]
     /// The keys of the `manager` section.
     public static let managerKeys: Set<String> = [
@@ -140,6 +140,13 @@ extension ConfigFields {
         server.allowedTools = try stringArray(object["allowed_tools"], at: field("allowed_tools"))
         server.disabledTools = try stringArray(object["disabled_tools"], at: field("disabled_tools")) ?? []
         server.modelResources = try bool(object["resources"], at: field("resources")) ?? true
+        if let version = try string(object["protocol_version"], at: field("protocol_version")), version != "auto" {
+            let known = ProtocolNegotiation.modernVersions + ProtocolNegotiation.legacyVersions
+            guard known.contains(version) else {
+                throw error("unknown MCP revision \"\(version)\" (expected auto or one of \(known.joined(separator: ", ")))", at: field("protocol_version"))
+            }
+            server.protocolPreference = .only(version)
+        }
         return server
     }
 
@@ -153,7 +160,7 @@ extension ConfigFields {
             guard !name.isEmpty, name.unicodeScalars.allSatisfy(ForwardedHeaders.isTokenCharacter) else {
                 throw error("\"\(name)\" is not a header name", at: at)
             }
-            if ForwardedHeaders.reserved.contains(name.lowercased()) {
+            if ForwardedHeaders.reserved.contains(name.lowercased()) || name.lowercased().hasPrefix("mcp-param-") {
                 throw error("\"\(name)\" is set by lmg itself and cannot be forwarded", at: at)
             }
         }

@@ -8,6 +8,7 @@ struct ServerSnapshot: Sendable {
         var alive: Bool
         var transport: String
         var protocolVersion: String?
+        var era: ProtocolEra?
         var serverName: String?
         var serverVersion: String?
         /// Every tool the server listed (before allowed_tools/disabled_tools).
@@ -31,7 +32,7 @@ extension ServerSnapshot {
     init(_ entry: ServerLifecycle<MCPClient>, name: String, tokenExpiresAt: Date?) {
         let connection = entry.client.map { client in
             Connection(
-                alive: client.isConnected, transport: client.transportName, protocolVersion: client.protocolVersion,
+                alive: client.isConnected, transport: client.transportName, protocolVersion: client.protocolVersion, era: client.era,
                 serverName: client.serverInfo?.name, serverVersion: client.serverInfo?.version,
                 toolNames: client.cachedTools?.map(\.name), closeReason: client.closeReason?.description)
         }
@@ -65,6 +66,7 @@ extension ServerStatus {
             state: state,
             endpoint: snapshot.config.endpointDescription,
             protocolVersion: connection?.protocolVersion,
+            era: connection?.era,
             serverName: connection?.serverName,
             serverVersion: connection?.serverVersion,
             tools: alive ? connection?.toolNames.map { $0.filter { snapshot.config.exposes(tool: $0) }.count } : nil,

@@ -24,6 +24,8 @@ public struct ServerStatus: Sendable, Hashable, Codable {
     /// The URL or command line (no header values, no tokens).
     public var endpoint: String
     public var protocolVersion: String?
+    /// `modern` (2026-07-28 and later: no session) or `legacy` (a session opened by `initialize`).
+    public var era: ProtocolEra?
     public var serverName: String?
     public var serverVersion: String?
     public var tools: Int?
@@ -41,7 +43,7 @@ public struct ServerStatus: Sendable, Hashable, Codable {
 
     public init(
         name: String, transport: String, state: State, endpoint: String, protocolVersion: String? = nil,
-        serverName: String? = nil, serverVersion: String? = nil, tools: Int? = nil, error: String? = nil,
+        era: ProtocolEra? = nil, serverName: String? = nil, serverVersion: String? = nil, tools: Int? = nil, error: String? = nil,
         lastLatencyMs: Double? = nil, p50LatencyMs: Double? = nil, consecutiveFailures: Int = 0,
         circuit: String = "closed", tokenExpiresAt: Date? = nil
     ) {
@@ -50,6 +52,7 @@ public struct ServerStatus: Sendable, Hashable, Codable {
         self.state = state
         self.endpoint = endpoint
         self.protocolVersion = protocolVersion
+        self.era = era
         self.serverName = serverName
         self.serverVersion = serverVersion
         self.tools = tools

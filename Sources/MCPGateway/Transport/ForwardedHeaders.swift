@@ -20,6 +20,7 @@ public enum ForwardedHeaders {
     public static let reserved: Set<String> = [
         "accept", "content-type", "content-length", "transfer-encoding", "connection", "host", "te", "upgrade",
         "keep-alive", "proxy-connection", "expect", "mcp-session-id", "mcp-protocol-version", "last-event-id",
+        "mcp-method", "mcp-name",
     ]
 
     /// RFC 9110 token characters: what a header name may be made of.

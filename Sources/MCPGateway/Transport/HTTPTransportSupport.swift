@@ -75,8 +75,9 @@ struct HTTPTransportSupport: Sendable {
     }
 
     /// A one-line error for an unexpected status, quoting a short text body or an HTML title.
-    func statusError(_ response: HTTPResponse, url: String) async -> TransportError {
-        let body = (try? await response.body.collect(upTo: 64 * 1024)) ?? Data()
+    func statusError(_ response: HTTPResponse, url: String, body collected: Data? = nil) async -> TransportError {
+        var body = collected ?? Data()
+        if collected == nil { body = (try? await response.body.collect(upTo: 64 * 1024)) ?? Data() }
         var detail = ""
         let type = response.headers["Content-Type"]?.lowercased() ?? ""
         let text = String(decoding: body.prefix(4096), as: UTF8.self)

@@ -30,6 +30,10 @@ public protocol MCPTransport: AnyObject, Sendable {
     /// returns once that response was delivered, and throws if the exchange ended without it.
     func send(_ message: Data, expecting: JSONRPCID?) async throws
 
+    /// As above, with headers for this message alone (2026-07-28 HTTP: `Mcp-Method`, `Mcp-Name`,
+    /// `Mcp-Param-*`, `MCP-Protocol-Version`); transports without headers ignore them.
+    func send(_ message: Data, expecting: JSONRPCID?, headers: [(String, String)]) async throws
+
     /// Called once initialize succeeded: HTTP transports send it as `MCP-Protocol-Version`,
     /// and may now open streams that need the session (e.g. the Streamable HTTP GET stream).
     func didInitialize(protocolVersion: String) async
@@ -42,6 +46,9 @@ public protocol MCPTransport: AnyObject, Sendable {
 }
 
 extension MCPTransport {
+    public func send(_ message: Data, expecting: JSONRPCID?, headers: [(String, String)]) async throws {
+        try await send(message, expecting: expecting)
+    }
     public func didInitialize(protocolVersion: String) async {}
     public func resetSession() async {}
 }

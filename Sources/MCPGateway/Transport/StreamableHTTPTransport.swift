@@ -49,17 +49,23 @@ public final class StreamableHTTPTransport: MCPTransport {
     }
 
     public func send(_ message: Data, expecting id: JSONRPCID?) async throws {
+        try await send(message, expecting: id, headers: [])
+    }
+
+    public func send(_ message: Data, expecting id: JSONRPCID?, headers perMessage: [(String, String)]) async throws {
         guard let handlers = state.withLock({ $0.closed ? nil : $0.handlers }) else {
             throw TransportError(.closed, server: server, "the server connection is closed", requestWasNotSent: true)
         }
         let sentWithSession = state.withLock { $0.sessionID }
         let response = try await support.execute {
             var headers = try await support.headers(
-                accept: "application/json, text/event-stream", extra: sessionHeaders(), url: url, forwarding: true)
+                accept: "application/json, text/event-stream", extra: sessionHeaders() + perMessage, url: url, forwarding: true)
             headers.replaceOrAdd(name: "Content-Type", value: "application/json")
             return HTTPRequest(method: "POST", url: url, headers: headers, body: message, timeouts: support.timeouts)
         }
-        if let session = response.headers["Mcp-Session-Id"], !session.isEmpty {
+        // Only an accepted request opens a session: a refused version probe may carry the id of
+        // a session its server has already dropped.
+        if (200..<300).contains(response.status), let session = response.headers["Mcp-Session-Id"], !session.isEmpty {
             state.withLock { $0.sessionID = session }
         }
         switch response.status {
@@ -69,6 +75,15 @@ public final class StreamableHTTPTransport: MCPTransport {
             break
         case 404 where sentWithSession != nil:
             throw TransportError(.sessionExpired, server: server, "the server ended the session (HTTP 404)", requestWasNotSent: true)
+        case 400..<500 where response.status != 401 && response.status != 403:
+            // A 2026-07-28 server answers a refused request with its JSON-RPC error in the body
+            // (-32022 names its versions, -32020 a header): that answer is the response.
+            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? Data()
+            if let id, Self.isJSONRPCError(body, to: id, type: response.headers["Content-Type"]) {
+                handlers.onMessage(body)
+                return
+            }
+            throw await support.statusError(response, url: url, body: body)
         default:
             throw await support.statusError(response, url: url)
         }
@@ -87,6 +102,14 @@ public final class StreamableHTTPTransport: MCPTransport {
         } else {
             throw TransportError(.protocolViolation, server: server, "unexpected Content-Type '\(type)' from \(url)")
         }
+    }
+
+    /// True when a refused POST's body is a JSON-RPC error response to `id`.
+    static func isJSONRPCError(_ body: Data, to id: JSONRPCID, type: String?) -> Bool {
+        guard type?.lowercased().hasPrefix("application/json") == true, let message = try? JSONRPCMessage(body),
+              case .errorResponse(let answered?, _) = message.kind
+        else { return false }
+        return answered == id
     }
 
     /// Delivers each SSE message; stops at the response to `id`. A stream that ends before that

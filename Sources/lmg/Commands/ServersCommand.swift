@@ -28,7 +28,7 @@ struct ServersCommand: AsyncParsableCommand {
             } else {
                 let rows = status.map { s in
                     [s.name, s.transport, s.state.rawValue, s.tools.map(String.init) ?? "-",
-                     s.protocolVersion ?? "-",
+                     s.protocolVersion.map { version in s.era.map { "\(version) \($0.rawValue)" } ?? version } ?? "-",
                      [s.serverName, s.serverVersion].compactMap { $0 }.joined(separator: " "),
                      s.lastLatencyMs.map { String(format: "%.1f ms", $0) } ?? "-",
                      s.circuit,

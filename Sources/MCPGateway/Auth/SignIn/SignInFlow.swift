@@ -100,9 +100,9 @@ public struct SignInFlow: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
         headers.add(name: "Accept", value: "application/json, text/event-stream")
-        headers.add(name: "MCP-Protocol-Version", value: MCPClient.supportedProtocolVersions[0])
+        headers.add(name: "MCP-Protocol-Version", value: ProtocolNegotiation.legacyVersions[0])
         for header in config.headers where header.key.lowercased() != "authorization" { headers.add(name: header.key, value: header.value) }
-        let body = #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"\#(MCPClient.supportedProtocolVersions[0])","capabilities":{},"clientInfo":{"name":"lmg","version":"sign-in"}}}"#
+        let body = #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"\#(ProtocolNegotiation.legacyVersions[0])","capabilities":{},"clientInfo":{"name":"lmg","version":"sign-in"}}}"#
         do {
             let response = try await http.execute(HTTPRequest(
                 method: "POST", url: url, headers: headers, body: Data(body.utf8),

@@ -1,0 +1,71 @@
+import JSONRPC
+import MCP
+
+/// What a server asks of its client — an elicitation, a sampling, the roots — answered the same
+/// way whether it came as a request (up to 2025-11-25) or inside an `input_required` result
+/// (2026-07-28): through the relay of the call it belongs to, else by lmg itself.
+extension MCPClient {
+    /// The input requests lmg answers without a relay.
+    static let answeredLocally: Set<String> = ["roots/list"]
+
+    /// Whether the capabilities this client declares cover `method`.
+    func declares(_ method: String) -> Bool {
+        switch method {
+        case "roots/list": return true
+        case "elicitation/create", "sampling/createMessage": return options.relaysServerRequests
+        default: return false
+        }
+    }
+
+    /// The capabilities sent in `initialize` and in every 2026-07-28 request.
+    var declaredCapabilities: Value {
+        options.relaysServerRequests
+            ? ["roots": ["listChanged": false], "elicitation": [:], "sampling": [:]]
+            : ["roots": ["listChanged": false]]
+    }
+
+    /// The result for one server request, or the JSON-RPC error to answer it with.
+    func answerInput(method: String, params: Value?, relay: (any ServerRequestRelay)?) async throws(JSONRPCErrorObject) -> Value {
+        if let relay, method != "ping", let result = try await relay.relay(method: method, params: params, server: name) {
+            return result
+        }
+        switch method {
+        case "ping":
+            return .object([:])
+        case "roots/list":
+            return .object(["roots": .array(options.roots.map { root in
+                var object: [String: Value] = ["uri": .string(root.uri)]
+                if let name = root.name { object["name"] = .string(name) }
+                return .object(object)
+            })])
+        default:
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.methodNotFound, message: "lmg does not support \(method)")
+        }
+    }
+
+    /// The answers to an `input_required` result, under the server's keys. A request lmg never
+    /// declared, or one nobody can answer during this call, fails the call.
+    func answers(to input: InputRequired, during method: String) async throws -> [String: Value] {
+        let relay = ServerRequestRelays.current
+        var answers: [String: Value] = [:]
+        for request in input.requests {
+            guard declares(request.method) else {
+                throw MCPClientError(
+                    .protocolViolation, server: name, method: method,
+                    "the server asked for \(request.method), which lmg did not offer it (lmg offers \(offeredInputs))")
+            }
+            do throws(JSONRPCErrorObject) {
+                answers[request.key] = try await answerInput(method: request.method, params: request.params, relay: relay)
+            } catch {
+                throw MCPClientError(
+                    .server(code: error.code), server: name, method: method,
+                    "the server's \(request.method) could not be answered: \(error.message)", data: error.data)
+            }
+        }
+        return answers
+    }
+
+    private var offeredInputs: String {
+        ["roots/list", "elicitation/create", "sampling/createMessage"].filter(declares).joined(separator: ", ")
+    }
+}

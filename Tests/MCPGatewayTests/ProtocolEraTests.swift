@@ -1,0 +1,130 @@
+import Foundation
+import MCP
+import MCPGateway
+import TestSupport
+import Testing
+
+/// Which revision lmg ends up speaking, against real servers of both generations: the SDK
+/// 1.30.0 (up to 2025-11-25 only) and 2.3.0 (both eras from one server).
+@Suite("MCP revisions: the era each server gets")
+struct ProtocolEraTests {
+    enum Transport: String, CaseIterable, Sendable {
+        case stdio, http
+    }
+
+    /// Connects to the SDK 1.x fixture over `transport` and runs `body`; stops both.
+    static func withLegacyServer(_ transport: Transport, revision: String? = nil, _ body: (MCPClient) async throws -> Void) async throws {
+        var server: FixtureProcess?
+        var config: MCPServerConfig
+        switch transport {
+        case .stdio:
+            config = .stdio("old", command: Repo.python1, args: [Repo.fixture("legacy_fixture.py")])
+            config.timeout = .seconds(60)
+        case .http:
+            let process = try await FixtureProcess.start(Repo.python1, [Repo.fixture("legacy_fixture.py"), "--transport", "streamable-http"])
+            server = process
+            config = .http("old", url: process.url("/mcp"))
+        }
+        if let revision { config.protocolPreference = .only(revision) }
+        let client = MCPClient(config: config, options: TestOptions.client())
+        defer { server?.stopInBackground() }
+        try await withPeer(client, stop: { await $0.close() }) { client in
+            try await client.connect()
+            try await body(client)
+        }
+    }
+
+    static func text(_ result: CallTool.Result) -> String {
+        result.content.compactMap { if case .text(let text, _, _) = $0 { text } else { nil } }.joined()
+    }
+
+    /// The probe is refused (stdio: -32602; HTTP: 400 with no modern error), so lmg falls back
+    /// to `initialize` on the same process or endpoint and everything works as before.
+    @Test(arguments: Transport.allCases)
+    func anOlderServerGetsInitialize(_ transport: Transport) async throws {
+        try await Self.withLegacyServer(transport) { client in
+            #expect(client.era == .legacy)
+            #expect(client.protocolVersion == "2025-11-25")
+            #expect(try await Self.text(client.callTool("echo", arguments: ["text": .string("old")])) == "old")
+            // Its own roots/list request is answered, as before.
+            #expect(try await Self.text(client.callTool("ask_roots")).contains("working directory"))
+            #expect(try await client.readResource("legacy://greeting").contents.isEmpty == false)
+            _ = try await client.ping()
+        }
+    }
+
+    /// `protocol_version: "2026-07-28"` refuses a server without it, naming the revision.
+    @Test func aRequiredModernRevisionIsAnErrorOnAnOlderServer() async throws {
+        let error = await #expect(throws: MCPClientError.self) {
+            try await Self.withLegacyServer(.stdio, revision: "2026-07-28") { _ in }
+        }
+        #expect(error?.message.contains("does not speak MCP 2026-07-28") == true, "\(String(describing: error))")
+    }
+
+    /// A 2.3.0 server gets 2026-07-28 by default, and the older revision when the entry says so.
+    @Test(arguments: [(String?.none, ProtocolEra.modern, "2026-07-28"), ("2025-06-18", .legacy, "2025-06-18")])
+    func aDualEraServerGetsWhatTheEntryAsks(_ revision: String?, _ era: ProtocolEra, _ version: String) async throws {
+        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
+        config.timeout = .seconds(60)
+        if let revision { config.protocolPreference = .only(revision) }
+        let client = MCPClient(config: config, options: TestOptions.client())
+        try await withPeer(client, stop: { await $0.close() }) { client in
+            try await client.connect()
+            #expect(client.era == era)
+            #expect(client.protocolVersion == version)
+            #expect(try await Self.text(client.callTool("echo", arguments: ["text": .string("x")])) == "x")
+        }
+    }
+}
+
+/// Cached lists of a 2026-07-28 server, against the SDK's server: served while its
+/// `subscriptions/listen` stream covers them, else for their `ttlMs` and no longer.
+@Suite("MCP 2026-07-28: cached lists", .serialized)
+struct ListCachingTests {
+    static func withFixture(_ flags: [String], _ body: (MCPClient, () -> Int) async throws -> Void) async throws {
+        let record = NSTemporaryDirectory() + "fixture-record-\(UUID().uuidString)"
+        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py"), "--record", record] + flags)
+        config.timeout = .seconds(60)
+        let client = MCPClient(config: config, options: TestOptions.client())
+        defer { try? FileManager.default.removeItem(atPath: record) }
+        let listings = { ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("tools/list") }.count }
+        try await withPeer(client, stop: { await $0.close() }) { client in
+            try await client.connect()
+            try await body(client, listings)
+        }
+    }
+
+    @Test func aListTheStreamCoversIsServedUntilItChanges() async throws {
+        try await Self.withFixture([]) { client, listings in
+            _ = try await client.listTools()
+            // The acknowledgement of the stream comes on its own; until then a ttl of 0 means ask.
+            var served = false
+            for _ in 0..<100 where !served {
+                let before = listings()
+                _ = try await client.listTools()
+                served = listings() == before
+                if !served { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(served, "never served from the cache: \(listings()) listings")
+            let before = listings()
+            for _ in 0..<5 { _ = try await client.listTools() }
+            #expect(listings() == before)
+        }
+    }
+
+    @Test func withoutAStreamTheTimeToLiveDecides() async throws {
+        try await Self.withFixture(["--no-list-changed", "--tools-ttl", "1500"]) { client, listings in
+            _ = try await client.listTools()
+            _ = try await client.listTools()
+            #expect(listings() == 1)
+            try await Task.sleep(for: .milliseconds(1700))
+            _ = try await client.listTools()
+            #expect(listings() == 2)
+        }
+        try await Self.withFixture(["--no-list-changed"]) { client, listings in
+            // ttlMs 0 (the SDK's default): every listing asks.
+            for _ in 0..<3 { _ = try await client.listTools() }
+            #expect(listings() == 3)
+        }
+    }
+}
