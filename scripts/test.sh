@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|PromptTemplatesTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)'
 PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|CallResultWriterTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests|MetricsTests|MCPSessionTests)'
 PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests|OrchestratorArgumentCheckTests)'
-PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerCancellationTests)'
+PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerModernTests|BuiltinServerCancellationTests)'
 PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'
 PURE+='|PromptNamespaceTests|ProtocolRevisionTests|ProtocolFreshnessTests|ResourceLocatorTests|SecretRedactionTests|ServerLifecycleTests|ToolCallLimitTests|ToolInputValidatorTests|ToolNamespaceTests)'
 

@@ -126,6 +126,28 @@ public enum JSONRPCCoding {
         try encoder.encode(Response(id: id, result: result))
     }
 
+    /// A response whose result object gets `members` (JSON object members without braces, e.g.
+    /// 2026-07-28's `"resultType":"complete"`) before its own.
+    public static func response<R: Encodable>(id: JSONRPCID, result: R, adding members: [UInt8]) throws -> Data {
+        if members.isEmpty { return try response(id: id, result: result) }
+        var own = Array(try encoder.encode(result))
+        if own.count >= 2, own.first == UInt8(ascii: "{"), own.last == UInt8(ascii: "}") {
+            own = Array(own[1..<(own.count - 1)])
+        } else {
+            own = []
+        }
+        var writer = JSONWriter()
+        writer.head(id)
+        writer.raw("{")
+        writer.raw(bytes: members)
+        if !own.isEmpty {
+            writer.raw(",")
+            writer.raw(bytes: own)
+        }
+        writer.raw("}}")
+        return writer.data
+    }
+
     public static func errorResponse(id: JSONRPCID?, error: JSONRPCErrorObject) -> Data {
         // Encoding a struct of strings, ints and a Value cannot fail.
         (try? encoder.encode(ErrorResponse(id: id, error: error))) ?? Data()

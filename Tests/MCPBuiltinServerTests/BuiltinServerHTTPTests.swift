@@ -215,8 +215,16 @@ struct BuiltinServerHTTPTests {
         #expect(file.texts == ["hello from notes\n"])
         let about = try await client.readResource("lmg://server/about")
         #expect(about.contents.first?.text?.contains("lmg-builtin") == true)
-        #expect(endpoint.sessionCount == 1)
+        // 2026-07-28 by default: no session. An entry held to 2025-11-25 opens one.
+        #expect(client.era == .modern && endpoint.sessionCount == 0)
         await client.close()
+        var older = MCPServerConfig.http("builtin", url: url)
+        older.protocolPreference = .only("2025-11-25")
+        let legacy = MCPClient(config: older)
+        try await legacy.connect()
+        #expect(try await legacy.callTool("echo", arguments: ["text": "old"]).texts == ["old"])
+        #expect(legacy.era == .legacy && endpoint.sessionCount == 1)
+        await legacy.close()
 
         let http = HTTPClient()
         defer { http.shutdown() }

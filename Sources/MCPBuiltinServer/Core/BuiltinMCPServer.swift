@@ -20,6 +20,8 @@ public final class BuiltinMCPServer: Sendable {
     private struct SessionState {
         var protocolVersion: String?
         var clientInitialized = false
+        /// Settled by the first request (stdio: a connection serves one era), or fixed when made.
+        var era: Era?
     }
 
     /// A session serving `configuration`; each client (HTTP session) gets its own.
@@ -27,10 +29,16 @@ public final class BuiltinMCPServer: Sendable {
         self.init(catalog: ServerCatalog(configuration), logger: logger)
     }
 
-    init(catalog: ServerCatalog, logger: Logger = Logger(label: "lmg.mcp-server")) {
+    /// `era`: fixed from the start (the HTTP endpoint's one 2026-07-28 instance), or nil to let
+    /// the first request settle it.
+    init(catalog: ServerCatalog, era: Era? = nil, logger: Logger = Logger(label: "lmg.mcp-server")) {
         self.catalog = catalog
         self.logger = logger
+        if let era { state.withLock { $0.era = era } }
     }
+
+    /// Which era this session serves, once its first request settled it.
+    public var era: Era? { state.withLock { $0.era } }
 
     /// What this session serves.
     public var configuration: BuiltinServerConfiguration { catalog.configuration }
@@ -57,7 +65,12 @@ public final class BuiltinMCPServer: Sendable {
             reply(nil)
             return
         }
-        switch respond(to: method, id: id, head: head, data) {
+        let outcome: Outcome
+        switch settleEra(method: method, head: head) {
+        case .handshake: outcome = respond(to: method, id: id, head: head, data, modern: false)
+        case .modern: outcome = respondModern(to: method, id: id, head: head, data)
+        }
+        switch outcome {
         case .now(let response): reply(response)
         case .later(let work): requests.start(id, work: work, reply: reply)
         }
@@ -88,11 +101,29 @@ public final class BuiltinMCPServer: Sendable {
         case later(@Sendable () async -> Data)
     }
 
-    func respond(to method: String, id: JSONRPCID, head: RequestHead, _ data: Data) -> Outcome {
+    /// The first request settles the era: the 2026-07-28 envelope in anything but `initialize`
+    /// makes it modern; anything else, the handshake era.
+    private func settleEra(method: String, head: RequestHead) -> Era {
+        state.withLock { state in
+            if let era = state.era { return era }
+            let era: Era = method != Initialize.name && head.meta?.version != nil ? .modern : .handshake
+            state.era = era
+            return era
+        }
+    }
+
+    /// `modern`: results carry 2026-07-28's `resultType` (and cache hints on lists and reads).
+    func respond(to method: String, id: JSONRPCID, head: RequestHead, _ data: Data, modern: Bool) -> Outcome {
+        if !modern, head.meta?.version != nil, method != Initialize.name {
+            return .now(JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(
+                code: JSONRPCErrorObject.invalidRequest,
+                message: "this connection speaks MCP \(protocolVersion ?? ProtocolVersions.latest) (it began with initialize); requests with the 2026-07-28 envelope are not accepted on it")))
+        }
+        let complete = modern ? ResultMembers.complete : []
         do {
             switch method {
             case CallTool.name:
-                return try callTool(id: id, head.params, data)
+                return try callTool(id: id, head.params, data, members: complete)
             case "ping":
                 return .now(ResponseWriter.empty(id: id))
             case SetLoggingLevel.name:
@@ -103,21 +134,27 @@ public final class BuiltinMCPServer: Sendable {
                 let request = try Self.params(Initialize.Parameters.self, from: data, method)
                 return .now(try JSONRPCCoding.response(id: id, result: initialize(request)))
             case ListTools.name:
-                return .now(try JSONRPCCoding.response(id: id, result: ListTools.Result(tools: catalog.tools.map(\.definition))))
+                // The tools never change while the server runs; files and prompts may.
+                return .now(try JSONRPCCoding.response(
+                    id: id, result: ListTools.Result(tools: catalog.tools.map(\.definition)), adding: modern ? ResultMembers.lasting : []))
             case ListResources.name:
-                return .now(try JSONRPCCoding.response(id: id, result: ListResources.Result(resources: catalog.resources.resources)))
+                return .now(try JSONRPCCoding.response(
+                    id: id, result: ListResources.Result(resources: catalog.resources.resources), adding: modern ? ResultMembers.fresh : []))
             case ListResourceTemplates.name:
-                return .now(try JSONRPCCoding.response(id: id, result: ListResourceTemplates.Result(templates: catalog.resources.templates)))
+                return .now(try JSONRPCCoding.response(
+                    id: id, result: ListResourceTemplates.Result(templates: catalog.resources.templates), adding: modern ? ResultMembers.lasting : []))
             case ReadResource.name:
                 let uri = try Self.params(ReadResource.Parameters.self, from: data, method).uri
                 let resources = catalog.resources
-                return .later { Self.encode(id) { try resources.read(uri) } }
+                let members = modern ? ResultMembers.fresh : []
+                return .later { Self.encode(id, adding: members) { try resources.read(uri) } }
             case ListPrompts.name:
-                return .now(try JSONRPCCoding.response(id: id, result: ListPrompts.Result(prompts: catalog.prompts.prompts)))
+                return .now(try JSONRPCCoding.response(
+                    id: id, result: ListPrompts.Result(prompts: catalog.prompts.prompts), adding: modern ? ResultMembers.fresh : []))
             case GetPrompt.name:
                 let request = try Self.params(GetPrompt.Parameters.self, from: data, method)
                 let prompts = catalog.prompts
-                return .later { Self.encode(id) { try prompts.get(request.name, arguments: request.arguments ?? [:]) } }
+                return .later { Self.encode(id, adding: complete) { try prompts.get(request.name, arguments: request.arguments ?? [:]) } }
             default:
                 throw JSONRPCErrorObject(
                     code: JSONRPCErrorObject.methodNotFound, message: "method '\(method)' not found",
@@ -134,7 +171,7 @@ public final class BuiltinMCPServer: Sendable {
         let name: String
     }
 
-    private func callTool(id: JSONRPCID, _ call: RequestHead.CallParams?, _ data: Data) throws -> Outcome {
+    private func callTool(id: JSONRPCID, _ call: RequestHead.CallParams?, _ data: Data, members: [UInt8]) throws -> Outcome {
         guard let call, let name = call.name else {
             // The lenient head found no name: let typed decoding say exactly what is wrong.
             _ = try Self.params(ToolName.self, from: data, CallTool.name)
@@ -149,11 +186,12 @@ public final class BuiltinMCPServer: Sendable {
         switch tool.execution {
         case .inline(let run):
             guard !call.argumentsUnreadable else {
-                return .now(ResponseWriter.callTool(id: id, .failure("invalid arguments for '\(name)': the arguments must be a JSON object of strings")))
+                return .now(ResponseWriter.callTool(
+                    id: id, .failure("invalid arguments for '\(name)': the arguments must be a JSON object of strings"), members: members))
             }
-            return .now(ResponseWriter.callTool(id: id, run(call.arguments ?? StringArguments())))
+            return .now(ResponseWriter.callTool(id: id, run(call.arguments ?? StringArguments()), members: members))
         case .task(let run):
-            return .later { ResponseWriter.callTool(id: id, await run(data)) }
+            return .later { ResponseWriter.callTool(id: id, await run(data), members: members) }
         }
     }
 
@@ -208,10 +246,10 @@ public final class BuiltinMCPServer: Sendable {
         }
     }
 
-    /// The response for `body`'s result, or the error it threw.
-    static func encode<R: Encodable>(_ id: JSONRPCID, _ body: () throws -> R) -> Data {
+    /// The response for `body`'s result (with `members` added), or the error it threw.
+    static func encode<R: Encodable>(_ id: JSONRPCID, adding members: [UInt8] = [], _ body: () throws -> R) -> Data {
         do {
-            return try JSONRPCCoding.response(id: id, result: body())
+            return try JSONRPCCoding.response(id: id, result: body(), adding: members)
         } catch let error as JSONRPCErrorObject {
             return JSONRPCCoding.errorResponse(id: id, error: error)
         } catch {

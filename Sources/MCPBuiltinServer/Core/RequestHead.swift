@@ -12,12 +12,35 @@ struct RequestHead: Decodable {
     let id: JSONRPCID?
     let method: String?
     let params: CallParams?
+    /// What `params._meta` says of the 2026-07-28 envelope; nil when there is no `_meta`.
+    var meta: Meta?
+
+    private enum CodingKeys: String, CodingKey { case id, method, params }
+
+    /// The envelope members a 2026-07-28 request must carry.
+    struct Meta: Equatable {
+        /// `io.modelcontextprotocol/protocolVersion`, when it is a string.
+        var version: String?
+        /// Whether `io.modelcontextprotocol/clientCapabilities` is an object.
+        var hasCapabilities: Bool
+
+        init?(params: Value?) {
+            guard case .object(let params)? = params, case .object(let meta)? = params["_meta"] else { return nil }
+            if case .string(let version)? = meta["io.modelcontextprotocol/protocolVersion"] { self.version = version }
+            if case .object? = meta["io.modelcontextprotocol/clientCapabilities"] { hasCapabilities = true } else { hasCapabilities = false }
+        }
+    }
 
     /// Reads `data` with `JSONValueParser`, or `JSONDecoder` for the shapes the fast reading
     /// leaves alone (odd ids, `data:` URL arguments); nil when it is not a JSON object.
     static func read(_ data: Data) -> RequestHead? {
-        if case .object(let members)? = try? JSONValueParser.parse(data), let head = RequestHead(members) { return head }
-        return try? JSONRPCCoding.decode(RequestHead.self, from: data)
+        guard case .object(let members)? = try? JSONValueParser.parse(data) else {
+            return try? JSONRPCCoding.decode(RequestHead.self, from: data)
+        }
+        if let head = RequestHead(members) { return head }
+        var head = try? JSONRPCCoding.decode(RequestHead.self, from: data)
+        head?.meta = Meta(params: members["params"])
+        return head
     }
 
     private init?(_ members: [String: Value]) {
@@ -32,6 +55,7 @@ struct RequestHead: Decodable {
         case .null?, nil: method = nil
         default: return nil
         }
+        meta = Meta(params: members["params"])
         switch members["params"] {
         case .object(let params)?:
             guard let call = CallParams(params) else { return nil }

@@ -16,14 +16,19 @@ enum ResponseWriter {
         return writer.data
     }
 
-    /// The response carrying `result`.
-    static func callTool(id: JSONRPCID, _ result: CallTool.Result) -> Data {
-        guard result._meta == nil else { return encoded(id, result) }
+    /// The response carrying `result`; `members` go first in it (2026-07-28's `resultType`).
+    static func callTool(id: JSONRPCID, _ result: CallTool.Result, members: [UInt8] = []) -> Data {
+        guard result._meta == nil else { return encoded(id, result, members) }
         var writer = JSONWriter()
         writer.head(id)
-        writer.raw(#"{"content":["#)
+        writer.raw("{")
+        if !members.isEmpty {
+            writer.raw(bytes: members)
+            writer.raw(",")
+        }
+        writer.raw(#""content":["#)
         for (index, block) in result.content.enumerated() {
-            guard case .text(let text, nil, nil) = block else { return encoded(id, result) }
+            guard case .text(let text, nil, nil) = block else { return encoded(id, result, members) }
             if index > 0 { writer.raw(",") }
             writer.raw(#"{"type":"text","text":"#)
             writer.string(text)
@@ -41,7 +46,7 @@ enum ResponseWriter {
         return writer.data
     }
 
-    private static func encoded(_ id: JSONRPCID, _ result: CallTool.Result) -> Data {
-        BuiltinMCPServer.encode(id) { result }
+    private static func encoded(_ id: JSONRPCID, _ result: CallTool.Result, _ members: [UInt8]) -> Data {
+        BuiltinMCPServer.encode(id, adding: members) { result }
     }
 }

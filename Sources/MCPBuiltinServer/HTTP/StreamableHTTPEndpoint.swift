@@ -1,11 +1,14 @@
 import Foundation
 import JSONRPC
+import MCP
 
-/// The Streamable HTTP rules of MCP 2025-11-25 for one endpoint, with no server framework.
+/// The Streamable HTTP rules of MCP 2025-11-25 and 2026-07-28 for one endpoint, with no server
+/// framework.
 ///
 /// POST carries one JSON-RPC message: a request is answered `200 application/json`,
 /// notifications and responses `202`. `initialize` opens a session named by `Mcp-Session-Id`;
-/// later messages must carry it (400 without, 404 once unknown or ended); DELETE ends it.
+/// later messages must carry it (400 without, 404 once unknown or ended); DELETE ends it. A POST
+/// whose `MCP-Protocol-Version` is 2026-07-28 needs no session: its headers must match its body.
 /// GET is 405: this server never pushes messages on its own. Requests from a browser page on
 /// another origin are refused (403), against DNS rebinding. The framework adapter only moves
 /// bytes, so all of this is tested without a socket.
@@ -21,12 +24,15 @@ public final class StreamableHTTPEndpoint: Sendable {
     public let maxBodyBytes: Int
     let catalog: ServerCatalog
     let sessions: HTTPSessionStore
+    /// Serves every 2026-07-28 request: they carry all they need, so no session holds them.
+    let stateless: BuiltinMCPServer
 
     /// An endpoint serving `configuration`, keeping at most `maxSessions` sessions.
     public init(configuration: BuiltinServerConfiguration, maxBodyBytes: Int = 4 << 20, maxSessions: Int = 1024) {
         self.catalog = ServerCatalog(configuration)
         self.maxBodyBytes = maxBodyBytes
         self.sessions = HTTPSessionStore(capacity: maxSessions)
+        self.stateless = BuiltinMCPServer(catalog: catalog, era: .modern)
     }
 
     /// Open sessions, for tests and diagnostics.
@@ -84,6 +90,9 @@ public final class StreamableHTTPEndpoint: Sendable {
             let body = JSONRPCCoding.errorResponse(id: nil, error: BuiltinMCPServer.unreadable(request.body, error))
             return MCPHTTPResponse(status: 400, headers: ["content-type": "application/json"], body: body)
         }
+        if let version = request[header: Self.protocolVersionHeader], ProtocolVersions.modern.contains(version) {
+            return await statelessPost(request, message)
+        }
         if case .request(_, "initialize") = message.kind {
             return await initialize(request.body)
         }
@@ -102,6 +111,57 @@ public final class StreamableHTTPEndpoint: Sendable {
             return MCPHTTPResponse(status: 200, headers: ["content-type": "application/json"], body: response)
         }
         return MCPHTTPResponse(status: 202)
+    }
+
+    /// A 2026-07-28 POST: the headers must agree with the body (-32020 otherwise), and a
+    /// refused request's status says why (404 for an unknown method, 400 for the rest).
+    private func statelessPost(_ request: MCPHTTPRequest, _ message: JSONRPCMessage) async -> MCPHTTPResponse {
+        guard case .request(let id, let method) = message.kind else {
+            // Notifications need nothing from a server without sessions or running streams.
+            return MCPHTTPResponse(status: 202)
+        }
+        if let mismatch = Self.headerMismatch(request, method: method, message) {
+            let body = JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(code: -32020, message: "Header mismatch: " + mismatch))
+            return MCPHTTPResponse(status: 400, headers: ["content-type": "application/json"], body: body)
+        }
+        let response = await stateless.handle(request.body) ?? Data()
+        var status = 200
+        if let answer = try? JSONRPCMessage(response), case .errorResponse(_, let error) = answer.kind {
+            status = error.code == JSONRPCErrorObject.methodNotFound ? 404 : 400
+        }
+        return MCPHTTPResponse(status: status, headers: ["content-type": "application/json"], body: response)
+    }
+
+    /// What is wrong with a 2026-07-28 request's `Mcp-Method`, `Mcp-Name` or
+    /// `MCP-Protocol-Version` against its body, or nil when they agree.
+    static func headerMismatch(_ request: MCPHTTPRequest, method: String, _ message: JSONRPCMessage) -> String? {
+        guard let header = request[header: "mcp-method"] else { return "the Mcp-Method header is missing" }
+        guard header == method else { return "Mcp-Method header value '\(header)' does not match body value '\(method)'" }
+        let params: [String: Value]
+        if case .object(let object)? = message.paramsValue { params = object } else { params = [:] }
+        if case .object(let meta)? = params["_meta"], case .string(let version)? = meta["io.modelcontextprotocol/protocolVersion"],
+           let declared = request[header: protocolVersionHeader], declared != version {
+            return "MCP-Protocol-Version header value '\(declared)' does not match body value '\(version)'"
+        }
+        let key: String
+        switch method {
+        case "tools/call", "prompts/get": key = "name"
+        case "resources/read": key = "uri"
+        default: return nil
+        }
+        guard let raw = request[header: "mcp-name"] else { return "the Mcp-Name header is missing" }
+        guard let name = Self.headerValue(raw) else { return "Mcp-Name header value '\(raw)' is not valid base64" }
+        guard case .string(let body)? = params[key], body == name else {
+            return "Mcp-Name header value '\(name)' does not match body value '\(params[key]?.stringValue ?? "")'"
+        }
+        return nil
+    }
+
+    /// A header value, decoded from the `=?base64?…?=` form when in it.
+    static func headerValue(_ header: String) -> String? {
+        guard header.hasPrefix("=?base64?"), header.hasSuffix("?="), header.count >= 11 else { return header }
+        guard let data = Data(base64Encoded: String(header.dropFirst(9).dropLast(2))) else { return nil }
+        return String(data: data, encoding: .utf8)
     }
 
     private func initialize(_ body: Data) async -> MCPHTTPResponse {
