@@ -32,11 +32,12 @@ public final class GatewayRuntime: Sendable {
     /// Builds the parts from a configuration already loaded (with ``ConfigOverrides`` applied).
     /// `model` stands in for the configured OpenAI-compatible endpoint (a scripted model in
     /// tests, an app's own backend); `models` likewise for entries of the `models` map, by name.
-    /// `relaysServerRequests`: the front end relays servers' elicitation and sampling requests to
-    /// its own clients (the gateway's `/mcp`), so servers are told they may send them.
+    /// `answeredInputs`: what the front end answers when a server asks (the gateway's `/mcp`
+    /// relays elicitation and sampling to its own clients; `lmg chat` asks the person), so
+    /// servers are told they may ask it.
     public init(
         config: GatewayConfig, environment: RuntimeEnvironment = .init(), model: (any ChatModel)? = nil,
-        models: [String: any ChatModel] = [:], relaysServerRequests: Bool = false
+        models: [String: any ChatModel] = [:], answeredInputs: ServerInputs = []
     ) {
         self.config = config
         self.environment = environment
@@ -47,7 +48,7 @@ public final class GatewayRuntime: Sendable {
         signIns = FileSignInStore(path: environment.signInPath)
         let options = MCPClientOptions(
             clientName: "lmg", clientVersion: LMGVersion.current, logDirectory: environment.serverLogDirectory,
-            signIns: signIns, commandAliases: SelfExecutable.aliases, relaysServerRequests: relaysServerRequests)
+            signIns: signIns, commandAliases: SelfExecutable.aliases, answeredInputs: answeredInputs)
         manager = MCPManager(options: options, policy: config.manager)
     }
 
@@ -55,10 +56,10 @@ public final class GatewayRuntime: Sendable {
     /// `~/.config/lmg/lmg.json`, else the embedded default) and builds the parts.
     public static func load(
         configPath: String?, overrides: ConfigOverrides = .init(), environment: RuntimeEnvironment = .init(),
-        model: (any ChatModel)? = nil, relaysServerRequests: Bool = false
+        model: (any ChatModel)? = nil, answeredInputs: ServerInputs = []
     ) throws(ConfigError) -> GatewayRuntime {
         let config = try ConfigLoader(environment: environment.variables).load(explicit: configPath)
-        return GatewayRuntime(config: config.applying(overrides), environment: environment, model: model, relaysServerRequests: relaysServerRequests)
+        return GatewayRuntime(config: config.applying(overrides), environment: environment, model: model, answeredInputs: answeredInputs)
     }
 
     /// A new conversation over the manager and the model: the config's system prompt, iteration

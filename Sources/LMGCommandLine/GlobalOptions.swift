@@ -19,11 +19,11 @@ public struct GlobalOptions: ParsableArguments, Sendable {
     /// Sets the process up (logs, signals, polling), loads the configuration with `overrides`
     /// applied and prints its warnings: the runtime, not yet connected.
     public func runtime(
-        _ overrides: ConfigOverrides = .init(), terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP], relaysServerRequests: Bool = false
+        _ overrides: ConfigOverrides = .init(), terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP], answeredInputs: ServerInputs = []
     ) throws -> GatewayRuntime {
         let environment = RuntimeEnvironment()
         GatewayRuntime.prepareProcess(verbose: verbose, environment: environment, terminationSignals: terminationSignals)
-        let runtime = try GatewayRuntime.load(configPath: config, overrides: overrides, environment: environment, relaysServerRequests: relaysServerRequests)
+        let runtime = try GatewayRuntime.load(configPath: config, overrides: overrides, environment: environment, answeredInputs: answeredInputs)
         for warning in runtime.config.warnings { Terminal.warning(warning) }
         return runtime
     }
@@ -41,7 +41,7 @@ public enum CommandSession {
     ) async throws {
         let status: Int32
         do {
-            let runtime = try options.runtime(overrides)
+            let runtime = try options.runtime(overrides, answeredInputs: .elicitation)
             var selected = try runtime.servers(only: only)
             if let servers {
                 selected = []
@@ -50,7 +50,9 @@ public enum CommandSession {
             let failures = try await runtime.connect(selected, requirement: requirement)
             for failure in failures { Terminal.error(failure) }
             do {
-                status = try await body(runtime)
+                // No one to ask here: a server's elicitation is declined, and said on stderr.
+                let relay = DecliningInputRelay { Terminal.warning($0) }
+                status = try await ServerRequestRelays.$current.withValue(relay) { try await body(runtime) }
             } catch {
                 await runtime.shutdown()
                 throw error

@@ -9,7 +9,7 @@ import TestSupport
 /// members (e.g. `"server": {...}`); every server is shut down and the directory removed when
 /// `body` ends.
 func withBuiltinServersAPI<T>(
-    named label: String, extra: String? = nil, relaysServerRequests: Bool = false,
+    named label: String, extra: String? = nil, answeredInputs: ServerInputs = [],
     prepare: (String) throws -> Void = { _ in }, _ body: (GatewayAPI) async throws -> T
 ) async throws -> T {
     let root = NSTemporaryDirectory() + "lmg-\(label)-\(UUID().uuidString)"
@@ -19,7 +19,7 @@ func withBuiltinServersAPI<T>(
     let server = #"{"command": "\#(Repo.lmgBinary)", "args": ["mcp-server", "--root", "\#(root)"]}"#
     let json = #"{"mcpServers": {"builtin": \#(server), "other": \#(server)}\#(extra.map { ", " + $0 } ?? "")}"#
     let config = try ConfigLoader(environment: [:]).parse(Data(json.utf8), file: "\(label).json")
-    let runtime = GatewayRuntime(config: config, environment: RuntimeEnvironment([:]), relaysServerRequests: relaysServerRequests)
+    let runtime = GatewayRuntime(config: config, environment: RuntimeEnvironment([:]), answeredInputs: answeredInputs)
     await runtime.manager.addServers(config.servers)
     return try await withPeer(runtime.manager, stop: { await $0.shutdown() }) { _ in try await body(GatewayAPI(runtime: runtime)) }
 }

@@ -18,7 +18,7 @@ struct MCPEndpointTests {
         """#
 
     static func withAPI<T>(keys: Bool = false, _ body: (GatewayAPI) async throws -> T) async throws -> T {
-        try await withBuiltinServersAPI(named: "mcp-endpoint", extra: keys ? Self.keys : nil, relaysServerRequests: true, prepare: { root in
+        try await withBuiltinServersAPI(named: "mcp-endpoint", extra: keys ? Self.keys : nil, answeredInputs: .all, prepare: { root in
             try "hello from a file".write(toFile: root + "/note.txt", atomically: true, encoding: .utf8)
         }, body)
     }

@@ -12,6 +12,8 @@ actor TurnDisplay {
     private var statusShown = false
     private var running: [(id: String, name: String, start: ContinuousClock.Instant, note: String?)] = []
     private var frame = 0
+    /// True while the person is asked something: the status line stays away until `resume()`.
+    private var held = false
     private var ticker: Task<Void, Never>?
 
     init(style: TerminalStyle) {
@@ -70,11 +72,22 @@ actor TurnDisplay {
         ticker = nil
         hideStatus()
         running.removeAll()
+        held = false
         newline()
     }
 
-    /// Clears the status line (before an approval question, say).
-    func pause() { hideStatus() }
+    /// Clears the status line and keeps it away (while an approval or a server's question is
+    /// asked, say) until `resume()`.
+    func pause() {
+        held = true
+        hideStatus()
+    }
+
+    /// Lets the status line show again.
+    func resume() {
+        held = false
+        if !running.isEmpty { showStatus() }
+    }
 
     private func tick() {
         frame += 1
@@ -82,7 +95,7 @@ actor TurnDisplay {
     }
 
     private func showStatus() {
-        guard style.interactive, !running.isEmpty else { return }
+        guard style.interactive, !running.isEmpty, !held else { return }
         let now = ContinuousClock.now
         let line = ToolLine.status(
             frame: frame, running: running.map { ($0.name, now - $0.start, $0.note) }, width: style.width)

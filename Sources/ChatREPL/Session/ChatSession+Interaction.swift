@@ -7,6 +7,7 @@ extension ChatSession {
     /// Asks y / a / n for one call, on the terminal thread.
     func askApproval(_ request: ToolCallRequest) async -> ApprovalDecision {
         await display.pause()
+        defer { Task { await display.resume() } }
         let question = style.promptSafe(style.yellow("run \(ToolLine.fit("\(request.qualifiedName) \(ToolLine.flatten(request.arguments))", width: style.width - 30))? [y]es, [a]lways, [n]o ")) 
         let reader = reader
         while true {

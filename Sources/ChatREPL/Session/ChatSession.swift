@@ -75,6 +75,11 @@ public final class ChatSession: Sendable {
 
     /// Runs until /quit, Ctrl-D or the end of piped input; shuts every server down. Returns the exit status.
     public func run() async -> Int32 {
+        // Everything the session starts carries this: a server's elicitation reaches the person.
+        await ServerRequestRelays.$current.withValue(ChatInputRelay(session: self)) { await converse() }
+    }
+
+    private func converse() async -> Int32 {
         await applyApproval(options.approval)
         startConnecting()
         await startReloading()

@@ -12,16 +12,18 @@ extension MCPClient {
     func declares(_ method: String) -> Bool {
         switch method {
         case "roots/list": return true
-        case "elicitation/create", "sampling/createMessage": return options.relaysServerRequests
+        case "elicitation/create": return options.answeredInputs.contains(.elicitation)
+        case "sampling/createMessage": return options.answeredInputs.contains(.sampling)
         default: return false
         }
     }
 
     /// The capabilities sent in `initialize` and in every 2026-07-28 request.
     var declaredCapabilities: Value {
-        options.relaysServerRequests
-            ? ["roots": ["listChanged": false], "elicitation": [:], "sampling": [:]]
-            : ["roots": ["listChanged": false]]
+        var capabilities: [String: Value] = ["roots": ["listChanged": false]]
+        if options.answeredInputs.contains(.elicitation) { capabilities["elicitation"] = [:] }
+        if options.answeredInputs.contains(.sampling) { capabilities["sampling"] = [:] }
+        return .object(capabilities)
     }
 
     /// The result for one server request, or the JSON-RPC error to answer it with.

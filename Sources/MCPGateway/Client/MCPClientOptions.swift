@@ -30,9 +30,14 @@ public struct MCPClientOptions: Sendable {
     /// Command names that stand for a fixed executable, e.g. `lmg` for the running program, so
     /// a config that names the program works before it is installed.
     public var commandAliases: [String: String]
-    /// Tells servers this client answers elicitation and sampling: a front end that relays them
-    /// (see ``ServerRequestRelay``) sets it; without a relay such requests are refused.
-    public var relaysServerRequests: Bool
+    /// What this client tells servers it can answer when they ask (elicitation, sampling): a
+    /// front end with a ``ServerRequestRelay`` for them sets it; without one such asks are refused.
+    public var answeredInputs: ServerInputs
+    /// Both elicitation and sampling (the gateway, which relays them to its own clients).
+    public var relaysServerRequests: Bool {
+        get { answeredInputs == .all }
+        set { answeredInputs = newValue ? .all : [] }
+    }
 
     public init(
         clientName: String = "MCPGateway",
@@ -46,7 +51,8 @@ public struct MCPClientOptions: Sendable {
         shutdownGrace: Duration = .seconds(2),
         logger: Logger = Logger(label: "lmg.mcp"),
         commandAliases: [String: String] = [:],
-        relaysServerRequests: Bool = false
+        relaysServerRequests: Bool = false,
+        answeredInputs: ServerInputs = []
     ) {
         self.clientName = clientName
         self.clientVersion = clientVersion
@@ -59,7 +65,7 @@ public struct MCPClientOptions: Sendable {
         self.shutdownGrace = shutdownGrace
         self.logger = logger
         self.commandAliases = commandAliases
-        self.relaysServerRequests = relaysServerRequests
+        self.answeredInputs = relaysServerRequests ? .all : answeredInputs
     }
 
     /// What a stdio entry's `command` runs: its alias when it has one, else the name itself.
@@ -78,4 +84,16 @@ public struct MCPClientOptions: Sendable {
 extension MCPClientOptions {
     /// This library's version: the default `clientInfo.version`.
     public static let libraryVersion = "0.1.0"
+}
+
+/// The kinds of request a server may send its client for input.
+public struct ServerInputs: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// `elicitation/create`: the server asks the person (a form, or a URL to open).
+    public static let elicitation = ServerInputs(rawValue: 1)
+    /// `sampling/createMessage`: the server asks the client's model.
+    public static let sampling = ServerInputs(rawValue: 2)
+    public static let all: ServerInputs = [.elicitation, .sampling]
 }

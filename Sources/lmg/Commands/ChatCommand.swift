@@ -39,7 +39,7 @@ struct ChatCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime: GatewayRuntime
         do {
-            runtime = try global.runtime(ConfigOverrides(model: model, systemPrompt: system))
+            runtime = try global.runtime(ConfigOverrides(model: model, systemPrompt: system), answeredInputs: .elicitation)
         } catch {
             throw ExitStatus.report(error)
         }

@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             // SIGTERM and SIGINT end the server gracefully (below); SIGHUP still reaps the children.
             // /mcp relays servers' elicitation and sampling to its clients.
-            runtime = try global.runtime(terminationSignals: [SIGHUP], relaysServerRequests: true)
+            runtime = try global.runtime(terminationSignals: [SIGHUP], answeredInputs: .all)
         } catch {
             throw ExitStatus.report(error)
         }
