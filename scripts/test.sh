@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Suites that start nothing: values, state machines, parsers, in-process doubles.
-PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|PromptTemplatesTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)'
+PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|PromptTemplatesTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SamplingTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)'
 PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|CallResultWriterTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests|MetricsTests|MCPSessionTests)'
 PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests|OrchestratorArgumentCheckTests)'
 PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerModernTests|BuiltinServerCancellationTests)'

@@ -35,13 +35,16 @@ public enum CommandSession {
     /// `only`: start just that server (it must be configured); `servers`: just these (a prompt
     /// template's `lmg.servers`). `requirement`: whether the command needs a server up
     /// (inspection commands) or can go on without (run, chat).
+    /// `sampling`: how a server's sampling requests are decided (`lmg run`: by its `--approve`);
+    /// nil: servers are not offered sampling.
     public static func run(
         _ options: GlobalOptions, only: String? = nil, servers: [String]? = nil, requirement: Reachability.Requirement = .anyServer,
-        overrides: ConfigOverrides = .init(), _ body: (GatewayRuntime) async throws -> Int32
+        overrides: ConfigOverrides = .init(), sampling: (@Sendable (SamplingTranslation.Summary) async -> ModelSamplingRelay.Decision)? = nil,
+        _ body: (GatewayRuntime) async throws -> Int32
     ) async throws {
         let status: Int32
         do {
-            let runtime = try options.runtime(overrides, answeredInputs: .elicitation)
+            let runtime = try options.runtime(overrides, answeredInputs: sampling == nil ? .elicitation : .all)
             var selected = try runtime.servers(only: only)
             if let servers {
                 selected = []
@@ -50,9 +53,11 @@ public enum CommandSession {
             let failures = try await runtime.connect(selected, requirement: requirement)
             for failure in failures { Terminal.error(failure) }
             do {
-                // No one to ask here: a server's elicitation is declined, and said on stderr.
-                let relay = DecliningInputRelay { Terminal.warning($0) }
-                status = try await ServerRequestRelays.$current.withValue(relay) { try await body(runtime) }
+                // No one to ask here: a server's elicitation is declined, and said on stderr; its
+                // sampling goes to the model when the command allows it.
+                var relays: [any ServerRequestRelay] = [DecliningInputRelay { Terminal.warning($0) }]
+                if let sampling { relays.append(ModelSamplingRelay(models: runtime.models, decide: sampling)) }
+                status = try await ServerRequestRelays.$current.withValue(InputRelays(relays)) { try await body(runtime) }
             } catch {
                 await runtime.shutdown()
                 throw error

@@ -92,16 +92,23 @@ extension ChatSession {
     }
 }
 
-/// The relay every call made in `lmg chat` carries: elicitations go to the person.
+/// The relay every call made in `lmg chat` carries: elicitations go to the person, sampling to
+/// the session's model as the approval mode allows.
 final class ChatInputRelay: ServerRequestRelay {
     let session: ChatSession
+    let sampling: ModelSamplingRelay
 
     init(session: ChatSession) {
         self.session = session
+        sampling = ModelSamplingRelay(models: session.runtime.models, budget: session.samplingBudget) { [session] summary in
+            await session.decideSampling(summary)
+        }
     }
 
     func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
-        guard method == "elicitation/create" else { return nil }
-        return await session.elicit(params, server: server)
+        switch method {
+        case "elicitation/create": return await session.elicit(params, server: server)
+        default: return try await sampling.relay(method: method, params: params, server: server)
+        }
     }
 }

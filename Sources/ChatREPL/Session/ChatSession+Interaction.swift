@@ -1,4 +1,5 @@
 import Foundation
+import GatewayRuntime
 import Orchestrator
 
 /// What the session asks and tells the person: approvals on the terminal thread, answers on
@@ -25,7 +26,42 @@ extension ChatSession {
         }
     }
 
+    /// A server's sampling request, by the approval mode: `on` lets it use the model, `off`
+    /// refuses, `ask` asks (y / a / n; "always" lets this server go on unasked this session).
+    func decideSampling(_ summary: SamplingTranslation.Summary) async -> ModelSamplingRelay.Decision {
+        switch approvalMode.withLock({ $0 }) {
+        case .on: return .allow
+        case .off: return .refuse("the user does not let servers use the model (/approve off)")
+        case .ask:
+            if samplingAllowed.withLock({ $0.contains(summary.server) }) { return .allow }
+            guard interactive else { return .refuse("the user could not be asked") }
+            await display.pause()
+            defer { Task { await display.resume() } }
+            let limit = summary.maxTokens.map { ", up to \($0) tokens" } ?? ""
+            say(style.bold("server '\(summary.server)' asks the model") + " (\(summary.messages) message\(summary.messages == 1 ? "" : "s")\(limit)): " + summary.lastText)
+            let question = style.promptSafe(style.yellow("let it? [y]es, [a]lways, [n]o "))
+            let reader = reader
+            while true {
+                switch await terminal.run({ reader.ask(question) }) {
+                case .line(let answer):
+                    switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+                    case "y", "yes": return .allow
+                    case "a", "always":
+                        samplingAllowed.withLock { _ = $0.insert(summary.server) }
+                        return .allow
+                    case "n", "no", "": return .refuse("the user said no")
+                    default: continue
+                    }
+                case .interrupted, .endOfInput:
+                    return .refuse("the user interrupted")
+                }
+            }
+        }
+    }
+
     func applyApproval(_ mode: SlashCommand.ApprovalMode) async {
+        approvalMode.withLock { $0 = mode }
+        if mode != .ask { samplingAllowed.withLock { $0.removeAll() } }
         switch mode {
         case .on: await orchestrator.setApproval(.always)
         case .off: await orchestrator.setApproval(.never)

@@ -46,6 +46,12 @@ public final class ChatSession: Sendable {
     /// The prompt templates' names, read from disk at the first prompt and whenever the servers'
     /// prompts are fetched again, not before every line.
     private let templateNamesRead = Mutex<[String]?>(nil)
+    /// The approval mode, which servers' sampling requests follow as tool calls do.
+    let approvalMode = Mutex(SlashCommand.ApprovalMode.on)
+    /// Servers the person let use the model for the rest of the session ("always").
+    let samplingAllowed = Mutex<Set<String>>([])
+    /// How many times servers may use the model in one turn; reset as each turn begins.
+    let samplingBudget = SamplingBudget(perTurn: 10)
 
     /// A session over `runtime` (servers not yet connected: the session connects them in the
     /// background); `--model` and `--system` are already in the runtime's configuration.
@@ -242,6 +248,7 @@ public final class ChatSession: Sendable {
         if !still.isEmpty {
             notice(style.dim("still connecting: \(still.joined(separator: ", ")); their tools join when they are up"))
         }
+        samplingBudget.reset()
         await display.begin()
         let display = display
         let task = Task { () -> (any Error)? in

@@ -39,7 +39,7 @@ struct ChatCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime: GatewayRuntime
         do {
-            runtime = try global.runtime(ConfigOverrides(model: model, systemPrompt: system), answeredInputs: .elicitation)
+            runtime = try global.runtime(ConfigOverrides(model: model, systemPrompt: system), answeredInputs: .all)
         } catch {
             throw ExitStatus.report(error)
         }

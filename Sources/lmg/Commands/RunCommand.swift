@@ -59,7 +59,11 @@ struct RunCommand: AsyncParsableCommand {
         let text: String
         do { text = try readPrompt() } catch { throw ExitStatus.report(error) }
         let overrides = ConfigOverrides(model: model, systemPrompt: system, maxToolIterations: maxIterations)
-        try await CommandSession.run(global, requirement: .none, overrides: overrides) { runtime in
+        let approve = approve
+        let sampling: @Sendable (SamplingTranslation.Summary) async -> ModelSamplingRelay.Decision = { summary in
+            approve == .all ? .allow : .refuse("lmg run --approve \(approve.rawValue) does not let servers use the model")
+        }
+        try await CommandSession.run(global, requirement: .none, overrides: overrides, sampling: sampling) { runtime in
             let orchestrator = runtime.makeOrchestrator { options in
                 options.supportsImages = vision
                 options.approval = approve.policy
