@@ -119,6 +119,19 @@ struct ConfigTests: ConfigParsing {
         #expect(bad.contains("server 'a', field 'protocol_version'") && bad.contains("2099-01-01") && bad.contains("2026-07-28"), "\(bad)")
     }
 
+    @Test func rootsAreFoldersForEveryServerOrOne() throws {
+        let config = try loader.parse(Data("""
+            {"roots": ["/srv/data", "~/notes", "projects/web"],
+             "mcpServers": {"a": {"command": "x"}, "b": {"command": "x", "roots": ["file:///tmp/only"]}}}
+            """.utf8), file: "/etc/lmg/lmg.json")
+        #expect(config.server(named: "a")?.roots?.map(\.uri) == ["file:///srv/data/", "file:///home/u/notes/", "file:///etc/lmg/projects/web/"])
+        #expect(config.server(named: "a")?.roots?.map(\.name) == ["data", "notes", "web"])
+        #expect(config.server(named: "b")?.roots?.map(\.uri) == ["file:///tmp/only"])
+        #expect(try parse(#"{"mcpServers": {"a": {"command": "x"}}}"#).server(named: "a")?.roots == nil)
+        let remote = failure(#"{"roots": ["https://example.com/x"], "mcpServers": {}}"#)
+        #expect(remote.contains("roots[0]") && remote.contains("local folders"), "\(remote)")
+    }
+
     @Test func unknownKeysAreWarnedNotIgnored() throws {
         let config = try parse(#"{"mcpServer": {}, "mcpServers": {"s": {"command": "x", "comand": "y"}}}"#)
         #expect(config.warnings.contains("test.json: unknown key 'mcpServer' (ignored)"))

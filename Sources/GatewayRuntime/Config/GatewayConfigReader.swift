@@ -12,7 +12,7 @@ struct GatewayConfigReader {
         fields = ConfigFields(file: file, environment: environment)
     }
 
-    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "model_resources", "prompts_dir", "mcpServers", "manager", "server", "$schema"]
+    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "model_resources", "prompts_dir", "roots", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
         "metrics_public",
@@ -46,6 +46,10 @@ struct GatewayConfigReader {
             config.manager = try fields.readManager(manager)
         }
         config.servers = try fields.readServers(object["mcpServers"])
+        if let roots = try fields.roots(object["roots"], at: "roots") {
+            // Every server without roots of its own gets these.
+            for index in config.servers.indices where config.servers[index].roots == nil { config.servers[index].roots = roots }
+        }
         if let server = object["server"] { config.server = try readServe(server) }
         config.model = RuntimeEnvironment(fields.environment).applyModelOverrides(to: config.model)
         if let models = object["models"] { config.models = try readModels(models, defaults: config.model) }

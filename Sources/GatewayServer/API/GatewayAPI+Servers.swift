@@ -30,6 +30,8 @@ extension GatewayAPI {
         let resources: Bool?
         /// Shown only when one revision is configured.
         let protocol_version: String?
+        /// The roots' URIs, when the config names any.
+        let roots: [String]?
 
         init(_ config: MCPServerConfig) {
             name = config.name
@@ -55,6 +57,7 @@ extension GatewayAPI {
             forward_headers = config.forwardHeaders.isEmpty ? nil : config.forwardHeaders
             resources = config.modelResources ? nil : false
             if case .only(let version) = config.protocolPreference { protocol_version = version } else { protocol_version = nil }
+            roots = config.roots?.map(\.uri)
         }
     }
 

@@ -42,7 +42,7 @@ enum OpenAPISchemas {
             "headers": ["type": "object", "additionalProperties": string], "oauth2_token_url": string, "oauth2_client_id": string,
             "oauth2_scopes": strings, "has_oauth2_client_secret": boolean, "has_oauth2_token": boolean, "timeout": number,
             "tool_timeout": number, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings, "forward_headers": strings,
-            "resources": boolean, "protocol_version": string,
+            "resources": boolean, "protocol_version": string, "roots": strings,
         ], required: ["name", "type", "has_oauth2_client_secret", "has_oauth2_token", "timeout", "enabled"],
            description: "A server's configuration; never a secret (header values that are credentials show as <redacted>)."),
         "ServerConfigList": list("servers", of: "ServerConfig"),
@@ -134,6 +134,8 @@ enum OpenAPISchemas {
                                                "description": "an https URL with a path: a Client ID Metadata Document"],
                 "timeout": seconds, "tool_timeout": seconds, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings,
                 "resources": ["type": "boolean", "description": "false: models are not offered this server's resources (lmg_list_resources, lmg_read_resource)"],
+                "roots": ["type": "array", "items": ["type": "string", "minLength": 1, "pattern": "^(/|~|[Ff][Ii][Ll][Ee]://)"],
+                          "description": "Folders the server may work in (roots/list): absolute paths, ~/…, or file:// URIs"],
                 "protocol_version": [
                     "type": "string", "enum": .array((["auto"] + ProtocolNegotiation.modernVersions + ProtocolNegotiation.legacyVersions).map { .string($0) }),
                     "description": "The MCP revision to speak; auto (the default) probes with server/discover and falls back to initialize",

@@ -35,7 +35,7 @@ extension MCPClient {
         case "ping":
             return .object([:])
         case "roots/list":
-            return .object(["roots": .array(options.roots.map { root in
+            return .object(["roots": .array((config.roots ?? options.roots).map { root in
                 var object: [String: Value] = ["uri": .string(root.uri)]
                 if let name = root.name { object["name"] = .string(name) }
                 return .object(object)

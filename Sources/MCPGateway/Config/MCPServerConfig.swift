@@ -1,4 +1,5 @@
 import CurlHTTP
+import MCP
 
 /// How to reach one MCP server: the Claude Desktop keys plus the seed design's MCPServerConfig keys.
 ///
@@ -76,6 +77,9 @@ public struct MCPServerConfig: Sendable, Hashable {
     /// Which MCP revision to speak (`protocol_version`): by default the newest the server
     /// has, found by probing with `server/discover` and falling back to `initialize`.
     public var protocolPreference: ProtocolNegotiation.Preference = .auto
+    /// What `roots/list` answers this server (`roots`, else the config's top-level `roots`);
+    /// nil: the client's default, the working directory.
+    public var roots: [Root]?
 
     public init(
         name: String,
