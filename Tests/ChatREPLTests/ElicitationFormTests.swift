@@ -65,6 +65,13 @@ struct ElicitationFormTests {
         #expect(menu.value(for: "vegetarian") == .success(.string("veg")))
         #expect(menu.value(for: "meat") == .failure(.init("'meat' is not one of the choices")))
         #expect(try Self.field("extras").value(for: "1, cake") == .success(.array(["wine", "cake"])))
+        #expect(try Self.field("budget").value(for: "1e400") == .failure(.init("'1e400' is not a number")))
+        let unbounded = ElicitationForm.Field(name: "n", label: "n", description: nil, kind: .number(integer: true, minimum: nil, maximum: nil), required: true, defaultValue: nil)
+        #expect(unbounded.value(for: "1e20") == .failure(.init("'1e20' is too large")), "never a trap")
+    }
+
+    @Test func serverTextLosesItsControlCharacters() {
+        #expect(ServerText.printable("Name\u{1B}]0;owned\u{07}\u{1B}[2K ok\nnext\tcol\u{9B}") == "Name]0;owned[2K ok\nnext\tcol")
     }
 
     @Test func aFormLmgCannotShowSaysWhy() {

@@ -45,6 +45,15 @@ struct SamplingTests {
             return
         }
         #expect(refused.description.contains("audio"))
+        // A server's absurd number is refused, never trapped on.
+        for tokens: Value in [1e30, -5, 0, 2.5] {
+            let huge: Value = ["messages": [["role": "user", "content": ["type": "text", "text": "hi"]]], "maxTokens": tokens]
+            guard case .failure(let limit) = SamplingTranslation.request(huge, models: []) else {
+                Issue.record("maxTokens \(tokens) must be refused")
+                continue
+            }
+            #expect(limit.description.contains("maxTokens"))
+        }
     }
 
     @Test func theResultIsACreateMessageResult() {

@@ -1,3 +1,4 @@
+import Foundation
 import JSONRPC
 import MCP
 @testable import MCPGateway
@@ -180,11 +181,17 @@ struct ProtocolFreshnessTests {
         #expect(!freshness.isFresh(.tools, now: now + .seconds(2)))
         freshness.fetched(.prompts, ttl: .zero, now: now)
         #expect(!freshness.isFresh(.prompts, now: now))
-        freshness.acknowledged(ListFreshness.kinds(in: ["toolsListChanged": true, "promptsListChanged": true]))
+        freshness.acknowledged(ListFreshness.kinds(in: ["toolsListChanged": true, "promptsListChanged": true]), now: now + .seconds(1))
+        // Fetched before the stream was acknowledged: a change in between was never announced.
+        #expect(!freshness.isFresh(.prompts, now: now + .seconds(2)))
+        freshness.fetched(.prompts, ttl: .zero, now: now + .seconds(2))
         #expect(freshness.isFresh(.prompts, now: now + .seconds(60)))
         #expect(!freshness.isFresh(.resources, now: now))
         freshness.streamEnded()
         #expect(!freshness.isFresh(.prompts, now: now + .seconds(60)))
+        // Open again: the list from before the gap is not trusted, a new one is.
+        freshness.acknowledged([.prompts], now: now + .seconds(70))
+        #expect(!freshness.isFresh(.prompts, now: now + .seconds(71)))
     }
 
     @Test func timesToLiveAreReadAsTheSpecSays() {
@@ -199,5 +206,44 @@ struct ProtocolFreshnessTests {
         let older = MCPClientError(.server(code: -32002), server: "s", method: "resources/read", "Unknown resource")
         let argument = MCPClientError(.server(code: -32602), server: "s", method: "tools/call", "bad argument")
         #expect(modern.isResourceNotFound && older.isResourceNotFound && !argument.isResourceNotFound)
+    }
+}
+
+/// A request waiting on a question the server asked (a form a person types) does not time out
+/// meanwhile; it gets its limit afresh once the answer is sent.
+@Suite("Server questions and request limits")
+struct AnsweringLimitTests {
+    final class NullTransport: MCPTransport {
+        var exchangeCarriesResponse: Bool { false }
+        func start(_ handlers: TransportHandlers) async throws {}
+        func send(_ message: Data, expecting: JSONRPCID?) async throws {}
+        func close() async {}
+    }
+
+    final class Relay: ServerRequestRelay {
+        func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? { nil }
+    }
+
+    @Test func theLimitWaitsWhileAQuestionIsAnswered() throws {
+        var state = ClientState()
+        state.transport = NullTransport()
+        state.phase = .ready
+        let relay = Relay()
+        let (id, _) = try #require(ServerRequestRelays.$current.withValue(relay) {
+            state.register(method: "tools/call", waiter: ResponseWaiter(), progress: nil, allowedBeforeReady: false, limit: .seconds(5))
+        })
+        // No question open: the limit ends the request.
+        let ends = state.deadlineReached(id)
+        #expect(ends)
+        let waiting = state.startAnswering(related: nil, relay: relay)
+        #expect(waiting == [id])
+        let waits = state.deadlineReached(id)
+        #expect(!waits, "a person is typing: the request waits")
+        let restarted = state.stopAnswering(waiting)
+        #expect(restarted.map(\.0) == [id], "the limit starts again")
+        #expect(restarted.map(\.2) == [.seconds(5)])
+        // Another relay's question says nothing about this request.
+        let other = state.startAnswering(related: nil, relay: Relay())
+        #expect(other.isEmpty)
     }
 }

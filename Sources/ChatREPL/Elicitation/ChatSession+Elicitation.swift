@@ -12,34 +12,35 @@ extension ChatSession {
     func elicit(_ params: Value?, server: String) async -> Value {
         let request: [String: Value]
         if case .object(let object)? = params { request = object } else { request = [:] }
-        let message = request["message"]?.stringValue ?? ""
+        let message = ServerText.printable(request["message"]?.stringValue ?? "")
         guard interactive else {
             notice("server '\(server)' asked for input\(message.isEmpty ? "" : " (\(message))"); declined: input is not a terminal")
             return Self.declined
         }
-        await display.pause()
-        defer { Task { await display.resume() } }
-        if request["mode"]?.stringValue == "url" {
-            return await elicitURL(request, message: message, server: server)
-        }
-        switch ElicitationForm.read(params) {
-        case .failure(let problem):
-            notice(style.yellow("server '\(server)' asked for a form lmg cannot show (\(problem)); declined"))
-            return Self.declined
-        case .success(let form):
-            return await fill(form, server: server)
+        return await asking {
+            if request["mode"]?.stringValue == "url" {
+                return await self.elicitURL(request, message: message, server: server)
+            }
+            switch ElicitationForm.read(params) {
+            case .failure(let problem):
+                self.notice(self.style.yellow("server '\(server)' asked for a form lmg cannot show (\(problem)); declined"))
+                return Self.declined
+            case .success(let form):
+                return await self.fill(form, server: server)
+            }
         }
     }
 
     static let declined: Value = ["action": "decline"]
 
     private func fill(_ form: ElicitationForm, server: String) async -> Value {
-        say(style.bold("server '\(server)' asks: ") + form.message)
+        say(style.bold("server '\(server)' asks: ") + ServerText.printable(form.message))
         guard await confirm("answer it? [y]es, [n]o ") else { return Self.declined }
         var content: [String: Value] = [:]
         for field in form.fields {
-            if let description = field.description { say(style.dim("  \(field.label): \(description)")) }
-            let question = style.promptSafe("  \(field.label)\(field.required ? "" : " (optional)") [\(field.hint)]: ")
+            let label = ServerText.printable(field.label)
+            if let description = field.description { say(style.dim("  \(label): \(ServerText.printable(description))")) }
+            let question = style.promptSafe("  \(label)\(field.required ? "" : " (optional)") [\(ServerText.printable(field.hint))]: ")
             while true {
                 let reader = reader
                 guard case .line(let line) = await terminal.run({ reader.ask(question) }) else {
@@ -61,13 +62,13 @@ extension ChatSession {
 
     private func elicitURL(_ request: [String: Value], message: String, server: String) async -> Value {
         guard let url = request["url"]?.stringValue, let scheme = URLComponents(string: url)?.scheme?.lowercased(),
-              scheme == "https" || scheme == "http"
+              scheme == "https" || scheme == "http", ServerText.printable(url) == url
         else {
             notice(style.yellow("server '\(server)' asked to open a page without a web URL; declined"))
             return Self.declined
         }
         say(style.bold("server '\(server)' asks you to open a page: ") + message)
-        say("  " + url)
+        say("  " + ServerText.printable(url))
         let browser = Browser.available(runtime.environment)
         guard await confirm(browser ? "open it in your browser? [y]es, [n]o " : "will you open it? [y]es, [n]o ") else { return Self.declined }
         if browser { Browser.open(url) }

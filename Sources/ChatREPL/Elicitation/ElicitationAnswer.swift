@@ -48,6 +48,7 @@ extension ElicitationForm.Field {
             if integer && number != number.rounded() { return .failure(AnswerError("'\(text)' is not a whole number")) }
             if let minimum, number < minimum { return .failure(AnswerError("at least \(Self.show(minimum))")) }
             if let maximum, number > maximum { return .failure(AnswerError("at most \(Self.show(maximum))")) }
+            guard !integer || abs(number) <= 9_007_199_254_740_991 else { return .failure(AnswerError("'\(text)' is too large")) }
             return .success(integer ? .int(Int(number)) : .double(number))
         case .boolean:
             switch text.lowercased() {

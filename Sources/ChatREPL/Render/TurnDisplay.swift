@@ -12,8 +12,8 @@ actor TurnDisplay {
     private var statusShown = false
     private var running: [(id: String, name: String, start: ContinuousClock.Instant, note: String?)] = []
     private var frame = 0
-    /// True while the person is asked something: the status line stays away until `resume()`.
-    private var held = false
+    /// Questions being asked: the status line stays away while any is open.
+    private var holds = 0
     private var ticker: Task<Void, Never>?
 
     init(style: TerminalStyle) {
@@ -72,21 +72,21 @@ actor TurnDisplay {
         ticker = nil
         hideStatus()
         running.removeAll()
-        held = false
+        holds = 0
         newline()
     }
 
     /// Clears the status line and keeps it away (while an approval or a server's question is
     /// asked, say) until `resume()`.
     func pause() {
-        held = true
+        holds += 1
         hideStatus()
     }
 
-    /// Lets the status line show again.
+    /// Lets the status line show again once no question is open.
     func resume() {
-        held = false
-        if !running.isEmpty { showStatus() }
+        holds = max(0, holds - 1)
+        if holds == 0 && !running.isEmpty { showStatus() }
     }
 
     private func tick() {
@@ -95,7 +95,7 @@ actor TurnDisplay {
     }
 
     private func showStatus() {
-        guard style.interactive, !running.isEmpty, !held else { return }
+        guard style.interactive, !running.isEmpty, holds == 0 else { return }
         let now = ContinuousClock.now
         let line = ToolLine.status(
             frame: frame, running: running.map { ($0.name, now - $0.start, $0.note) }, width: style.width)

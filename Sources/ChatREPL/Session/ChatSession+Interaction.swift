@@ -7,8 +7,20 @@ import Orchestrator
 extension ChatSession {
     /// Asks y / a / n for one call, on the terminal thread.
     func askApproval(_ request: ToolCallRequest) async -> ApprovalDecision {
-        await display.pause()
-        defer { Task { await display.resume() } }
+        await asking { await self.approvalAnswer(request) }
+    }
+
+    /// Runs a question to the person: one at a time, with the status line kept away meanwhile.
+    func asking<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> T {
+        await questions.ask {
+            await self.display.pause()
+            let answer = await body()
+            await self.display.resume()
+            return answer
+        }
+    }
+
+    private func approvalAnswer(_ request: ToolCallRequest) async -> ApprovalDecision {
         let question = style.promptSafe(style.yellow("run \(ToolLine.fit("\(request.qualifiedName) \(ToolLine.flatten(request.arguments))", width: style.width - 30))? [y]es, [a]lways, [n]o ")) 
         let reader = reader
         while true {
@@ -35,26 +47,31 @@ extension ChatSession {
         case .ask:
             if samplingAllowed.withLock({ $0.contains(summary.server) }) { return .allow }
             guard interactive else { return .refuse("the user could not be asked") }
-            await display.pause()
-            defer { Task { await display.resume() } }
-            let limit = summary.maxTokens.map { ", up to \($0) tokens" } ?? ""
-            say(style.bold("server '\(summary.server)' asks the model") + " (\(summary.messages) message\(summary.messages == 1 ? "" : "s")\(limit)): " + summary.lastText)
-            let question = style.promptSafe(style.yellow("let it? [y]es, [a]lways, [n]o "))
-            let reader = reader
-            while true {
-                switch await terminal.run({ reader.ask(question) }) {
-                case .line(let answer):
-                    switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
-                    case "y", "yes": return .allow
-                    case "a", "always":
-                        samplingAllowed.withLock { _ = $0.insert(summary.server) }
-                        return .allow
-                    case "n", "no", "": return .refuse("the user said no")
-                    default: continue
-                    }
-                case .interrupted, .endOfInput:
-                    return .refuse("the user interrupted")
+            return await asking { await self.samplingAnswer(summary) }
+        }
+    }
+
+    private func samplingAnswer(_ summary: SamplingTranslation.Summary) async -> ModelSamplingRelay.Decision {
+        // "Always" may have been said while this one waited its turn.
+        if samplingAllowed.withLock({ $0.contains(summary.server) }) { return .allow }
+        let limit = summary.maxTokens.map { ", up to \($0) tokens" } ?? ""
+        say(style.bold("server '\(summary.server)' asks the model") + " (\(summary.messages) message\(summary.messages == 1 ? "" : "s")\(limit)): "
+            + ServerText.printable(summary.lastText))
+        let question = style.promptSafe(style.yellow("let it? [y]es, [a]lways, [n]o "))
+        let reader = reader
+        while true {
+            switch await terminal.run({ reader.ask(question) }) {
+            case .line(let answer):
+                switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
+                case "y", "yes": return .allow
+                case "a", "always":
+                    samplingAllowed.withLock { _ = $0.insert(summary.server) }
+                    return .allow
+                case "n", "no", "": return .refuse("the user said no")
+                default: continue
                 }
+            case .interrupted, .endOfInput:
+                return .refuse("the user interrupted")
             }
         }
     }

@@ -52,6 +52,8 @@ public final class ChatSession: Sendable {
     let samplingAllowed = Mutex<Set<String>>([])
     /// How many times servers may use the model in one turn; reset as each turn begins.
     let samplingBudget = SamplingBudget(perTurn: 10)
+    /// Approvals and servers' questions, asked one at a time.
+    let questions = QuestionQueue()
 
     /// A session over `runtime` (servers not yet connected: the session connects them in the
     /// background); `--model` and `--system` are already in the runtime's configuration.

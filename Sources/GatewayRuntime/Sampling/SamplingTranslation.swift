@@ -57,7 +57,13 @@ public enum SamplingTranslation {
             messages.append(ChatMessage(role: role == "user" ? .user : .assistant, content: content))
         }
         var request = ChatRequest(messages: messages)
-        request.maxTokens = params["maxTokens"]?.intValue ?? params["maxTokens"]?.doubleValue.map { Int($0) }
+        if let raw = params["maxTokens"] {
+            // A server's number: whole, positive and sane, or the request is refused (never a trap).
+            guard let tokens = raw.intValue ?? raw.doubleValue.flatMap({ Int(exactly: $0) }), (1...10_000_000).contains(tokens) else {
+                return .failure(Refusal("maxTokens must be a whole number from 1 to 10000000"))
+            }
+            request.maxTokens = tokens
+        }
         request.temperature = params["temperature"]?.doubleValue ?? params["temperature"]?.intValue.map(Double.init)
         if case .array(let stops)? = params["stopSequences"], !stops.isEmpty {
             request.extraMembers["stop"] = .array(stops.compactMap(\.stringValue).map { .string($0) })

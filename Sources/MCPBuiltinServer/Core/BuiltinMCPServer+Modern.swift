@@ -16,7 +16,7 @@ extension BuiltinMCPServer {
 
     func respondModern(to method: String, id: JSONRPCID, head: RequestHead, _ data: Data) -> Outcome {
         guard let version = head.meta?.version else {
-            if method == Initialize.name { return .now(wrongEra(id, requested: nil)) }
+            if method == Initialize.name { return .now(wrongEra(id, requested: Self.initializeVersion(data))) }
             return .now(invalidParams(id, "params._meta must carry io.modelcontextprotocol/protocolVersion (this connection speaks 2026-07-28)"))
         }
         guard ProtocolVersions.modern.contains(version) else { return .now(wrongEra(id, requested: version)) }
@@ -27,7 +27,7 @@ extension BuiltinMCPServer {
         case "server/discover":
             return .now(Self.encode(id, adding: ResultMembers.lasting) { discover() })
         case Initialize.name:
-            return .now(wrongEra(id, requested: nil))
+            return .now(wrongEra(id, requested: Self.initializeVersion(data) ?? version))
         case "ping", SetLoggingLevel.name, "subscriptions/listen", "resources/subscribe", "resources/unsubscribe":
             // Gone in 2026-07-28, or (subscriptions) nothing of ours ever changes to announce.
             return .now(JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(
@@ -50,10 +50,18 @@ extension BuiltinMCPServer {
             _meta: ["io.modelcontextprotocol/serverInfo": catalog.serverInfo])
     }
 
+    private struct InitializeVersion: Decodable {
+        let protocolVersion: String?
+    }
+
+    /// The version an `initialize` asked for, for the -32022 that refuses it.
+    static func initializeVersion(_ data: Data) -> String? {
+        (try? params(InitializeVersion.self, from: data, Initialize.name))?.protocolVersion
+    }
+
     /// -32022 with the versions this connection speaks.
     private func wrongEra(_ id: JSONRPCID, requested: String?) -> Data {
-        var data: [String: Value] = ["supported": .array(ProtocolVersions.modern.map { .string($0) })]
-        if let requested { data["requested"] = .string(requested) }
+        let data: [String: Value] = ["supported": .array(ProtocolVersions.modern.map { .string($0) }), "requested": .string(requested ?? "")]
         return JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(
             code: -32022, message: "Unsupported protocol version: this connection speaks \(ProtocolVersions.modern.joined(separator: ", "))",
             data: .object(data)))

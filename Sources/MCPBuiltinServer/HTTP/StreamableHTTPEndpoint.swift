@@ -24,15 +24,12 @@ public final class StreamableHTTPEndpoint: Sendable {
     public let maxBodyBytes: Int
     let catalog: ServerCatalog
     let sessions: HTTPSessionStore
-    /// Serves every 2026-07-28 request: they carry all they need, so no session holds them.
-    let stateless: BuiltinMCPServer
 
     /// An endpoint serving `configuration`, keeping at most `maxSessions` sessions.
     public init(configuration: BuiltinServerConfiguration, maxBodyBytes: Int = 4 << 20, maxSessions: Int = 1024) {
         self.catalog = ServerCatalog(configuration)
         self.maxBodyBytes = maxBodyBytes
         self.sessions = HTTPSessionStore(capacity: maxSessions)
-        self.stateless = BuiltinMCPServer(catalog: catalog, era: .modern)
     }
 
     /// Open sessions, for tests and diagnostics.
@@ -61,8 +58,12 @@ public final class StreamableHTTPEndpoint: Sendable {
             return MCPHTTPResponse(status: 405, headers: ["allow": "POST, DELETE"])
         }
         if let version = request[header: Self.protocolVersionHeader], !ProtocolVersions.isSupported(version) {
-            return Self.error(400, code: -32600, "Bad Request: unsupported MCP-Protocol-Version '\(version)' "
-                + "(supported: \(ProtocolVersions.supported.joined(separator: ", ")))")
+            // -32022 with the versions: a client of a later revision learns to retry at ours.
+            return MCPHTTPResponse(
+                status: 400, headers: ["content-type": "application/json"],
+                body: JSONRPCCoding.errorResponse(id: nil, error: JSONRPCErrorObject(
+                    code: -32022, message: "Unsupported protocol version '\(version)' (supported: \(ProtocolVersions.supported.joined(separator: ", ")))",
+                    data: ["supported": .array(ProtocolVersions.supported.map { .string($0) }), "requested": .string(version)])))
         }
         if let length = request[header: "content-length"].flatMap({ Int($0) }), length > maxBodyBytes {
             return bodyTooLarge()
@@ -124,7 +125,8 @@ public final class StreamableHTTPEndpoint: Sendable {
             let body = JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(code: -32020, message: "Header mismatch: " + mismatch))
             return MCPHTTPResponse(status: 400, headers: ["content-type": "application/json"], body: body)
         }
-        let response = await stateless.handle(request.body) ?? Data()
+        // Each 2026-07-28 request stands alone: its own core, so two clients' equal ids never meet.
+        let response = await BuiltinMCPServer(catalog: catalog, era: .modern).handle(request.body) ?? Data()
         var status = 200
         if let answer = try? JSONRPCMessage(response), case .errorResponse(_, let error) = answer.kind {
             status = error.code == JSONRPCErrorObject.methodNotFound ? 404 : 400

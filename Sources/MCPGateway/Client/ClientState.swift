@@ -13,6 +13,13 @@ struct ClientState {
         let progress: MCPProgressHandler?
         /// Where the server's requests to us go while this one is pending.
         let relay: (any ServerRequestRelay)?
+        /// The request's limit, given again when a question the server asked meanwhile is answered.
+        var limit: Duration?
+        /// Server requests tied to this one that someone is answering (a form, a sampling): the
+        /// limit does not run out meanwhile, since the server waits on us.
+        var answering = 0
+        /// The limit passed while answering; a fresh one starts when the answering ends.
+        var deadlinePassed = false
     }
 
     var phase = Phase.idle
@@ -46,12 +53,47 @@ struct ClientState {
     }
 
     /// Registers a request and returns its id, or nil when the client cannot send now.
-    mutating func register(method: String, waiter: ResponseWaiter, progress: MCPProgressHandler?, allowedBeforeReady: Bool) -> (JSONRPCID, any MCPTransport)? {
+    mutating func register(
+        method: String, waiter: ResponseWaiter, progress: MCPProgressHandler?, allowedBeforeReady: Bool, limit: Duration? = nil
+    ) -> (JSONRPCID, any MCPTransport)? {
         guard let transport, phase == .ready || (allowedBeforeReady && phase == .connecting) else { return nil }
         let id = JSONRPCID.int(nextID)
         nextID += 1
-        pending[id] = PendingRequest(method: method, waiter: waiter, progress: progress, relay: ServerRequestRelays.current)
+        pending[id] = PendingRequest(method: method, waiter: waiter, progress: progress, relay: ServerRequestRelays.current, limit: limit)
         return (id, transport)
+    }
+
+    /// The pending requests a server request belongs to: its related request, else every one
+    /// sent for `relay`; each counts one more question being answered.
+    mutating func startAnswering(related: JSONRPCID?, relay: any ServerRequestRelay) -> [JSONRPCID] {
+        let ids = related.map { pending[$0] == nil ? [] : [$0] } ?? pending.filter { $0.value.relay === relay }.map(\.key)
+        for id in ids { pending[id]?.answering += 1 }
+        return ids
+    }
+
+    /// The answering ended; the requests whose limit passed meanwhile, with the limit to start again.
+    mutating func stopAnswering(_ ids: [JSONRPCID]) -> [(JSONRPCID, String, Duration)] {
+        var restart: [(JSONRPCID, String, Duration)] = []
+        for id in ids {
+            guard var request = pending[id] else { continue }
+            request.answering -= 1
+            if request.answering == 0, request.deadlinePassed, let limit = request.limit {
+                request.deadlinePassed = false
+                restart.append((id, request.method, limit))
+            }
+            pending[id] = request
+        }
+        return restart
+    }
+
+    /// The limit ran out: true when the request must fail now, false when a question it is
+    /// waiting on is being answered (it gets a fresh limit afterwards).
+    mutating func deadlineReached(_ id: JSONRPCID) -> Bool {
+        guard var request = pending[id] else { return false }
+        guard request.answering > 0 else { return true }
+        request.deadlinePassed = true
+        pending[id] = request
+        return false
     }
 
     /// The waiter for a response to `id`, removed from the table.

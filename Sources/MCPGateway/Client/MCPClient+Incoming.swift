@@ -1,3 +1,4 @@
+import EventLoops
 import Foundation
 import JSONRPC
 import MCP
@@ -51,6 +52,18 @@ extension MCPClient {
             refreshAfterChange(.resources)
         case "notifications/prompts/list_changed":
             refreshAfterChange(.prompts)
+        case "notifications/cancelled":
+            // 2026-07-28: a server ending a `subscriptions/listen` stream on stdio says so this way.
+            guard case .object(let params)? = message.paramsValue else { return }
+            let id: JSONRPCID?
+            switch params["requestId"] {
+            case .int(let number)?: id = .int(number)
+            case .string(let text)?: id = .string(text)
+            default: id = nil
+            }
+            if let id {
+                abandon(id, error: MCPClientError(.transport(.closed), server: name, method: nil, "the server ended the request"), notifyServer: false)
+            }
         case "notifications/subscriptions/acknowledged":
             guard case .object(let params)? = message.paramsValue else { return }
             let kinds = ListFreshness.kinds(in: params["notifications"])
@@ -96,7 +109,14 @@ extension MCPClient {
         let related = ServerRequestRelays.relatedRequest
         let relay = method == "ping" ? nil : state.withLock { $0.relay(related: related) }
         let params = message.paramsValue
+        // While someone answers (a person types a form), the calls waiting on it do not time out.
+        let waiting = relay.map { relay in state.withLock { $0.startAnswering(related: related, relay: relay) } } ?? []
         Task {
+            defer {
+                for (id, method, limit) in state.withLock({ $0.stopAnswering(waiting) }) {
+                    DeadlineScheduler.shared.schedule(after: limit) { [weak self] in self?.limitReached(id, method: method, limit: limit) }
+                }
+            }
             let reply: Data
             do throws(JSONRPCErrorObject) {
                 let result = try await answerInput(method: method, params: params, relay: relay)

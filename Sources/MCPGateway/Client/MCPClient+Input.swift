@@ -21,7 +21,8 @@ extension MCPClient {
     /// The capabilities sent in `initialize` and in every 2026-07-28 request.
     var declaredCapabilities: Value {
         var capabilities: [String: Value] = ["roots": ["listChanged": false]]
-        if options.answeredInputs.contains(.elicitation) { capabilities["elicitation"] = [:] }
+        // Both modes: every front end that asks handles a URL too (consent, or a decline).
+        if options.answeredInputs.contains(.elicitation) { capabilities["elicitation"] = ["form": [:], "url": [:]] }
         if options.answeredInputs.contains(.sampling) { capabilities["sampling"] = [:] }
         return .object(capabilities)
     }
@@ -55,6 +56,17 @@ extension MCPClient {
                 throw MCPClientError(
                     .protocolViolation, server: name, method: method,
                     "the server asked for \(request.method), which lmg did not offer it (lmg offers \(offeredInputs))")
+            }
+            if relay == nil && !Self.answeredLocally.contains(request.method) {
+                // Offered, but this call has no one to ask (a REST call at the gateway, a health
+                // check): a form is declined, so the server can go on; a sampling cannot be.
+                guard request.method == "elicitation/create" else {
+                    throw MCPClientError(
+                        .protocolViolation, server: name, method: method,
+                        "the server asked for \(request.method), and nothing answers it during this call")
+                }
+                answers[request.key] = ["action": "decline"]
+                continue
             }
             do throws(JSONRPCErrorObject) {
                 answers[request.key] = try await answerInput(method: request.method, params: request.params, relay: relay)

@@ -107,10 +107,13 @@ extension MCPClient {
     }
 
     /// The resource list from the last listing, if still valid (no list_changed since).
-    var cachedResources: [Resource]? { state.withLock { $0.resources } }
+    var cachedResources: [Resource]? { state.withLock { $0.servable($0.resources, .resources) } }
 
     /// The prompt list from the last listing, if still valid.
-    var cachedPrompts: [Prompt]? { state.withLock { $0.prompts } }
+    var cachedPrompts: [Prompt]? { state.withLock { $0.servable($0.prompts, .prompts) } }
+
+    /// The last prompt list fetched, stale or not: for what needs no network (Tab completion).
+    var lastPrompts: [Prompt]? { state.withLock { $0.prompts } }
 
     /// Every prompt, all pages; cached.
     public func listPrompts(refresh: Bool = false) async throws -> [Prompt] {

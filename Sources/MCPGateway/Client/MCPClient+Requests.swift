@@ -68,6 +68,10 @@ extension MCPClient {
                 guard round < InputRequired.roundLimit else {
                     throw MCPClientError(.protocolViolation, server: name, method: method, "still asked for input after \(round) rounds; lmg gave up")
                 }
+                if input.requests.isEmpty {
+                    // State only (the server sheds load): back off a little before asking again.
+                    try await Task.sleep(for: .milliseconds(min(250, 50 << (round - 1))))
+                }
                 extras.members = input.retryMembers(answers: try await answers(to: input, during: method))
                 round += 1
             case .unknown(let type):
@@ -94,8 +98,10 @@ extension MCPClient {
         _ method: String, params: (JSONRPCID) -> P?, timeout: Duration?, progress: MCPProgressHandler?, allowedBeforeReady: Bool, extras: RequestExtras
     ) async throws -> JSONRPCMessage {
         let waiter = ResponseWaiter()
+        let limit = config.requestLimit(for: method, override: timeout)
         guard let (id, transport, envelope) = state.withLock({ state in
-            state.register(method: method, waiter: waiter, progress: progress, allowedBeforeReady: allowedBeforeReady).map { ($0.0, $0.1, extras.envelope ?? state.envelope) }
+            state.register(method: method, waiter: waiter, progress: progress, allowedBeforeReady: allowedBeforeReady, limit: extras.unbounded ? nil : limit)
+                .map { ($0.0, $0.1, extras.envelope ?? state.envelope) }
         }) else {
             throw notConnectedError(method: method)
         }
@@ -115,9 +121,8 @@ extension MCPClient {
             throw MCPClientError(.protocolViolation, server: name, method: method, "could not encode the request: \(error)", requestWasNotSent: true)
         }
         let headers = transport.exchangeCarriesResponse ? Self.headers(for: method, envelope: envelope, extras: extras) : []
-        let limit = config.requestLimit(for: method, override: timeout)
         let timer = extras.unbounded ? nil : DeadlineScheduler.shared.schedule(after: limit) { [weak self] in
-            self?.abandon(id, error: MCPClientError(.timedOut(limit), server: self?.name ?? "", method: method, "no answer within \(describe(limit))"), notifyServer: true)
+            self?.limitReached(id, method: method, limit: limit)
         }
         defer { if let timer { DeadlineScheduler.shared.cancel(timer) } }
 
@@ -130,6 +135,11 @@ extension MCPClient {
                     group.addTask {
                         do {
                             try await transport.send(data, expecting: id, headers: headers)
+                            // The exchange is over; a request still waiting got no answer on it
+                            // (a 202, an empty body) and never will.
+                            self.abandon(id, error: MCPClientError(
+                                .protocolViolation, server: self.name, method: method,
+                                "the server's HTTP answer carried no response to this request"), notifyServer: false)
                         } catch {
                             self.abandon(id, error: self.clientError(error, method: method), notifyServer: false)
                         }
@@ -155,6 +165,13 @@ extension MCPClient {
         default:
             throw MCPClientError(.protocolViolation, server: name, method: method, "expected a response")
         }
+    }
+
+    /// A request's limit ran out: it fails now, unless a question the server asked during it is
+    /// being answered, in which case it gets a fresh limit once that answer is sent.
+    func limitReached(_ id: JSONRPCID, method: String, limit: Duration) {
+        guard state.withLock({ $0.deadlineReached(id) }) else { return }
+        abandon(id, error: MCPClientError(.timedOut(limit), server: name, method: method, "no answer within \(describe(limit))"), notifyServer: true)
     }
 
     /// The 2026-07-28 HTTP headers of one request; none for older revisions.

@@ -165,6 +165,11 @@ public final class MCPClient: Sendable {
             protocolVersion: version, capabilities: declaredCapabilities,
             clientInfo: .init(name: options.clientName, version: options.clientVersion))
         let result: Initialize.Result = try await request("initialize", params: params, allowedBeforeReady: true)
+        if case .only(let pinned) = config.protocolPreference, pinned != result.protocolVersion {
+            throw MCPClientError(
+                .unsupportedVersion(result.protocolVersion), server: name, method: "initialize",
+                "the server answered MCP \(result.protocolVersion), and protocol_version asks for \(pinned) only")
+        }
         guard ProtocolNegotiation.legacyVersions.contains(result.protocolVersion) else {
             let ours = ProtocolNegotiation.legacyVersions.joined(separator: ", ")
             throw MCPClientError(

@@ -50,7 +50,7 @@ extension MCPManager {
     /// like completion at a prompt.
     public func cachedPrompts() -> [(server: String, prompt: Prompt)] {
         table.read(\.names).flatMap { name in
-            (liveClient(name)?.cachedPrompts ?? []).map { (name, $0) }
+            (liveClient(name)?.lastPrompts ?? []).map { (name, $0) }
         }
     }
 

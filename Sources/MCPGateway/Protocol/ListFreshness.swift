@@ -9,27 +9,34 @@ import MCP
 /// since changes may have been missed meanwhile.
 struct ListFreshness: Sendable {
     private var expiry: [MCPListKind: ContinuousClock.Instant] = [:]
+    private var fetchedAt: [MCPListKind: ContinuousClock.Instant] = [:]
     /// The lists the open `subscriptions/listen` stream was acknowledged for.
     private(set) var announced: Set<MCPListKind> = []
+    /// When that stream was acknowledged: only lists fetched since then are covered by it, since
+    /// changes before it (a gap while the stream was down) were never announced.
+    private var acknowledgedAt: ContinuousClock.Instant?
 
     /// A list was fetched now; `ttl` the smallest of its pages' `ttlMs`.
     mutating func fetched(_ kind: MCPListKind, ttl: Duration, now: ContinuousClock.Instant = .now) {
         expiry[kind] = now + max(ttl, .zero)
+        fetchedAt[kind] = now
     }
 
     /// The server acknowledged a subscription stream for `kinds`.
-    mutating func acknowledged(_ kinds: Set<MCPListKind>) {
+    mutating func acknowledged(_ kinds: Set<MCPListKind>, now: ContinuousClock.Instant = .now) {
         announced = kinds
+        acknowledgedAt = now
     }
 
     /// The subscription stream ended: nothing is announced until it is open again.
     mutating func streamEnded() {
         announced = []
+        acknowledgedAt = nil
     }
 
     /// Whether a cached `kind` list of a 2026-07-28 server may be served.
     func isFresh(_ kind: MCPListKind, now: ContinuousClock.Instant = .now) -> Bool {
-        if announced.contains(kind) { return true }
+        if announced.contains(kind), let since = acknowledgedAt, let fetched = fetchedAt[kind], fetched >= since { return true }
         guard let until = expiry[kind] else { return false }
         return now < until
     }

@@ -59,10 +59,9 @@ struct RunCommand: AsyncParsableCommand {
         let text: String
         do { text = try readPrompt() } catch { throw ExitStatus.report(error) }
         let overrides = ConfigOverrides(model: model, systemPrompt: system, maxToolIterations: maxIterations)
-        let approve = approve
-        let sampling: @Sendable (SamplingTranslation.Summary) async -> ModelSamplingRelay.Decision = { summary in
-            approve == .all ? .allow : .refuse("lmg run --approve \(approve.rawValue) does not let servers use the model")
-        }
+        // Servers are offered the model only when every tool call may run (`--approve all`).
+        let allow: @Sendable (SamplingTranslation.Summary) async -> ModelSamplingRelay.Decision = { _ in .allow }
+        let sampling = approve == .all ? allow : nil
         try await CommandSession.run(global, requirement: .none, overrides: overrides, sampling: sampling) { runtime in
             let orchestrator = runtime.makeOrchestrator { options in
                 options.supportsImages = vision
