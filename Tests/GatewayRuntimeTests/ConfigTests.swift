@@ -115,6 +115,9 @@ struct ConfigTests: ConfigParsing {
         #expect(config.server(named: "b")?.protocolPreference == .auto)
         #expect(config.server(named: "c")?.protocolPreference == .only("2026-07-28"))
         #expect(config.server(named: "d")?.protocolPreference == .auto)
+        let level = failure(#"{"mcpServers": {"a": {"command": "x", "log_level": "loud"}}}"#)
+        #expect(level.contains("field 'log_level'") && level.contains("warning"), "\(level)")
+        #expect(try parse(#"{"mcpServers": {"a": {"command": "x", "log_level": "error"}}}"#).server(named: "a")?.logLevel == "error")
         let bad = failure(#"{"mcpServers": {"a": {"command": "x", "protocol_version": "2099-01-01"}}}"#)
         #expect(bad.contains("server 'a', field 'protocol_version'") && bad.contains("2099-01-01") && bad.contains("2026-07-28"), "\(bad)")
     }

@@ -128,3 +128,31 @@ struct ListCachingTests {
         }
     }
 }
+
+/// A server's log messages land in its `<name>.log`, at the level its entry asks for
+/// (`log_level`: the request's `_meta` in 2026-07-28, `logging/setLevel` before).
+@Suite("Server log messages")
+struct ServerLogTests {
+    @Test(arguments: [String?.none, "2025-11-25"])
+    func messagesAtTheEntrysLevelReachTheLogFile(_ revision: String?) async throws {
+        let directory = NSTemporaryDirectory() + "lmg-logs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
+        config.timeout = .seconds(60)
+        config.logLevel = "warning"
+        if let revision { config.protocolPreference = .only(revision) }
+        let client = MCPClient(config: config, options: MCPClientOptions(logDirectory: directory))
+        try await withPeer(client, stop: { await $0.close() }) { client in
+            try await client.connect()
+            _ = try await client.callTool("log", arguments: ["message": .string("hello"), "levels": .array([.string("debug"), .string("error")])])
+            let path = directory + "/fx.log"
+            var text = ""
+            for _ in 0..<100 where !text.contains("[error]") {
+                text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+                if !text.contains("[error]") { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(text.contains("[error] fixture: hello"), "\(text)")
+            #expect(!text.contains("[debug]"), "below the entry's level: \(text)")
+        }
+    }
+}

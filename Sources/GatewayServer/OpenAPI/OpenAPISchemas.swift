@@ -134,8 +134,13 @@ enum OpenAPISchemas {
                                                "description": "an https URL with a path: a Client ID Metadata Document"],
                 "timeout": seconds, "tool_timeout": seconds, "enabled": boolean, "allowed_tools": strings, "disabled_tools": strings,
                 "resources": ["type": "boolean", "description": "false: models are not offered this server's resources (lmg_list_resources, lmg_read_resource)"],
-                "roots": ["type": "array", "items": ["type": "string", "minLength": 1, "pattern": "^(/|~|[Ff][Ii][Ll][Ee]://)"],
-                          "description": "Folders the server may work in (roots/list): absolute paths, ~/…, or file:// URIs"],
+                "roots": ["type": "array", "items": ["anyOf": [
+                    ["type": "string", "pattern": "^/[^\\u0000-\\u001f\\u007f]*$"],
+                    ["type": "string", "pattern": "^~(/[^\\u0000-\\u001f\\u007f]*)?$"],
+                    ["type": "string", "pattern": "^[Ff][Ii][Ll][Ee]:///[A-Za-z0-9._~/-]*$"],
+                ]], "description": "Folders the server may work in (roots/list): absolute paths, ~/…, or file:/// URIs (the config file also takes paths relative to itself)"],
+                "log_level": ["type": "string", "enum": .array(["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"].map { .string($0) }),
+                              "description": "The least severe log messages the server is asked for (and lmg keeps)"],
                 "protocol_version": [
                     "type": "string", "enum": .array((["auto"] + ProtocolNegotiation.modernVersions + ProtocolNegotiation.legacyVersions).map { .string($0) }),
                     "description": "The MCP revision to speak; auto (the default) probes with server/discover and falls back to initialize",

@@ -73,6 +73,9 @@ extension MCPClient {
             for handler in state.withLock({ $0.resourceUpdateHandlers }) { handler(uri) }
         case "notifications/message":
             if let params = message.paramsValue {
+                // Servers that ignore `logging/setLevel` are held to the entry's level here.
+                if let wanted = config.logLevel, !ServerLogFile.isAtLeast(params, wanted) { return }
+                logFile.append(params)
                 options.logger.debug("server log", metadata: ["server": "\(name)", "message": "\(params)"])
                 for handler in state.withLock({ $0.logHandlers }) { handler(params) }
             }

@@ -50,10 +50,10 @@ extension MCPClient {
     }
 
     func envelope(version: String) -> RequestEnvelope {
-        // Servers send log messages only when asked to; "debug" matches what older servers
-        // send without `logging/setLevel`, and front ends filter by their own level.
+        // Servers send log messages only when asked to; "debug" (without `log_level`) matches
+        // what older servers send without `logging/setLevel`, and front ends filter themselves.
         RequestEnvelope(version: version, capabilities: declaredCapabilities, clientName: options.clientName,
-                        clientVersion: options.clientVersion, logLevel: "debug")
+                        clientVersion: options.clientVersion, logLevel: config.logLevel ?? "debug")
     }
 
     /// One `server/discover`, read as the fallback rules want: on stdio a wait of at most half

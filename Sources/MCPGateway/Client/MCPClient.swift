@@ -20,6 +20,8 @@ public final class MCPClient: Sendable {
     public let config: MCPServerConfig
     let options: MCPClientOptions
     let state: Mutex<ClientState>
+    /// Where the server's log messages are written, beside a stdio server's stderr.
+    let logFile: ServerLogFile
     /// One re-initialization at a time after the HTTP session expired.
     let reinitializeGate = Mutex<Task<Void, any Error>?>(nil)
 
@@ -30,6 +32,7 @@ public final class MCPClient: Sendable {
         self.config = config
         self.options = options
         self.state = Mutex(ClientState())
+        self.logFile = ServerLogFile(directory: options.logDirectory, server: config.name)
     }
 
     // MARK: - What initialize told us
@@ -183,6 +186,10 @@ public final class MCPClient: Sendable {
         }
         await transport.didInitialize(protocolVersion: result.protocolVersion)
         try await notify("notifications/initialized", params: EmptyParams?.none)
+        if let level = config.logLevel, result.capabilities.logging != nil {
+            // Older revisions set the level once per session; refused is no reason to fail.
+            let _: Value? = try? await request("logging/setLevel", params: ["level": Value.string(level)] as [String: Value])
+        }
     }
 
     private func resetForReconnect() async {

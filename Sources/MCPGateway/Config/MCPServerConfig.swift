@@ -80,6 +80,9 @@ public struct MCPServerConfig: Sendable, Hashable {
     /// What `roots/list` answers this server (`roots`, else the config's top-level `roots`);
     /// nil: the client's default, the working directory.
     public var roots: [Root]?
+    /// The least severe log messages the server is asked to send (`log_level`: debug … emergency);
+    /// nil asks for every message, which front ends then filter themselves.
+    public var logLevel: String?
 
     public init(
         name: String,

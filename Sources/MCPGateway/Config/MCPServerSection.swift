@@ -9,7 +9,7 @@ extension ConfigFields {
         "type", "transport", "command", "args", "env", "cwd", "url", "headers", "oauth2_token", "oauth2_token_url",
         "oauth2_client_id", "oauth2_client_secret", "oauth2_scopes", "oauth2_auth_method", "timeout", "tool_timeout",
         "enabled", "disabled", "allowed_tools", "disabled_tools", "name", "description", "health_check_interval",
-        "forward_headers", "resources", "oauth2_client_metadata_url", "protocol_version", "roots",
+        "forward_headers", "resources", "oauth2_client_metadata_url", "protocol_version", "roots", "log_level",
     ]
     /// The keys of the `manager` section.
     public static let managerKeys: Set<String> = [
@@ -141,6 +141,13 @@ extension ConfigFields {
         server.disabledTools = try stringArray(object["disabled_tools"], at: field("disabled_tools")) ?? []
         server.modelResources = try bool(object["resources"], at: field("resources")) ?? true
         server.roots = try roots(object["roots"], at: field("roots"))
+        if let level = try string(object["log_level"], at: field("log_level")) {
+            let levels = ServerLogFile.levels
+            guard levels.contains(level) else {
+                throw error("unknown log level \"\(level)\" (expected one of \(levels.joined(separator: ", ")))", at: field("log_level"))
+            }
+            server.logLevel = level
+        }
         if let version = try string(object["protocol_version"], at: field("protocol_version")), version != "auto" {
             let known = ProtocolNegotiation.modernVersions + ProtocolNegotiation.legacyVersions
             guard known.contains(version) else {

@@ -12,7 +12,10 @@ extension ConfigFields {
             let at = nested(location, "[\(index)]")
             guard !entry.isEmpty else { throw error("must not be empty", at: at) }
             if entry.lowercased().hasPrefix("file://") {
-                guard let url = URL(string: entry), url.isFileURL, !url.path.isEmpty else { throw error("is not a file:// URI of a folder", at: at) }
+                // The scheme in lower case, as URIs are compared.
+                guard let url = URL(string: "file://" + entry.dropFirst(7)), url.isFileURL, !url.path.isEmpty else {
+                    throw error("is not a file:// URI of a folder", at: at)
+                }
                 roots.append(Root(uri: url.absoluteString, name: url.lastPathComponent))
                 continue
             }

@@ -64,8 +64,7 @@ public final class StdioTransport: MCPTransport {
         for (key, value) in environment { merged[key] = value }
         self.environment = merged
         self.cwd = cwd
-        let safeName = String(server.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        self.logPath = logDirectory + "/" + safeName + ".log"
+        self.logPath = ServerLogFile.path(directory: logDirectory, server: server)
         self.grace = grace
         try? FileManager.default.createDirectory(atPath: logDirectory, withIntermediateDirectories: true)
     }
