@@ -17,6 +17,11 @@ static inline void lmg_rl_set_completion(rl_completion_func_t *function) {
     rl_attempted_completion_function = function;
 }
 
+/** The character put after a completed word: a space, or none (0) after `name=`. */
+static inline void lmg_rl_set_append_character(int character) {
+    rl_completion_append_character = character;
+}
+
 /** Reads input through `function` (which may return EOF to end the line being edited). */
 static inline void lmg_rl_set_getc(int (*function)(FILE *)) {
     rl_getc_function = function;

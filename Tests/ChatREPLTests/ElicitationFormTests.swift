@@ -87,3 +87,30 @@ struct ElicitationFormTests {
         }
     }
 }
+
+/// Tab after `/prompt NAME`: the prompt's argument names, then the server's values for one.
+@Suite("Completion of prompt arguments")
+struct PromptArgumentCompletionTests {
+    static let candidates = CompletionCandidates(
+        prompts: ["fx__review_code"], promptArguments: ["fx__review_code": ["code", "language"]],
+        values: { prompt, argument, value, context in
+            guard prompt == "fx__review_code", argument == "language" else { return [] }
+            // The context carries the arguments already given.
+            return context["code"] == nil ? ["none-without-code"] : ["perl", "php", "python", "rust"].filter { $0.hasPrefix(value) }
+        })
+
+    @Test func argumentNamesThenValues() {
+        let c = Self.candidates
+        #expect(c.complete(word: "", before: "/prompt fx__review_code ") == ["code=", "language="])
+        #expect(c.complete(word: "l", before: "/prompt fx__review_code code=x ") == ["language="])
+        #expect(c.complete(word: "", before: "/prompt fx__review_code code=x language=x ").isEmpty, "every argument given")
+        // The editor breaks words at `=`: the value alone is completed.
+        #expect(c.complete(word: "p", before: "/prompt fx__review_code code=x language=") == ["perl", "php", "python"])
+        // Or not: the whole `name=value` word.
+        #expect(c.complete(word: "language=py", before: "/prompt fx__review_code code=x ") == ["language=python"])
+        #expect(c.complete(word: "", before: "/prompt fx__review_code language=") == ["none-without-code"])
+        // The prompt's name itself completes as before; an unknown prompt offers nothing.
+        #expect(c.complete(word: "fx", before: "/prompt ") == ["fx__review_code"])
+        #expect(c.complete(word: "", before: "/prompt nope ").isEmpty)
+    }
+}

@@ -22,7 +22,8 @@ Resources: fixture://greeting (text), fixture://blob (blob), template fixture://
 --resource-file PATH also fixture://file, PATH's text read anew at every read; with --image-resource
 also fixture://pixel, a 1x1 PNG. --no-resources serves no
 resources at all (no resources capability).
-Prompt: review_code(code, language="python") -> a user and an assistant message.
+Prompt: review_code(code, language="python") -> a user and an assistant message; completion/complete
+offers review_code's languages and fixture://items/{id}'s ids.
 
 tools/list pages when --page-size K > 0 (default: 10 when --many-tools is given, otherwise no paging):
 pages of K tools with an opaque nextCursor; a cursor that is not ours is answered -32602.
@@ -346,6 +347,17 @@ def build_server(
         app.remove_tool("routed")
         app.add_tool(routed_zone, name="routed", description="Echoes its region, sent as Mcp-Param-Zone.")
         return "renamed"
+
+    languages = ["perl", "php", "python", "ruby", "rust", "swift"]
+
+    @app.completion()
+    async def complete(ref: Any, argument: Any, context: Any) -> types.Completion | None:
+        """review_code's `language`, and the item template's `id`: the values starting with what was typed."""
+        if isinstance(ref, types.PromptReference) and ref.name == "review_code" and argument.name == "language":
+            return types.Completion(values=[v for v in languages if v.startswith(argument.value)])
+        if isinstance(ref, types.ResourceTemplateReference) and argument.name == "id":
+            return types.Completion(values=[v for v in ["1", "2", "3", "12"] if v.startswith(argument.value)])
+        return None
 
     for i in range(many_tools):
         n = f"extra_{i:03d}"

@@ -212,6 +212,23 @@ struct ChatTerminalTests {
         try await chat.waitFor("variable 'zone' is required")
     }
 
+    /// Tab after `/prompt NAME` offers its arguments, then the server's values (completion/complete).
+    @Test func promptArgumentsCompleteFromTheServer() async throws {
+        let record = NSTemporaryDirectory() + "lmg-completion-\(UUID().uuidString)"
+        let chat = try await Self.chat(try Self.config(modelURL: "http://127.0.0.1:9/v1", fixture: record))
+        defer { chat.stop() }
+        try await chat.waitFor("(2 servers,")
+        // The prompt list is fetched once a prompt command ran.
+        try await chat.enter("/prompts")
+        try await chat.waitFor("fx__review_code")
+        try await chat.type("/prompt fx__review_code code=x lang")
+        try await chat.press("Tab")
+        try await chat.waitFor("> /prompt fx__review_code code=x language=")
+        try await chat.type("py")
+        try await chat.press("Tab")
+        try await chat.waitFor("> /prompt fx__review_code code=x language=python")
+    }
+
     @Test func pipedStdinAnswersOnStdout() async throws {
         let model = try await ScriptedModel.start()
         defer { model.stop() }

@@ -61,6 +61,21 @@ struct ProtocolEraTests {
         #expect(error?.message.contains("does not speak MCP 2026-07-28") == true, "\(String(describing: error))")
     }
 
+    /// `completion/complete` in both eras: a prompt argument's values and a template variable's.
+    @Test(arguments: [String?.none, "2025-11-25"])
+    func argumentsAndTemplateVariablesComplete(_ revision: String?) async throws {
+        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
+        config.timeout = .seconds(60)
+        if let revision { config.protocolPreference = .only(revision) }
+        let client = MCPClient(config: config, options: TestOptions.client())
+        try await withPeer(client, stop: { await $0.close() }) { client in
+            try await client.connect()
+            #expect(try await client.complete(.prompt("review_code"), argument: "language", value: "p") == ["perl", "php", "python"])
+            #expect(try await client.complete(.resourceTemplate("fixture://items/{id}"), argument: "id", value: "1") == ["1", "12"])
+            #expect(try await client.complete(.prompt("review_code"), argument: "code", value: "").isEmpty)
+        }
+    }
+
     /// A 2.3.0 server gets 2026-07-28 by default, and the older revision when the entry says so.
     @Test(arguments: [(String?.none, ProtocolEra.modern, "2026-07-28"), ("2025-06-18", .legacy, "2025-06-18")])
     func aDualEraServerGetsWhatTheEntryAsks(_ revision: String?, _ era: ProtocolEra, _ version: String) async throws {

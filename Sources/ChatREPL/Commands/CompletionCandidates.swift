@@ -4,16 +4,30 @@ public struct CompletionCandidates: Sendable {
     public var servers: [String]
     public var tools: [String]
     public var prompts: [String]
+    /// Each prompt's argument names, by the name `/prompt` takes.
+    public var promptArguments: [String: [String]]
+    /// A server's suggestions for a prompt argument's value (`completion/complete`): prompt,
+    /// argument, the value so far, the arguments already given. It may wait on the server
+    /// briefly; nil offers no values.
+    public var values: (@Sendable (_ prompt: String, _ argument: String, _ value: String, _ context: [String: String]) -> [String])?
 
-    public init(servers: [String] = [], tools: [String] = [], prompts: [String] = []) {
+    public init(
+        servers: [String] = [], tools: [String] = [], prompts: [String] = [], promptArguments: [String: [String]] = [:],
+        values: (@Sendable (String, String, String, [String: String]) -> [String])? = nil
+    ) {
         self.servers = servers
         self.tools = tools
         self.prompts = prompts
+        self.promptArguments = promptArguments
+        self.values = values
     }
 
     /// Candidates for `word`, the text being completed; `before` is the line before it.
     public func complete(word: String, before: String) -> [String] {
         let previous = before.split(whereSeparator: \.isWhitespace).map(String.init)
+        if previous.first == "/prompt", previous.count >= 2 || (previous.count == 1 && before.hasSuffix("=")) {
+            if let arguments = argumentCandidates(word: word, before: before, previous: previous) { return arguments }
+        }
         let pool: [String]
         if previous.isEmpty {
             pool = word.hasPrefix("/") ? SlashCommand.names : tools
@@ -29,5 +43,30 @@ public struct CompletionCandidates: Sendable {
             pool = tools
         }
         return pool.filter { $0.hasPrefix(word) }.sorted()
+    }
+
+    /// `/prompt NAME arg=value …`: argument names not given yet (as `name=`), or the server's
+    /// values for the argument before the `=` (the editor may break the word there or not).
+    private func argumentCandidates(word: String, before: String, previous: [String]) -> [String]? {
+        guard previous.count >= 2 || before.hasSuffix("=") else { return nil }
+        let prompt = previous[1]
+        guard let names = promptArguments[prompt] else { return nil }
+        var given: [String: String] = [:]
+        for token in previous.dropFirst(2) {
+            guard let equals = token.firstIndex(of: "=") else { continue }
+            given[String(token[..<equals])] = String(token[token.index(after: equals)...])
+        }
+        // `language=py`: the word broken at `=`, or whole.
+        if before.hasSuffix("="), let last = previous.last, last.hasSuffix("="), previous.count >= 3 {
+            let argument = String(last.dropLast())
+            given[argument] = nil
+            return (values?(prompt, argument, word, given) ?? []).filter { $0.hasPrefix(word) }.sorted()
+        }
+        if let equals = word.firstIndex(of: "=") {
+            let argument = String(word[..<equals]), value = String(word[word.index(after: equals)...])
+            return (values?(prompt, argument, value, given) ?? []).filter { $0.hasPrefix(value) }.map { "\(argument)=\($0)" }.sorted()
+        }
+        guard previous.count >= 2 else { return nil }
+        return names.filter { given[$0] == nil && $0.hasPrefix(word) }.map { $0 + "=" }.sorted()
     }
 }

@@ -238,8 +238,39 @@ public final class ChatSession: Sendable {
             templates = templateNames()
             templateNamesRead.withLock { $0 = templates }
         }
-        let prompts = (templates ?? []) + PromptNamespace(listed).prompts.map(\.qualifiedName)
-        candidates.current = CompletionCandidates(servers: status.map(\.name), tools: tools, prompts: prompts)
+        let namespace = PromptNamespace(listed)
+        let prompts = (templates ?? []) + namespace.prompts.map(\.qualifiedName)
+        var arguments: [String: [String]] = [:]
+        for entry in namespace.prompts { arguments[entry.qualifiedName] = (entry.prompt.arguments ?? []).map(\.name) }
+        let manager = manager
+        candidates.current = CompletionCandidates(
+            servers: status.map(\.name), tools: tools, prompts: prompts, promptArguments: arguments,
+            values: { prompt, argument, value, context in
+                guard let entry = namespace.resolve(prompt) else { return [] }
+                // Tab waits for the server a moment at most, on the terminal's own thread.
+                return Self.waiting(upTo: .milliseconds(500)) {
+                    (try? await manager.complete(
+                        server: entry.server, .prompt(entry.prompt.name), argument: argument, value: value, context: context,
+                        timeout: .milliseconds(500))) ?? []
+                } ?? []
+            })
+    }
+
+    /// Runs `work` and waits for it on this (non-async) thread, at most `limit`: nil past it.
+    static func waiting<T: Sendable>(upTo limit: Duration, _ work: @escaping @Sendable () async -> T) -> T? {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<T?>(nil)
+        let task = Task {
+            let value = await work()
+            result.withLock { $0 = value }
+            done.signal()
+        }
+        let nanoseconds = Int(limit.components.seconds) * 1_000_000_000 + Int(limit.components.attoseconds / 1_000_000_000)
+        if done.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .timedOut {
+            task.cancel()
+            return nil
+        }
+        return result.withLock { $0 }
     }
 
     // MARK: - Turns

@@ -64,6 +64,8 @@ final class EditLineReader: LineReader, Sendable {
             let found = provider(word, before)
             EditLineReader.context.withLock { $0.matches = found }
             guard !found.isEmpty else { return nil }
+            // `name=` is completed with its value next: no space after it.
+            lmg_rl_set_append_character(found.count == 1 && found[0].hasSuffix("=") ? 0 : 32)
             return rl_completion_matches(text, { _, state in
                 let index = Int(state)
                 let matches = EditLineReader.context.withLock { $0.matches }

@@ -84,4 +84,14 @@ extension MCPManager {
         }
         return result
     }
+
+    /// `server`'s completions for an argument (see ``MCPClient/complete(_:argument:value:context:timeout:)``).
+    public func complete(
+        server: String, _ reference: CompletionReference, argument: String, value: String, context: [String: String] = [:],
+        timeout: Duration? = nil
+    ) async throws -> [String] {
+        try await perform(server, retryable: { _ in false }) {
+            try await $0.complete(reference, argument: argument, value: value, context: context, timeout: timeout)
+        }
+    }
 }
