@@ -17,6 +17,7 @@ Transports:
 Tools: echo, request_headers, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
 large, add_tool, ask_roots, ask_sampling, ask_elicitation (the server's own requests: older revisions only),
 need_roots, need_sampling, need_elicitation (resolvers: both eras), routed (an x-mcp-header parameter), rename_header,
+touch_resource(uri) (resources/updated to subscribers, both eras),
 log, plus extra_000... with --many-tools N.
 Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}; with
 --resource-file PATH also fixture://file, PATH's text read anew at every read; with --image-resource
@@ -420,6 +421,27 @@ def build_server(
         return types.ListToolsResult(tools=tools[start:end], next_cursor=next_cursor)
 
     low.add_request_handler("tools/list", types.PaginatedRequestParams, list_tools)
+
+    # resources/subscribe (older revisions; 2026-07-28 subscribes in subscriptions/listen):
+    # touch_resource tells subscribers, in either era.
+    subscribed: set[str] = set()
+
+    async def subscribe(ctx: Any, params: types.SubscribeRequestParams) -> types.EmptyResult:
+        subscribed.add(str(params.uri))
+        return types.EmptyResult()
+
+    if resources:
+        low.add_request_handler("resources/subscribe", types.SubscribeRequestParams, subscribe)
+
+    @app.tool(description="Says resource `uri` changed: on the subscribers' listen streams, and to an older client that subscribed.")
+    async def touch_resource(ctx: Context, uri: str) -> str:
+        await ctx.notify_resource_updated(uri)
+        if uri in subscribed:
+            try:
+                await ctx.session.send_resource_updated(uri)
+            except Exception as e:  # 2026-07-28 sessions deliver only through listen streams
+                log.debug("send_resource_updated: %s", e)
+        return f"touched {uri}"
 
     # Advertise tools.listChanged (add_tool sends notifications/tools/list_changed).
     plain_options = low.create_initialization_options

@@ -87,7 +87,7 @@ async def exercise(mode: str, client_target, record: Path) -> None:
                     return pages, names
 
         pages, names = await all_tools()
-        check(pages == 5 and len(names) == 47 and len(set(names)) == 47, f"tools/list paged: {pages} pages, {len(names)} tools")
+        check(pages == 5 and len(names) == 48 and len(set(names)) == 48, f"tools/list paged: {pages} pages, {len(names)} tools")
 
         r = await client.call_tool("echo", {"text": "hi"})
         check(r.content[0].text == "hi" and not r.is_error, "echo")
@@ -134,7 +134,7 @@ async def exercise(mode: str, client_target, record: Path) -> None:
         if mode in ("stdio", "http", "sse"):
             check("notifications/tools/list_changed" in notifications, "tools/list_changed received")
         pages, names = await all_tools()
-        check(name in names and len(names) == 48, f"{name} listed after add_tool ({len(names)} tools)")
+        check(name in names and len(names) == 49, f"{name} listed after add_tool ({len(names)} tools)")
         r = await client.call_tool(name, {"text": "x"})
         check(r.content[0].text == f"{name}: x", "runtime tool callable")
 

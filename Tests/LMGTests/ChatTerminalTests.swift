@@ -229,6 +229,20 @@ struct ChatTerminalTests {
         try await chat.waitFor("> /prompt fx__review_code code=x language=python")
     }
 
+    /// A resource `/read` attached is watched: when its server says it changed, a notice says so.
+    @Test func anAttachedResourceThatChangesIsNamed() async throws {
+        let record = NSTemporaryDirectory() + "lmg-updates-\(UUID().uuidString)"
+        let chat = try await Self.chat(try Self.config(modelURL: "http://127.0.0.1:9/v1", fixture: record))
+        defer { chat.stop() }
+        try await chat.waitFor("(2 servers,")
+        try await chat.enter("/read fx fixture://greeting")
+        try await chat.waitFor("lmg says when it changes")
+        try await chat.enter(#"/call fx__touch_resource {"uri": "fixture://greeting"}"#)
+        try await chat.waitFor("touched fixture://greeting")
+        try await chat.enter("")
+        try await chat.waitFor("fixture://greeting on 'fx' changed since it was attached")
+    }
+
     @Test func pipedStdinAnswersOnStdout() async throws {
         let model = try await ScriptedModel.start()
         defer { model.stop() }

@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import MCPGateway
+import Synchronization
 import TestSupport
 import Testing
 
@@ -170,4 +171,42 @@ struct ServerLogTests {
             #expect(!text.contains("[debug]"), "below the entry's level: \(text)")
         }
     }
+}
+
+/// A resource asked about is announced when it changes, in both eras: `resources/subscribe`
+/// before 2026-07-28, the listen stream's `resourceSubscriptions` since.
+@Suite("Resource subscriptions")
+struct ResourceSubscriptionTests {
+    @Test(arguments: [String?.none, "2025-11-25"])
+    func aSubscribedResourceIsAnnounced(_ revision: String?) async throws {
+        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
+        config.timeout = .seconds(60)
+        if let revision { config.protocolPreference = .only(revision) }
+        let manager = MCPManager(options: TestOptions.client())
+        await manager.addServers([config])
+        let updates = manager.resourceUpdates()
+        do {
+            _ = try await manager.listResources(server: "fx")
+            #expect(try await manager.subscribe(server: "fx", resource: "fixture://greeting"))
+            let seen = Mutex<MCPResourceUpdate?>(nil)
+            let watcher = Task {
+                for await update in updates {
+                    seen.withLock { $0 = update }
+                    break
+                }
+            }
+            // In 2026-07-28 the listen stream is opened again with the URI: touch until the news comes.
+            for _ in 0..<50 where seen.withLock({ $0 }) == nil {
+                _ = try await manager.callTool(server: "fx", tool: "touch_resource", arguments: ["uri": .string("fixture://greeting")])
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            watcher.cancel()
+            #expect(seen.withLock { $0 } == MCPResourceUpdate(server: "fx", uri: "fixture://greeting"))
+        } catch {
+            await manager.shutdown()
+            throw error
+        }
+        await manager.shutdown()
+    }
+
 }

@@ -82,7 +82,10 @@ extension ChatSession {
             let result = try await manager.readResource(server: server, uri: uri)
             let message = Conversation.message(attaching: result.contents, from: server)
             await orchestrator.append([message])
-            say(style.dim("attached \(uri) (\(message.text.count) characters) to the conversation"))
+            // A server that offers subscriptions says when the attached contents go stale.
+            let watched = (try? await manager.subscribe(server: server, resource: uri)) == true
+            if watched { attachedResources.withLock { _ = $0.insert(MCPResourceUpdate(server: server, uri: uri)) } }
+            say(style.dim("attached \(uri) (\(message.text.count) characters) to the conversation" + (watched ? "; lmg says when it changes" : "")))
         case .call(let tool, let json):
             try await callByHand(tool, json: json)
         case .model(let name):

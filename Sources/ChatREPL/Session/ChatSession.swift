@@ -37,6 +37,8 @@ public final class ChatSession: Sendable {
         var connecting: Task<Void, Never>?
         /// Applies edits of the config file's servers while the session runs.
         var reloader: ConfigReloader?
+        /// Tells when an attached resource changed.
+        var updates: Task<Void, Never>?
     }
     private let background = Mutex(Background())
     /// Name clashes already shown, so each is named once.
@@ -50,6 +52,8 @@ public final class ChatSession: Sendable {
     let approvalMode = Mutex(SlashCommand.ApprovalMode.on)
     /// Servers the person let use the model for the rest of the session ("always").
     let samplingAllowed = Mutex<Set<String>>([])
+    /// Resources `/read` attached whose server announces changes.
+    let attachedResources = Mutex<Set<MCPResourceUpdate>>([])
     /// How many times servers may use the model in one turn; reset as each turn begins.
     let samplingBudget = SamplingBudget(perTurn: 10)
     /// Approvals and servers' questions, asked one at a time.
@@ -90,6 +94,7 @@ public final class ChatSession: Sendable {
     private func converse() async -> Int32 {
         await applyApproval(options.approval)
         startConnecting()
+        watchAttachedResources()
         await startReloading()
         if interactive {
             say(style.bold("lmg chat") + style.dim(" · model \(runtime.model.modelName) at \(modelURL) · /help for commands, Ctrl-D to quit"))
@@ -126,14 +131,26 @@ public final class ChatSession: Sendable {
                 }
             }
         }
-        let (connecting, reloader) = background.withLock { ($0.connecting, $0.reloader) }
+        let (connecting, reloader, updates) = background.withLock { ($0.connecting, $0.reloader, $0.updates) }
         connecting?.cancel()
+        updates?.cancel()
         await reloader?.stop()
         await runtime.shutdown()
         return 0
     }
 
     // MARK: - Start-up
+
+    /// A notice, before the next prompt, when a resource attached to the conversation changed.
+    private func watchAttachedResources() {
+        let updates = manager.resourceUpdates()
+        let task = Task { [weak self] in
+            for await update in updates where self?.attachedResources.withLock({ $0.contains(update) }) == true {
+                self?.notices.post("\(update.uri) on '\(update.server)' changed since it was attached; /read \(update.server) \(update.uri) attaches it again")
+            }
+        }
+        background.withLock { $0.updates = task }
+    }
 
     /// Connects every server concurrently; as each one is up (or fails) the prompt's counts and the
     /// completion names are refreshed in place, and a failure is named once.

@@ -34,9 +34,13 @@ struct ClientState {
     var toolHeaders: [String: ToolHeaderParameters] = [:]
     /// The `subscriptions/listen` stream (2026-07-28), while it runs.
     var subscription: Task<Void, Never>?
+    /// Counts the streams opened, so an old one's end cannot touch the new one's state.
+    var subscriptionGeneration = 0
     /// When cached lists of a 2026-07-28 server go stale.
     var freshness = ListFreshness()
     var resourceUpdateHandlers: [@Sendable (String) -> Void] = []
+    /// The resources a 2026-07-28 listen stream asks about (`resourceSubscriptions`).
+    var resourceSubscriptions: [String] = []
     var nextID = 1
     var pending: [JSONRPCID: PendingRequest] = [:]
     var tools: [Tool]?

@@ -106,14 +106,25 @@ extension MCPClient {
 
     /// Opens `subscriptions/listen` for the lists the server says can change, and keeps it open:
     /// a stream that ends or breaks is opened again with backoff while the client is connected.
-    private func listenForChanges(_ capabilities: Server.Capabilities) {
+    func listenForChanges(_ capabilities: Server.Capabilities) {
         var filter: [String: Value] = [:]
         if capabilities.tools?.listChanged == true { filter["toolsListChanged"] = true }
         if capabilities.prompts?.listChanged == true { filter["promptsListChanged"] = true }
         if capabilities.resources?.listChanged == true { filter["resourcesListChanged"] = true }
+        let subscribed = state.withLock { $0.resourceSubscriptions }
+        if !subscribed.isEmpty { filter["resourceSubscriptions"] = .array(subscribed.map { .string($0) }) }
         guard !filter.isEmpty else { return }
         let params: Value = ["notifications": .object(filter)]
         // The stream outlives the request that opened the connection: no caller's headers.
+        // A newer stream (a filter that grew) replaces this one: only the current stream's end
+        // may withdraw the trust in cached lists.
+        let generation = state.withLock { state -> Int in
+            state.subscriptionGeneration += 1
+            return state.subscriptionGeneration
+        }
+        let ended: @Sendable (MCPClient) -> Void = { client in
+            client.state.withLock { if $0.subscriptionGeneration == generation { $0.freshness.streamEnded() } }
+        }
         let task = ForwardedHeaders.$current.withValue([:]) {
             Task { [weak self] in
                 var failures = 0
@@ -124,11 +135,11 @@ extension MCPClient {
                     } catch let error as MCPClientError where error.kind.isServerError {
                         // The server refuses it: it has no such stream to offer.
                         self.options.logger.info("subscriptions/listen refused", metadata: ["server": "\(self.name)", "error": "\(error.message)"])
-                        self.state.withLock { $0.freshness.streamEnded() }
+                        ended(self)
                         return
                     } catch {}
                     // Changes may be missed until it is open again: cached lists stop being trusted.
-                    self.state.withLock { $0.freshness.streamEnded() }
+                    ended(self)
                     guard !Task.isCancelled, self.isConnected else { return }
                     failures = ContinuousClock.now - opened > .seconds(30) ? 1 : failures + 1
                     try? await Task.sleep(for: .milliseconds(min(30_000, 250 << min(failures, 7))))
@@ -139,5 +150,24 @@ extension MCPClient {
             defer { state.subscription = task }
             return state.subscription
         }?.cancel()
+    }
+
+    /// Asks the server to say when `uri` changes: `resources/subscribe` up to 2025-11-25; in
+    /// 2026-07-28 the listen stream is opened again with the URI in its filter. False when the
+    /// server offers no subscriptions.
+    @discardableResult
+    public func subscribe(toResource uri: String) async throws -> Bool {
+        guard let capabilities = serverCapabilities, capabilities.resources?.subscribe == true else { return false }
+        if era == .modern {
+            let added = state.withLock { state -> Bool in
+                guard !state.resourceSubscriptions.contains(uri) else { return false }
+                state.resourceSubscriptions.append(uri)
+                return true
+            }
+            if added { listenForChanges(capabilities) }
+        } else {
+            let _: Value = try await request("resources/subscribe", params: ["uri": uri] as [String: String])
+        }
+        return true
     }
 }

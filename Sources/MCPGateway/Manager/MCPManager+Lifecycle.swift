@@ -69,6 +69,7 @@ extension MCPManager {
                         }
                     }
                     client.onLog { [weak self] params in self?.table.logs.publish(MCPServerLog(server: name, params: params)) }
+                    client.onResourceUpdated { [weak self] uri in self?.table.updates.publish(MCPResourceUpdate(server: name, uri: uri)) }
                 }
                 return
             } catch {

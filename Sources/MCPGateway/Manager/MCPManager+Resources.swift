@@ -94,4 +94,11 @@ extension MCPManager {
             try await $0.complete(reference, argument: argument, value: value, context: context, timeout: timeout)
         }
     }
+
+    /// Asks `server` to say when `uri` changes; the news comes on ``resourceUpdates()``. False
+    /// when the server offers no subscriptions.
+    @discardableResult
+    public func subscribe(server: String, resource uri: String) async throws -> Bool {
+        try await perform(server, retryable: { _ in false }) { try await $0.subscribe(toResource: uri) }
+    }
 }

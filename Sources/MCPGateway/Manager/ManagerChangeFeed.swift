@@ -21,6 +21,17 @@ public struct MCPServerLog: Sendable, Hashable {
     public var params: Value
 }
 
+/// A server said a resource it was asked about changed (`notifications/resources/updated`).
+public struct MCPResourceUpdate: Sendable, Hashable {
+    public var server: String
+    public var uri: String
+
+    public init(server: String, uri: String) {
+        self.server = server
+        self.uri = uri
+    }
+}
+
 /// Fans the manager's events out to every watcher; a watcher that stops iterating is dropped.
 ///
 /// Buffers the newest 64 events per watcher: a slow watcher loses old ones and never blocks
@@ -59,5 +70,11 @@ extension MCPManager {
     /// manager shuts down or the caller stops iterating.
     public nonisolated func serverLogs() -> AsyncStream<MCPServerLog> {
         table.logs.watch()
+    }
+
+    /// The resources servers say changed from now on (those subscribed with
+    /// ``subscribe(server:resource:)``), until the manager shuts down or the caller stops iterating.
+    public nonisolated func resourceUpdates() -> AsyncStream<MCPResourceUpdate> {
+        table.updates.watch()
     }
 }

@@ -55,6 +55,8 @@ struct RouteTable: ~Copyable, Sendable {
     let feed = ManagerChangeFeed<MCPManagerChange>()
     /// Servers' log messages (see ``MCPManager/serverLogs()``).
     let logs = ManagerChangeFeed<MCPServerLog>()
+    /// Resources servers said changed (see ``MCPManager/resourceUpdates()``).
+    let updates = ManagerChangeFeed<MCPResourceUpdate>()
 
     /// The route of a ready server: the hot path's only read.
     func route(_ server: String) -> Route? {
