@@ -114,3 +114,25 @@ struct PromptArgumentCompletionTests {
         #expect(c.complete(word: "", before: "/prompt nope ").isEmpty)
     }
 }
+
+/// Tab after `/read SERVER`: its resource URIs, a template's start, then the server's values for
+/// the template's variable.
+@Suite("Completion of resource URIs")
+struct ResourceCompletionTests {
+    @Test func templatesOfferTheirStartThenTheirVariable() {
+        #expect(CompletionCandidates.templateCompletion("fixture://items/{id}", word: "fixture://it") == .start("fixture://items/"))
+        #expect(CompletionCandidates.templateCompletion("fixture://items/{id}", word: "fixture://items/1") == .variable(start: "fixture://items/", name: "id", typed: "1"))
+        #expect(CompletionCandidates.templateCompletion("file:///{+path}", word: "file:///etc") == .variable(start: "file:///", name: "path", typed: "etc"))
+        #expect(CompletionCandidates.templateCompletion("db://{table}/rows", word: "db://or") == .none, "the variable is not last")
+        #expect(CompletionCandidates.templateCompletion("fixture://items/{id}", word: "other://") == .none)
+    }
+
+    @Test func readOffersTheServersURIs() {
+        let candidates = CompletionCandidates(servers: ["fx"], resources: { server, word in
+            server == "fx" ? ["fixture://greeting", "fixture://items/"] : []
+        })
+        #expect(candidates.complete(word: "fixture://g", before: "/read fx ") == ["fixture://greeting"])
+        #expect(candidates.complete(word: "", before: "/read fx ") == ["fixture://greeting", "fixture://items/"])
+        #expect(candidates.complete(word: "f", before: "/read ") == ["fx"])
+    }
+}

@@ -227,6 +227,15 @@ struct ChatTerminalTests {
         try await chat.type("py")
         try await chat.press("Tab")
         try await chat.waitFor("> /prompt fx__review_code code=x language=python")
+        try await chat.press("C-u")
+        // A template's start, then the server's values for its variable.
+        try await chat.type("/read fx fixture://it")
+        try await chat.press("Tab")
+        try await chat.waitFor("> /read fx fixture://items/")
+        try await chat.type("1")
+        try await chat.press("Tab")
+        try await chat.press("Tab")
+        try await chat.waitFor("fixture://items/12")
     }
 
     /// A resource `/read` attached is watched: when its server says it changed, a notice says so.

@@ -10,16 +10,21 @@ public struct CompletionCandidates: Sendable {
     /// argument, the value so far, the arguments already given. It may wait on the server
     /// briefly; nil offers no values.
     public var values: (@Sendable (_ prompt: String, _ argument: String, _ value: String, _ context: [String: String]) -> [String])?
+    /// A server's resource URIs for `/read SERVER …`, template variables filled by the server's
+    /// completions; it may wait on the server briefly. nil offers none.
+    public var resources: (@Sendable (_ server: String, _ word: String) -> [String])?
 
     public init(
         servers: [String] = [], tools: [String] = [], prompts: [String] = [], promptArguments: [String: [String]] = [:],
-        values: (@Sendable (String, String, String, [String: String]) -> [String])? = nil
+        values: (@Sendable (String, String, String, [String: String]) -> [String])? = nil,
+        resources: (@Sendable (String, String) -> [String])? = nil
     ) {
         self.servers = servers
         self.tools = tools
         self.prompts = prompts
         self.promptArguments = promptArguments
         self.values = values
+        self.resources = resources
     }
 
     /// Candidates for `word`, the text being completed; `before` is the line before it.
@@ -35,6 +40,7 @@ public struct CompletionCandidates: Sendable {
             switch (previous[0], previous.count) {
             case ("/tools", 1), ("/read", 1): pool = servers
             case ("/call", 1): pool = tools
+            case ("/read", 2): pool = resources?(previous[1], word) ?? []
             case ("/prompt", 1): pool = prompts
             case ("/approve", 1): pool = SlashCommand.ApprovalMode.allCases.map(\.rawValue)
             default: pool = []
@@ -68,5 +74,26 @@ public struct CompletionCandidates: Sendable {
         }
         guard previous.count >= 2 else { return nil }
         return names.filter { given[$0] == nil && $0.hasPrefix(word) }.map { $0 + "=" }.sorted()
+    }
+
+    /// What a resource template offers for `word`, the URI typed so far.
+    public enum TemplateCompletion: Sendable, Equatable {
+        case none
+        /// The template's fixed start, while `word` is shorter.
+        case start(String)
+        /// `word` is past the fixed start: the server's values for `variable`, from `typed`, go after `start`
+        /// (only for a template whose one variable ends it).
+        case variable(start: String, name: String, typed: String)
+    }
+
+    public static func templateCompletion(_ template: String, word: String) -> TemplateCompletion {
+        guard let brace = template.firstIndex(of: "{") else { return .none }
+        let start = String(template[..<brace])
+        guard word.hasPrefix(start) else { return start.hasPrefix(word) ? .start(start) : .none }
+        let rest = template[template.index(after: brace)...]
+        guard let close = rest.firstIndex(of: "}"), rest.index(after: close) == rest.endIndex else { return .none }
+        var name = String(rest[..<close])
+        if let first = name.first, "+#./;?&".contains(first) { name.removeFirst() }
+        return .variable(start: start, name: name, typed: String(word.dropFirst(start.count)))
     }
 }

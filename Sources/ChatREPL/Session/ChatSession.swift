@@ -270,6 +270,23 @@ public final class ChatSession: Sendable {
                         server: entry.server, .prompt(entry.prompt.name), argument: argument, value: value, context: context,
                         timeout: .milliseconds(500))) ?? []
                 } ?? []
+            },
+            resources: { server, word in
+                Self.waiting(upTo: .milliseconds(700)) {
+                    var found = ((try? await manager.listResources(server: server)) ?? []).map(\.uri).filter { $0.hasPrefix(word) }
+                    for template in (try? await manager.listResourceTemplates(server: server)) ?? [] {
+                        switch CompletionCandidates.templateCompletion(template.uriTemplate, word: word) {
+                        case .none: break
+                        case .start(let start): found.append(start)
+                        case .variable(let start, let name, let typed):
+                            let values = (try? await manager.complete(
+                                server: server, .resourceTemplate(template.uriTemplate), argument: name, value: typed,
+                                timeout: .milliseconds(500))) ?? []
+                            found += values.map { start + $0 }
+                        }
+                    }
+                    return found
+                } ?? []
             })
     }
 

@@ -64,8 +64,8 @@ final class EditLineReader: LineReader, Sendable {
             let found = provider(word, before)
             EditLineReader.context.withLock { $0.matches = found }
             guard !found.isEmpty else { return nil }
-            // `name=` is completed with its value next: no space after it.
-            lmg_rl_set_append_character(found.count == 1 && found[0].hasSuffix("=") ? 0 : 32)
+            // `name=` and a URI's start are completed further next: no space after them.
+            lmg_rl_set_append_character(found.count == 1 && (found[0].hasSuffix("=") || found[0].hasSuffix("/")) ? 0 : 32)
             return rl_completion_matches(text, { _, state in
                 let index = Int(state)
                 let matches = EditLineReader.context.withLock { $0.matches }
