@@ -90,12 +90,7 @@ public enum JSONRPCCoding {
                 own = Array(try encoder.encode(params))
             }
         }
-        // The params' own members, without their braces.
-        if own.count >= 2, own.first == UInt8(ascii: "{"), own.last == UInt8(ascii: "}") {
-            own = Array(own[1..<(own.count - 1)])
-        } else {
-            own = []
-        }
+        own = innerMembers(of: own)
         var writer = JSONWriter()
         writer.raw(#"{"jsonrpc":"2.0","id":"#)
         writer.id(id)
@@ -130,12 +125,7 @@ public enum JSONRPCCoding {
     /// 2026-07-28's `"resultType":"complete"`) before its own.
     public static func response<R: Encodable>(id: JSONRPCID, result: R, adding members: [UInt8]) throws -> Data {
         if members.isEmpty { return try response(id: id, result: result) }
-        var own = Array(try encoder.encode(result))
-        if own.count >= 2, own.first == UInt8(ascii: "{"), own.last == UInt8(ascii: "}") {
-            own = Array(own[1..<(own.count - 1)])
-        } else {
-            own = []
-        }
+        let own = innerMembers(of: Array(try encoder.encode(result)))
         var writer = JSONWriter()
         writer.head(id)
         writer.raw("{")
@@ -146,6 +136,12 @@ public enum JSONRPCCoding {
         }
         writer.raw("}}")
         return writer.data
+    }
+
+    /// A JSON object's members without its braces; nothing for `{}` or anything not an object.
+    private static func innerMembers(of object: [UInt8]) -> [UInt8] {
+        guard object.count >= 2, object.first == UInt8(ascii: "{"), object.last == UInt8(ascii: "}") else { return [] }
+        return Array(object[1..<(object.count - 1)])
     }
 
     public static func errorResponse(id: JSONRPCID?, error: JSONRPCErrorObject) -> Data {

@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MCP
+import MCPGateway
 import Synchronization
 import Testing
 @testable import GatewayServer
@@ -40,8 +41,8 @@ struct MCPSessionTests {
     }
 
     @Test func logLevelsAreOrderedAsRFC5424() {
-        #expect(LogLevel.rank("debug") < LogLevel.rank("info") && LogLevel.rank("warning") < LogLevel.rank("emergency"))
-        #expect(LogLevel.rank("made-up") == LogLevel.rank("info"))
+        #expect(MCPLogLevel.rank("debug") < MCPLogLevel.rank("info") && MCPLogLevel.rank("warning") < MCPLogLevel.rank("emergency"))
+        #expect(MCPLogLevel.rank("made-up") == MCPLogLevel.rank("info"))
     }
 
     @Test func capabilitiesAreReadFromInitialize() {

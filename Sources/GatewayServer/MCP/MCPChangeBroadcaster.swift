@@ -67,7 +67,7 @@ final class MCPChangeBroadcaster: Sendable {
         let event = GatewayAPI.event(MCPMethods.notification("notifications/message", params: .object(params)))
         for session in api.mcpSessions.all {
             let state = session.state
-            if let threshold = state.logLevel, LogLevel.rank(level) < LogLevel.rank(threshold) { continue }
+            if let threshold = state.logLevel, MCPLogLevel.rank(level) < MCPLogLevel.rank(threshold) { continue }
             if let key = state.keyName {
                 guard let caller = api.caller(keyName: key), caller.allows(server: log.server) else { continue }
             }
@@ -115,12 +115,4 @@ final class MCPChangeBroadcaster: Sendable {
 
 extension MCPListKind {
     static let allOrdered: [MCPListKind] = [.tools, .resources, .prompts]
-}
-
-/// The syslog levels MCP logging uses (RFC 5424), least severe first.
-enum LogLevel {
-    static let names = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
-
-    /// Position in `names`; an unknown level counts as info.
-    static func rank(_ name: String) -> Int { names.firstIndex(of: name) ?? 1 }
 }

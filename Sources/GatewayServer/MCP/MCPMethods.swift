@@ -42,9 +42,9 @@ struct MCPMethods: Sendable {
                 return try await getPrompt(id: id, params: params)
             case "logging/setLevel":
                 let level = try Self.string(params, "level")
-                guard LogLevel.names.contains(level) else {
+                guard MCPLogLevel.names.contains(level) else {
                     throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams,
-                        message: "Invalid params: 'level' must be one of \(LogLevel.names.joined(separator: ", "))")
+                        message: "Invalid params: 'level' must be one of \(MCPLogLevel.names.joined(separator: ", "))")
                 }
                 session.update { $0.logLevel = level }
                 return Self.response(id: id, result: .object([:]))

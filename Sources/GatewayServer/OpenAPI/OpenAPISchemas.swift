@@ -139,7 +139,7 @@ enum OpenAPISchemas {
                     ["type": "string", "pattern": "^~(/[^\\u0000-\\u001f\\u007f]*)?$"],
                     ["type": "string", "pattern": "^[Ff][Ii][Ll][Ee]:///[A-Za-z0-9._~/-]*$"],
                 ]], "description": "Folders the server may work in (roots/list): absolute paths, ~/…, or file:/// URIs (the config file also takes paths relative to itself)"],
-                "log_level": ["type": "string", "enum": .array(["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"].map { .string($0) }),
+                "log_level": ["type": "string", "enum": .array(MCPLogLevel.names.map { .string($0) }),
                               "description": "The least severe log messages the server is asked for (and lmg keeps)"],
                 "protocol_version": [
                     "type": "string", "enum": .array((["auto"] + ProtocolNegotiation.modernVersions + ProtocolNegotiation.legacyVersions).map { .string($0) }),

@@ -10,13 +10,10 @@ final class ServerLogFile: Sendable {
         directory + "/" + String(server.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) + ".log"
     }
 
-    /// RFC 5424's levels, least severe first.
-    static let levels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
-
     /// Whether a message's level is `wanted` or more severe (an unknown level is let through).
     static func isAtLeast(_ params: Value, _ wanted: String) -> Bool {
         guard case .object(let message) = params, let level = message["level"]?.stringValue,
-              let have = levels.firstIndex(of: level), let floor = levels.firstIndex(of: wanted)
+              let have = MCPLogLevel.names.firstIndex(of: level), let floor = MCPLogLevel.names.firstIndex(of: wanted)
         else { return true }
         return have >= floor
     }

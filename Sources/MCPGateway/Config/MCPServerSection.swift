@@ -142,7 +142,7 @@ extension ConfigFields {
         server.modelResources = try bool(object["resources"], at: field("resources")) ?? true
         server.roots = try roots(object["roots"], at: field("roots"))
         if let level = try string(object["log_level"], at: field("log_level")) {
-            let levels = ServerLogFile.levels
+            let levels = MCPLogLevel.names
             guard levels.contains(level) else {
                 throw error("unknown log level \"\(level)\" (expected one of \(levels.joined(separator: ", ")))", at: field("log_level"))
             }
