@@ -76,20 +76,7 @@ extension ChatSession {
     }
 
     private func confirm(_ question: String) async -> Bool {
-        let reader = reader
-        let prompt = style.promptSafe(style.yellow(question))
-        while true {
-            switch await terminal.run({ reader.ask(prompt) }) {
-            case .line(let answer):
-                switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
-                case "y", "yes": return true
-                case "n", "no", "": return false
-                default: continue
-                }
-            case .interrupted, .endOfInput:
-                return false
-            }
-        }
+        await choose(style.promptSafe(style.yellow(question)), ["yes", "no"], default: "no") == "yes"
     }
 }
 

@@ -10,23 +10,18 @@ import MCP
 public struct ElicitationForm: Sendable, Equatable {
     /// One question.
     public struct Field: Sendable, Equatable {
+        /// One value a choice field takes, and how it is shown.
+        public struct Choice: Sendable, Equatable {
+            public var value: String
+            public var label: String
+        }
+
         public enum Kind: Sendable, Equatable {
             case string(format: String?, minLength: Int?, maxLength: Int?)
             case number(integer: Bool, minimum: Double?, maximum: Double?)
             case boolean
-            /// Values with their labels; `many`: the answer is a list of them.
-            case choice([(value: String, label: String)], many: Bool)
-
-            public static func == (a: Kind, b: Kind) -> Bool {
-                switch (a, b) {
-                case let (.string(f1, a1, b1), .string(f2, a2, b2)): return f1 == f2 && a1 == a2 && b1 == b2
-                case let (.number(i1, a1, b1), .number(i2, a2, b2)): return i1 == i2 && a1 == a2 && b1 == b2
-                case (.boolean, .boolean): return true
-                case let (.choice(c1, m1), .choice(c2, m2)):
-                    return m1 == m2 && c1.map(\.value) == c2.map(\.value) && c1.map(\.label) == c2.map(\.label)
-                default: return false
-                }
-            }
+            /// `many`: the answer is a list of them.
+            case choice([Choice], many: Bool)
         }
 
         public var name: String
@@ -86,18 +81,18 @@ public struct ElicitationForm: Sendable, Equatable {
         }
     }
 
-    private static func choices(_ member: [String: Value]) -> [(value: String, label: String)]? {
+    private static func choices(_ member: [String: Value]) -> [Field.Choice]? {
         if case .array(let values)? = member["enum"] {
             let names = member["enumNames"]?.arrayValue?.compactMap(\.stringValue)
             return values.enumerated().compactMap { index, value in
-                value.stringValue.map { ($0, names.flatMap { index < $0.count ? $0[index] : nil } ?? $0) }
+                value.stringValue.map { Field.Choice(value: $0, label: names.flatMap { index < $0.count ? $0[index] : nil } ?? $0) }
             }
         }
         for key in ["oneOf", "anyOf"] {
             if case .array(let options)? = member[key] {
                 return options.compactMap { option in
                     guard case .object(let object) = option, let value = object["const"]?.stringValue else { return nil }
-                    return (value, object["title"]?.stringValue ?? value)
+                    return Field.Choice(value: value, label: object["title"]?.stringValue ?? value)
                 }
             }
         }

@@ -22,18 +22,26 @@ extension ChatSession {
 
     private func approvalAnswer(_ request: ToolCallRequest) async -> ApprovalDecision {
         let question = style.promptSafe(style.yellow("run \(ToolLine.fit("\(request.qualifiedName) \(ToolLine.flatten(request.arguments))", width: style.width - 30))? [y]es, [a]lways, [n]o ")) 
+        switch await choose(question, ["yes", "always", "no"], default: "no") {
+        case "yes": return .once
+        case "always": return .always
+        case nil: return .deny(reason: "the user interrupted")
+        default: return .deny(reason: "the user said no")
+        }
+    }
+
+    /// Asks `question` until the answer is one of `options`, written out or by its first letter,
+    /// in any case; Enter picks `fallback`. nil: Ctrl-C or the end of input.
+    func choose(_ question: String, _ options: [String], default fallback: String) async -> String? {
         let reader = reader
         while true {
             switch await terminal.run({ reader.ask(question) }) {
-            case .line(let answer):
-                switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
-                case "y", "yes": return .once
-                case "a", "always": return .always
-                case "n", "no", "": return .deny(reason: "the user said no")
-                default: continue
-                }
+            case .line(let line):
+                let word = line.trimmingCharacters(in: .whitespaces).lowercased()
+                if word.isEmpty { return fallback }
+                if let option = options.first(where: { $0 == word || String($0.prefix(1)) == word }) { return option }
             case .interrupted, .endOfInput:
-                return .deny(reason: "the user interrupted")
+                return nil
             }
         }
     }
@@ -58,21 +66,13 @@ extension ChatSession {
         say(style.bold("server '\(summary.server)' asks the model") + " (\(summary.messages) message\(summary.messages == 1 ? "" : "s")\(limit)): "
             + ServerText.printable(summary.lastText))
         let question = style.promptSafe(style.yellow("let it? [y]es, [a]lways, [n]o "))
-        let reader = reader
-        while true {
-            switch await terminal.run({ reader.ask(question) }) {
-            case .line(let answer):
-                switch answer.trimmingCharacters(in: .whitespaces).lowercased() {
-                case "y", "yes": return .allow
-                case "a", "always":
-                    samplingAllowed.withLock { _ = $0.insert(summary.server) }
-                    return .allow
-                case "n", "no", "": return .refuse("the user said no")
-                default: continue
-                }
-            case .interrupted, .endOfInput:
-                return .refuse("the user interrupted")
-            }
+        switch await choose(question, ["yes", "always", "no"], default: "no") {
+        case "yes": return .allow
+        case "always":
+            samplingAllowed.withLock { _ = $0.insert(summary.server) }
+            return .allow
+        case nil: return .refuse("the user interrupted")
+        default: return .refuse("the user said no")
         }
     }
 
