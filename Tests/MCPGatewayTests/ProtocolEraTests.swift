@@ -5,6 +5,15 @@ import Synchronization
 import TestSupport
 import Testing
 
+/// The SDK 2.3.0 fixture over stdio as `fx`, held to `revision` when one is given.
+func fixtureEntry(_ revision: String?, _ flags: [String] = []) -> MCPServerConfig {
+    var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")] + flags)
+    // Generous: the Python peer starts while other suites start theirs.
+    config.timeout = .seconds(60)
+    if let revision { config.protocolPreference = .only(revision) }
+    return config
+}
+
 /// Which revision lmg ends up speaking, against real servers of both generations: the SDK
 /// 1.30.0 (up to 2025-11-25 only) and 2.3.0 (both eras from one server).
 @Suite("MCP revisions: the era each server gets")
@@ -65,9 +74,7 @@ struct ProtocolEraTests {
     /// `completion/complete` in both eras: a prompt argument's values and a template variable's.
     @Test(arguments: [String?.none, "2025-11-25"])
     func argumentsAndTemplateVariablesComplete(_ revision: String?) async throws {
-        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
-        config.timeout = .seconds(60)
-        if let revision { config.protocolPreference = .only(revision) }
+        let config = fixtureEntry(revision)
         let client = MCPClient(config: config, options: TestOptions.client())
         try await withPeer(client, stop: { await $0.close() }) { client in
             try await client.connect()
@@ -80,9 +87,7 @@ struct ProtocolEraTests {
     /// A 2.3.0 server gets 2026-07-28 by default, and the older revision when the entry says so.
     @Test(arguments: [(String?.none, ProtocolEra.modern, "2026-07-28"), ("2025-06-18", .legacy, "2025-06-18")])
     func aDualEraServerGetsWhatTheEntryAsks(_ revision: String?, _ era: ProtocolEra, _ version: String) async throws {
-        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
-        config.timeout = .seconds(60)
-        if let revision { config.protocolPreference = .only(revision) }
+        let config = fixtureEntry(revision)
         let client = MCPClient(config: config, options: TestOptions.client())
         try await withPeer(client, stop: { await $0.close() }) { client in
             try await client.connect()
@@ -99,8 +104,7 @@ struct ProtocolEraTests {
 struct ListCachingTests {
     static func withFixture(_ flags: [String], _ body: (MCPClient, () -> Int) async throws -> Void) async throws {
         let record = NSTemporaryDirectory() + "fixture-record-\(UUID().uuidString)"
-        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py"), "--record", record] + flags)
-        config.timeout = .seconds(60)
+        let config = fixtureEntry(nil, ["--record", record] + flags)
         let client = MCPClient(config: config, options: TestOptions.client())
         defer { try? FileManager.default.removeItem(atPath: record) }
         let listings = { ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("tools/list") }.count }
@@ -153,10 +157,8 @@ struct ServerLogTests {
     func messagesAtTheEntrysLevelReachTheLogFile(_ revision: String?) async throws {
         let directory = NSTemporaryDirectory() + "lmg-logs-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
-        config.timeout = .seconds(60)
+        var config = fixtureEntry(revision)
         config.logLevel = "warning"
-        if let revision { config.protocolPreference = .only(revision) }
         let client = MCPClient(config: config, options: MCPClientOptions(logDirectory: directory))
         try await withPeer(client, stop: { await $0.close() }) { client in
             try await client.connect()
@@ -179,9 +181,7 @@ struct ServerLogTests {
 struct ResourceSubscriptionTests {
     @Test(arguments: [String?.none, "2025-11-25"])
     func aSubscribedResourceIsAnnounced(_ revision: String?) async throws {
-        var config = MCPServerConfig.stdio("fx", command: Repo.python, args: [Repo.fixture("mcp_fixture.py")])
-        config.timeout = .seconds(60)
-        if let revision { config.protocolPreference = .only(revision) }
+        let config = fixtureEntry(revision)
         let manager = MCPManager(options: TestOptions.client())
         await manager.addServers([config])
         let updates = manager.resourceUpdates()
