@@ -152,18 +152,11 @@ public final class StreamableHTTPEndpoint: Sendable {
         default: return nil
         }
         guard let raw = request[header: "mcp-name"] else { return "the Mcp-Name header is missing" }
-        guard let name = Self.headerValue(raw) else { return "Mcp-Name header value '\(raw)' is not valid base64" }
+        guard let name = MCPHeaderValue.decode(raw) else { return "Mcp-Name header value '\(raw)' is not valid base64" }
         guard case .string(let body)? = params[key], body == name else {
             return "Mcp-Name header value '\(name)' does not match body value '\(params[key]?.stringValue ?? "")'"
         }
         return nil
-    }
-
-    /// A header value, decoded from the `=?base64?…?=` form when in it.
-    static func headerValue(_ header: String) -> String? {
-        guard header.hasPrefix("=?base64?"), header.hasSuffix("?="), header.count >= 11 else { return header }
-        guard let data = Data(base64Encoded: String(header.dropFirst(9).dropLast(2))) else { return nil }
-        return String(data: data, encoding: .utf8)
     }
 
     private func initialize(_ body: Data) async -> MCPHTTPResponse {

@@ -1,3 +1,4 @@
+import JSONRPC
 import MCP
 
 /// The tool parameters a 2026-07-28 server wants mirrored as `Mcp-Param-{Name}` headers, read

@@ -2,6 +2,8 @@ import Foundation
 
 /// A value for the MCP 2026-07-28 request headers (`Mcp-Name`, `Mcp-Param-*`): plain visible
 /// ASCII as is, anything else as `=?base64?…?=` so proxies never see raw UTF-8 or line breaks.
+/// Here, beside the wire's other encodings, so the client (encoding) and the built-in server
+/// (decoding) share it.
 public enum MCPHeaderValue {
     private static let prefix = "=?base64?"
     private static let suffix = "?="
