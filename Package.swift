@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         // The gateway's store of servers added over HTTP: SQLite, vendored, over the NIO it already has.
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        // Replicas share their servers in PostgreSQL (LISTEN/NOTIFY); NIO and its TLS are built already.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         // SHA-256 for PKCE (sign-in); already built for Hummingbird's certificates, so it costs CI nothing.
@@ -159,7 +161,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -243,7 +247,7 @@ let package = Package(
             name: "GatewayRuntimeTests",
             dependencies: ["GatewayRuntime", "MCPGateway", "ModelClient", "Orchestrator", "LMGTesting", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
-        .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator"]),
+        .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator", "MCPGateway", "ModelClient"]),
         .testTarget(
             name: "PromptTemplatesTests",
             dependencies: ["PromptTemplates", "PromptTesting", "ModelClient", "Orchestrator", "LMGTesting", .product(name: "MCP", package: "swift-sdk")]

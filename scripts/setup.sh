@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what lmg and its tests need on a fresh Debian machine; safe to run again.
 #   scripts/setup.sh          system libraries (libcurl, libedit) and pkg-config
-#   scripts/setup.sh --test   also the Python test peers pinned in Tests/Fixtures/requirements.txt, tmux, and
+#   scripts/setup.sh --test   also the Python test peers pinned in Tests/Fixtures/requirements.txt, tmux, PostgreSQL
+#                             (the tests start clusters of their own on loopback), and
 #                             the MCP SDK 1.x (pinned in Tests/Fixtures/requirements-mcp1.txt) in .venv-mcp1
 #   scripts/setup.sh --bench  also the benchmarks' peers: wrk, and mcpo (pinned in Benchmarks/requirements-mcpo.txt)
 #                             in .venv-mcpo, beside the MCP SDK 1.x it is built on; LiteLLM's proxy (pinned in
@@ -17,7 +18,7 @@ if [[ "${1:-}" == "--bench" ]]; then
   for pkg in wrk python3-venv; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  for pkg in tmux python3-venv; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
+  for pkg in tmux python3-venv postgresql; do dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg"); done
 fi
 if ((${#need_apt[@]})); then
   echo "setup: installing ${need_apt[*]}" >&2

@@ -24,6 +24,8 @@ public struct ModelConfig: Sendable, Hashable {
     /// For a plain answer, the limit on the whole request; for a streamed one, the longest
     /// silence between two pieces of the stream, since a long answer may stream for minutes.
     public var timeout: Duration
+    /// What the endpoint charges, for `lmg chat`'s `/usage`; never sent.
+    public var prices: TokenPrices?
 
     public init(
         baseURL: String? = nil, apiKey: String? = nil, name: String? = nil, temperature: Double? = nil,

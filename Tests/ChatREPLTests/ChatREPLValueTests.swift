@@ -17,8 +17,10 @@ struct ChatREPLValueTests {
         #expect(try SlashCommand.parse("/system").get() == .system(nil))
         #expect(try SlashCommand.parse("/save /tmp/a conversation.json").get() == .save(path: "/tmp/a conversation.json"))
         #expect(try SlashCommand.parse("/exit").get() == .quit)
+        #expect(try SlashCommand.parse("/export ~/chat.md").get() == .export(path: "~/chat.md"))
+        #expect(SlashCommand.parse("/copy all") == .failure(.usage("/copy")))
         // Every command the help lists parses (with its arguments where it needs some).
-        let samples = ["/prompt builtin__p", "/read s u", "/call t", "/save f", "/load f"]
+        let samples = ["/prompt builtin__p", "/read s u", "/call t", "/save f", "/load f", "/export f.md"]
         for entry in SlashCommand.catalog {
             let line = samples.first { $0.hasPrefix(entry.name + " ") } ?? entry.name
             #expect((try? SlashCommand.parse(line).get()) != nil, "\(line)")

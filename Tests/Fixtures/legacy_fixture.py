@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import sys
 
 import anyio
-import uvicorn
+from asgi_server import serve_asgi
 from mcp.server.fastmcp import Context, FastMCP
 
 
@@ -38,23 +37,6 @@ def build() -> FastMCP:
     return app
 
 
-async def serve_http(app: FastMCP, port: int) -> None:
-    """Serves on 127.0.0.1:`port`; prints `READY <port>` once uvicorn listens."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    server = uvicorn.Server(uvicorn.Config(app.streamable_http_app(), log_level="warning", lifespan="on", timeout_graceful_shutdown=1))
-
-    async def announce() -> None:
-        while not server.started:
-            await anyio.sleep(0.01)
-        print(f"READY {sock.getsockname()[1]}", flush=True)
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(announce)
-        await server.serve(sockets=[sock])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--transport", choices=["stdio", "streamable-http"], default="stdio")
@@ -64,7 +46,7 @@ def main() -> None:
     if args.transport == "stdio":
         app.run("stdio")
     else:
-        anyio.run(serve_http, app, args.port)
+        anyio.run(serve_asgi, app.streamable_http_app(), args.port)
 
 
 if __name__ == "__main__":

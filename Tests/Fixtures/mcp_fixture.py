@@ -3,7 +3,7 @@
 Usage:
   mcp_fixture.py [--transport stdio|streamable-http|sse] [--port 0] [--json-response] [--stateless]
                  [--record FILE] [--many-tools N] [--page-size K] [--resource-file PATH] [--image-resource] [--no-resources]
-                 [--start-delay SECONDS] [--tools-ttl MS] [--no-list-changed]
+                 [--start-delay SECONDS] [--tools-ttl MS] [--last-page-ttl MS] [--no-list-changed]
 
 Transports:
   stdio            (default) stdout carries the protocol only; logs go to stderr; EOF on stdin ends it.
@@ -16,7 +16,8 @@ Transports:
 
 Tools: echo, request_headers, add, slow, progress, fail, image, audio, resource_link, embedded_resource, structured,
 large, add_tool, ask_roots, ask_sampling, ask_elicitation (the server's own requests: older revisions only),
-need_roots, need_sampling, need_elicitation (resolvers: both eras), routed (an x-mcp-header parameter), rename_header,
+need_roots, need_sampling, need_elicitation, need_sampling_tools, need_sampling_after_tool (resolvers: both eras), routed (an x-mcp-header parameter), routed_ask (one, and a
+form through a resolver), rename_header (both to Mcp-Param-Zone),
 touch_resource(uri) (resources/updated to subscribers, both eras),
 log, plus extra_000... with --many-tools N.
 Resources: fixture://greeting (text), fixture://blob (blob), template fixture://items/{id}; with
@@ -30,8 +31,10 @@ tools/list pages when --page-size K > 0 (default: 10 when --many-tools is given,
 pages of K tools with an opaque nextCursor; a cursor that is not ours is answered -32602.
 
 2026-07-28: --tools-ttl MS sends ttlMs MS (public) on tools/list (the SDK's default: 0, private);
+--last-page-ttl MS gives the last tools/list page that ttlMs instead (pages cached each for its own);
 --no-list-changed advertises no tools.listChanged and serves no subscriptions/listen, so a client has no
-stream of changes to rely on.
+stream of changes to rely on. --state-ttl SECONDS seals requestState for that long (the SDK's
+default: 600 s), so a slow answer meets "Invalid or expired requestState".
 
 --record FILE appends one line per event, flushed at once:
   initialize / initialized            the handshake request and the notifications/initialized
@@ -51,7 +54,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import struct
 import sys
 import wave
@@ -59,9 +61,11 @@ import zlib
 from typing import Annotated, Any
 
 import anyio
+from event_log import EventLog
 import mcp_types as types
 from mcp.server import NotificationOptions
 from mcp.server.caching import CacheHint
+from mcp.server.request_state import RequestStateSecurity
 from mcp.server.mcpserver import Context, Elicit, ListRoots, MCPServer, Resolve, Sample
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.prompts.base import AssistantMessage, UserMessage
@@ -89,6 +93,30 @@ def sample_hi() -> Sample:
     return Sample([types.SamplingMessage(role="user", content=types.TextContent(type="text", text="Hi?"))], max_tokens=16)
 
 
+WEATHER = types.Tool(
+    name="weather", description="The weather in a city",
+    input_schema={"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+)
+
+
+def sample_with_tools() -> Sample:
+    # The scripted model calls a tool for a `call NAME {json}` line.
+    text = 'call weather {"city": "Paris"}'
+    return Sample([types.SamplingMessage(role="user", content=types.TextContent(type="text", text=text))],
+                  max_tokens=50, tools=[WEATHER], tool_choice=types.ToolChoice(mode="auto"))
+
+
+def sample_after_tool() -> Sample:
+    # The second round of a server's agent loop: the model's call and the server's result.
+    messages = [
+        types.SamplingMessage(role="user", content=types.TextContent(type="text", text="Weather in Paris?")),
+        types.SamplingMessage(role="assistant", content=[types.ToolUseContent(id="c1", name="weather", input={"city": "Paris"})]),
+        types.SamplingMessage(role="user", content=[
+            types.ToolResultContent(tool_use_id="c1", content=[types.TextContent(type="text", text="18 C")])]),
+    ]
+    return Sample(messages, max_tokens=50, tools=[WEATHER])
+
+
 def list_roots() -> ListRoots:
     return ListRoots()
 
@@ -96,20 +124,7 @@ def list_roots() -> ListRoots:
 # --------------------------------------------------------------------------------------------
 # Recording
 
-
-class Recorder:
-    """Appends one line per notable event to a file, flushed at once (no-op without --record)."""
-
-    def __init__(self, path: str | None) -> None:
-        self._file = open(path, "a", encoding="utf-8") if path else None
-
-    def __call__(self, line: str) -> None:
-        if self._file is not None:
-            self._file.write(line + "\n")
-            self._file.flush()
-
-
-record = Recorder(None)
+record = EventLog(None)
 
 
 async def recording_middleware(ctx: Any, call_next: Any) -> Any:
@@ -177,7 +192,8 @@ class Weather(BaseModel):
 
 def build_server(
     many_tools: int, page_size: int, resource_file: str | None = None, resources: bool = True, image_resource: bool = False,
-    tools_ttl: int | None = None, list_changed: bool = True,
+    tools_ttl: int | None = None, list_changed: bool = True, state_ttl: float | None = None,
+    last_page_ttl: int | None = None,
 ) -> MCPServer:
     hints = {"tools/list": CacheHint(ttl_ms=tools_ttl, scope="public")} if tools_ttl is not None else None
     app = MCPServer(
@@ -187,6 +203,7 @@ def build_server(
         middleware=[recording_middleware],
         cache_hints=hints,
         subscriptions=None if list_changed else False,
+        request_state_security=RequestStateSecurity.ephemeral(ttl=state_ttl) if state_ttl else None,
     )
 
     @app.tool(description="Returns its text unchanged.")
@@ -331,6 +348,17 @@ def build_server(
     async def need_sampling(result: Annotated[types.CreateMessageResult, Resolve(sample_hi)]) -> str:
         return f"sampled: {getattr(result.content, 'text', result.content)}"
 
+    @app.tool(description="Samples with a tool offered (a resolver); returns the model's tool calls.")
+    async def need_sampling_tools(result: Annotated[types.CreateMessageResultWithTools, Resolve(sample_with_tools)]) -> str:
+        uses = [block for block in result.content_as_list if block.type == "tool_use"]
+        calls = "; ".join(f"{use.name} {json.dumps(use.input, sort_keys=True)}" for use in uses)
+        return f"tool_use ({result.stop_reason}): {calls}"
+
+    @app.tool(description="Samples with a tool's result in the history (a resolver); returns the answer.")
+    async def need_sampling_after_tool(result: Annotated[types.CreateMessageResultWithTools, Resolve(sample_after_tool)]) -> str:
+        texts = [block.text for block in result.content_as_list if block.type == "text"]
+        return f"sampled: {' '.join(texts)}"
+
     @app.tool(description="Needs a name from the user (a form, through a resolver); returns it.")
     async def need_elicitation(form: Annotated[NameForm, Resolve(elicit_name)], question: str = "Your name?") -> str:
         return f"elicited: {form.name}"
@@ -340,13 +368,25 @@ def build_server(
 
     app.add_tool(routed, name="routed", description="Echoes its region, which 2026-07-28 HTTP clients also send as Mcp-Param-Region.")
 
+    async def routed_ask(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Region"})],
+                         form: Annotated[NameForm, Resolve(elicit_name)], question: str = "Your name?") -> str:
+        return f"{region}: {form.name}"
+
+    app.add_tool(routed_ask, name="routed_ask", description="Asks a name (a resolver); its region is a header parameter too.")
+
     @app.tool(description="Renames routed's header parameter (Region to Zone) and tells no one: the next call with old headers is -32020.")
     def rename_header() -> str:
         def routed_zone(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Zone"})], text: str = "") -> str:
             return f"{region} (zone): {text}"
 
+        async def routed_ask_zone(region: Annotated[str, Field(json_schema_extra={"x-mcp-header": "Zone"})],
+                                  form: Annotated[NameForm, Resolve(elicit_name)], question: str = "Your name?") -> str:
+            return f"{region} (zone): {form.name}"
+
         app.remove_tool("routed")
         app.add_tool(routed_zone, name="routed", description="Echoes its region, sent as Mcp-Param-Zone.")
+        app.remove_tool("routed_ask")
+        app.add_tool(routed_ask_zone, name="routed_ask", description="Asks a name; its region is sent as Mcp-Param-Zone.")
         return "renamed"
 
     languages = ["perl", "php", "python", "ruby", "rust", "swift"]
@@ -418,6 +458,8 @@ def build_server(
                 raise MCPError(code=types.INVALID_PARAMS, message=f"invalid cursor {cursor!r}")
         end = start + page_size
         next_cursor = base64.urlsafe_b64encode(json.dumps({"offset": end}).encode()).decode() if end < len(tools) else None
+        if next_cursor is None and last_page_ttl is not None:
+            return types.ListToolsResult(tools=tools[start:end], next_cursor=None, ttl_ms=last_page_ttl)
         return types.ListToolsResult(tools=tools[start:end], next_cursor=next_cursor)
 
     low.add_request_handler("tools/list", types.PaginatedRequestParams, list_tools)
@@ -457,38 +499,7 @@ def build_server(
 # --------------------------------------------------------------------------------------------
 # Running
 
-
-def listening_socket(port: int) -> socket.socket:
-    """A TCP socket listening on 127.0.0.1:`port` (0 = chosen by the OS)."""
-    # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted sockets only when the listening
-    # socket says TCP; without it, keep-alive answers written in pieces wait ~40 ms for delayed ACKs.
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    sock.listen(128)
-    return sock
-
-
-async def serve_asgi(asgi_app: Any, port: int, sock: socket.socket | None = None) -> None:
-    """Serves an ASGI app with uvicorn on 127.0.0.1:`port` (0 = chosen by the OS), or on `sock` when the
-    caller had to know the port first; prints `READY <port>` once it listens; returns after
-    SIGTERM/SIGINT (open streams get at most 1 s to finish)."""
-    import uvicorn
-
-    if sock is None:
-        sock = listening_socket(port)
-    config = uvicorn.Config(asgi_app, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-
-    async def announce() -> None:
-        while not server.started:
-            await anyio.sleep(0.01)
-        print(f"READY {sock.getsockname()[1]}", flush=True)
-
-    async with anyio.create_task_group() as tg:
-        tg.start_soon(announce)
-        await server.serve(sockets=[sock])
-        tg.cancel_scope.cancel()
+from asgi_server import listening_socket, serve_asgi  # noqa: E402 - re-exported for the other fixtures
 
 
 def main() -> None:
@@ -505,7 +516,9 @@ def main() -> None:
     parser.add_argument("--image-resource", action="store_true")
     parser.add_argument("--start-delay", type=float, default=0, metavar="SECONDS")
     parser.add_argument("--tools-ttl", type=int, default=None, metavar="MS")
+    parser.add_argument("--last-page-ttl", type=int, default=None, metavar="MS")
     parser.add_argument("--no-list-changed", action="store_true")
+    parser.add_argument("--state-ttl", type=float, default=None, metavar="SECONDS")
     args = parser.parse_args()
     if args.start_delay > 0:
         # A slow start: what the client writes meanwhile waits in the pipe.
@@ -515,10 +528,11 @@ def main() -> None:
 
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="mcp_fixture: %(levelname)s %(message)s")
     global record
-    record = Recorder(args.record)
+    record = EventLog(args.record)
     page_size = args.page_size if args.page_size is not None else (10 if args.many_tools > 0 else 0)
     app = build_server(
-        args.many_tools, page_size, args.resource_file, not args.no_resources, args.image_resource, args.tools_ttl, not args.no_list_changed
+        args.many_tools, page_size, args.resource_file, not args.no_resources, args.image_resource, args.tools_ttl, not args.no_list_changed,
+        args.state_ttl, args.last_page_ttl
     )
 
     if args.transport == "stdio":

@@ -26,6 +26,7 @@ Rules (the endless "model" for REPL tests and benchmarks):
   - last message is a tool result: answer "Tool results: " + the tool messages of this turn joined by " | "
   - last user text is lines of `call NAME {json}`: one tool call per line
   - last user text is `slow N`: stream "tick " N times, 100 ms apart
+  - last user text is `markdown`: stream MARKDOWN (bold, a link, a code block, a table) 3 characters a chunk
   - last user text is `fail STATUS [RETRY_AFTER]`: answer HTTP STATUS with an error body (and Retry-After)
   - anything else: answer "You said: " + the text
 
@@ -36,6 +37,22 @@ import loopback
 
 lock = threading.Lock()
 state = {"script": [], "requests": 0, "log": None, "strict": False}
+
+
+MARKDOWN = """## Result
+
+This is **bold** and `code`, see [the docs](https://example.org/docs).
+
+```swift
+let answer = 42 // the answer
+```
+
+| Name | Count |
+|------|------:|
+| alpha | 1 |
+| beta | 22 |
+
+Done."""
 
 
 def next_entry(request):
@@ -82,6 +99,8 @@ def rules(body):
         headers = {"Retry-After": parts[2]} if len(parts) > 2 else {}
         return {"status": int(parts[1]), "headers": headers,
                 "error": {"message": "scripted failure %s" % parts[1], "type": "scripted_error"}}
+    if text == "markdown":
+        return {"content": MARKDOWN, "chunk": 3, "chunk_delay_ms": 5}
     if text.startswith("slow "):
         return {"content": "tick " * int(text.split()[1]), "chunk": 5, "chunk_delay_ms": 100}
     return {"content": "You said: " + text}

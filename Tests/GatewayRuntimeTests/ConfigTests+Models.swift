@@ -36,6 +36,15 @@ struct ModelsConfigTests: ConfigParsing {
         #expect(failure(#"{"models": {"x": {"model": "m"}}}"#).contains("models.x.base_url: needs a base_url"))
     }
 
+    @Test func pricesPerMillionTokens() throws {
+        let config = try parse(#"{"model": {"prices": {"input": 2.5, "output": 10}}, "models": {"x": {"base_url": "http://h/v1", "prices": {"input": 0, "output": 1, "currency": "EUR"}}}}"#)
+        #expect(config.model.prices == TokenPrices(input: 2.5, output: 10))
+        #expect(config.models["x"]?.prices == TokenPrices(input: 0, output: 1, currency: "EUR"))
+        #expect(failure(#"{"model": {"prices": {"input": 1}}}"#).contains("model.prices: needs output"))
+        #expect(failure(#"{"model": {"prices": {"input": -1, "output": 1}}}"#).contains("model.prices: needs input"))
+        #expect(failure(#"{"model": {"prices": 3}}"#).contains("model.prices: must be an object"))
+    }
+
     @Test func unknownEntryKeysAreWarned() throws {
         let config = try parse(#"{"models": {"x": {"base_url": "http://h/v1", "colour": "red"}}}"#)
         #expect(config.warnings.contains { $0.contains("models.x") && $0.contains("colour") }, "\(config.warnings)")

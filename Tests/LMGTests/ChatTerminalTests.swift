@@ -141,7 +141,7 @@ struct ChatTerminalTests {
         let record = NSTemporaryDirectory() + "lmg-fx-\(UUID().uuidString).txt"
         let chat = try await Self.chat(try Self.config(modelURL: model.baseURL, fixture: record), extra: ["--approve", "ask"])
         defer { chat.stop() }
-        try await chat.waitFor("(2 servers,", timeout: .seconds(30))
+        try await chat.waitFor("(2 servers,", timeout: .seconds(45))
         let call = #"call fx__add {"a": 2, "b": 3}"#
         try await chat.enter(call)
         try await chat.waitFor("[y]es, [a]lways, [n]o")
@@ -217,7 +217,7 @@ struct ChatTerminalTests {
         let record = NSTemporaryDirectory() + "lmg-completion-\(UUID().uuidString)"
         let chat = try await Self.chat(try Self.config(modelURL: "http://127.0.0.1:9/v1", fixture: record))
         defer { chat.stop() }
-        try await chat.waitFor("(2 servers,")
+        try await chat.waitFor("(2 servers,", timeout: .seconds(45))
         // The prompt list is fetched once a prompt command ran.
         try await chat.enter("/prompts")
         try await chat.waitFor("fx__review_code")
@@ -243,7 +243,7 @@ struct ChatTerminalTests {
         let record = NSTemporaryDirectory() + "lmg-updates-\(UUID().uuidString)"
         let chat = try await Self.chat(try Self.config(modelURL: "http://127.0.0.1:9/v1", fixture: record))
         defer { chat.stop() }
-        try await chat.waitFor("(2 servers,")
+        try await chat.waitFor("(2 servers,", timeout: .seconds(45))
         try await chat.enter("/read fx fixture://greeting")
         try await chat.waitFor("lmg says when it changes")
         try await chat.enter(#"/call fx__touch_resource {"uri": "fixture://greeting"}"#)
@@ -262,7 +262,17 @@ struct ChatTerminalTests {
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "You said: hi")
         #expect(lines.dropFirst().first == "Tool results: piped")
-        #expect(lines.last?.hasPrefix("tokens this session:") == true)
+        #expect(lines.last?.hasPrefix(" all  2 turns") == true, "\(lines)")
         #expect(result.stderr.contains("✓ builtin__echo ok"))
+    }
+
+    @Test func pipedAnswersStayAsTheModelWroteThem() async throws {
+        let model = try await ScriptedModel.start()
+        defer { model.stop() }
+        let result = try await runLMG(["chat", "--config", try Self.config(modelURL: model.baseURL)], stdin: "markdown\n")
+        #expect(result.status == 0, "\(result)")
+        #expect(result.stdout.contains("This is **bold** and `code`, see [the docs](https://example.org/docs)."))
+        #expect(result.stdout.contains("```swift\nlet answer = 42"))
+        #expect(!result.stdout.contains("\u{1B}"))
     }
 }

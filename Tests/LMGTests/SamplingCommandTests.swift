@@ -29,12 +29,37 @@ struct SamplingCommandTests {
         #expect(((sampled["messages"] as? [[String: Any]])?.first?["content"] as? String) == "Hi?")
     }
 
+    /// A server's own agent loop on lmg's model (sampling with tools, both eras): the offered
+    /// tool reaches the model as a function, its call comes back as `tool_use`, and a second
+    /// round's history (the call and the server's result) reaches it as the model's own messages.
+    @Test(arguments: ["fx", "fxl"])
+    func serversOfferToolsToTheModel(_ server: String) async throws {
+        let model = try await ScriptedModel.start()
+        defer { model.stop() }
+        let config = try Self.config(model)
+        let first = try await runLMG(["run", "--config", config, "-p", "call \(server)__need_sampling_tools {}"])
+        #expect(first.status == 0, "\(first)")
+        #expect(first.stdout.contains(#"tool_use (toolUse): weather {"city": "Paris"}"#), "\(first)")
+        let offered = try #require(try model.bodies().first { ($0["tools"] as? [[String: Any]])?.contains { tool in
+            ((tool["function"] as? [String: Any])?["name"] as? String) == "weather" } == true })
+        #expect(offered["tool_choice"] as? String == "auto")
+
+        let second = try await runLMG(["run", "--config", config, "-p", "call \(server)__need_sampling_after_tool {}"])
+        #expect(second.status == 0, "\(second)")
+        #expect(second.stdout.contains("sampled: Tool results: 18 C"), "\(second)")
+        let history = try #require(try model.bodies().first { body in
+            (body["messages"] as? [[String: Any]])?.contains { $0["role"] as? String == "tool" && $0["tool_call_id"] as? String == "c1" } == true
+        })
+        let roles = (history["messages"] as? [[String: Any]])?.map { $0["role"] as? String ?? "?" }
+        #expect(roles == ["user", "assistant", "tool"], "\(history)")
+    }
+
     @Test func chatAsksBeforeAServerUsesTheModel() async throws {
         let model = try await ScriptedModel.start()
         defer { model.stop() }
         let chat = try await ChatTerminalTests.chat(try Self.config(model), extra: ["--approve", "ask"])
         defer { chat.stop() }
-        try await chat.waitFor("(2 servers,")
+        try await chat.waitFor("(2 servers,", timeout: .seconds(45))
         try await chat.enter("/call fx__need_sampling {}")
         try await chat.waitFor("server 'fx' asks the model (1 message, up to 16 tokens): Hi?")
         try await chat.enter("y")

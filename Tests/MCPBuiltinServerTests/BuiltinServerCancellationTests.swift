@@ -31,6 +31,8 @@ struct BuiltinServerCancellationTests {
 
         #expect(await server.handle(Self.cancel("7")) == nil)
         #expect(await response == nil)
+        // The reply goes out before the task unregisters itself; drain waits for that step.
+        await server.drain()
         #expect(server.inFlightCount == 0)
     }
 

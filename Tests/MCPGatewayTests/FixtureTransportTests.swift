@@ -28,7 +28,7 @@ struct FixtureTransportTests {
 
     /// `revision`: the entry's `protocol_version` (nil: auto, which finds 2026-07-28 on every
     /// transport but legacy SSE).
-    static func connect(_ mode: Mode, extra: [String] = [], revision: String? = nil) async throws -> Peer {
+    static func connect(_ mode: Mode, extra: [String] = [], revision: String? = nil, answering: ServerInputs = []) async throws -> Peer {
         let script = Repo.fixture("mcp_fixture.py")
         var server: FixtureProcess?
         let config: MCPServerConfig
@@ -52,7 +52,9 @@ struct FixtureTransportTests {
         }
         var entry = config
         if let revision { entry.protocolPreference = .only(revision) }
-        let client = MCPClient(config: entry, options: TestOptions.client())
+        var options = TestOptions.client()
+        options.answeredInputs = answering
+        let client = MCPClient(config: entry, options: options)
         do {
             try await client.connect()
         } catch {
@@ -211,6 +213,58 @@ struct FixtureTransportTests {
             #expect(Self.text(second) == "Zürich (zone): b", "\(second)")
             let schema = client.cachedTools?.first { $0.name == "routed" }?.inputSchema
             #expect("\(String(describing: schema))".contains("Zone"), "listed again after -32020")
+        }
+    }
+
+    /// Renames the fixture's header parameters while the person answers, as a server updated
+    /// mid-call would: the retry lmg sends after -32020 carries the answer already given.
+    final class RenamingPerson: ServerRequestRelay {
+        let client: MCPClient
+        let asked = Mutex(0)
+        init(client: MCPClient) { self.client = client }
+
+        func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
+            guard method == "elicitation/create" else { return nil }
+            asked.withLock { $0 += 1 }
+            _ = try? await ServerRequestRelays.$current.withValue(nil) { try await client.callTool("rename_header") }
+            return ["action": "accept", "content": ["name": "Ada"]]
+        }
+    }
+
+    @Test func aHeaderMismatchAfterAnAnswerSendsTheAnswerAgainNotTheQuestion() async throws {
+        let peer = try await Self.connect(.sseAnswers, answering: .elicitation)
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
+            let client = peer.client
+            _ = try await client.listTools()
+            let person = RenamingPerson(client: client)
+            let result = try await ServerRequestRelays.$current.withValue(person) {
+                try await client.callTool("routed_ask", arguments: ["region": .string("eu"), "question": .string("Who?")])
+            }
+            #expect(Self.text(result) == "eu (zone): Ada", "\(result)")
+            #expect(person.asked.withLock { $0 } == 1, "the person is asked once")
+        }
+    }
+
+    /// Answers a form slowly: the server's sealed state expires meanwhile.
+    final class SlowPerson: ServerRequestRelay {
+        let asked = Mutex(0)
+        func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
+            guard method == "elicitation/create" else { return nil }
+            let count = asked.withLock { $0 += 1; return $0 }
+            if count == 1 { try? await Task.sleep(for: .milliseconds(1500)) }
+            return ["action": "accept", "content": ["name": "Ada"]]
+        }
+    }
+
+    /// A `requestState` that expired while the person answered: the server refuses the retry
+    /// ("Invalid or expired requestState"), and lmg starts the call over once.
+    @Test func anExpiredRequestStateStartsTheCallOver() async throws {
+        let peer = try await Self.connect(.stdio, extra: ["--state-ttl", "0.5"], answering: .elicitation)
+        try await withPeer(peer, stop: { await $0.stop() }) { (peer) async throws -> Void in
+            let person = SlowPerson()
+            let result = try await ServerRequestRelays.$current.withValue(person) { try await peer.client.callTool("need_elicitation") }
+            #expect(Self.text(result) == "elicited: Ada", "\(result)")
+            #expect(person.asked.withLock { $0 } == 2, "asked again after the restart")
         }
     }
 

@@ -147,6 +147,24 @@ struct ListCachingTests {
             #expect(listings() == 3)
         }
     }
+
+    /// Each page lives for its own `ttlMs`: when the short-lived last page runs out, only it is
+    /// asked again; an explicit refresh asks for every page.
+    @Test func onlyThePagesWhoseTimeRanOutAreAskedAgain() async throws {
+        let flags = ["--no-list-changed", "--many-tools", "5", "--page-size", "10", "--tools-ttl", "60000", "--last-page-ttl", "300"]
+        try await Self.withFixture(flags) { client, listings in
+            let count = try await client.listTools().count
+            let pages = listings()
+            #expect(pages == (count + 9) / 10 && pages > 1, "\(count) tools in \(pages) pages")
+            _ = try await client.listTools()
+            #expect(listings() == pages, "every page still fresh")
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await client.listTools().count == count)
+            #expect(listings() == pages + 1, "only the last page again")
+            _ = try await client.listTools(refresh: true)
+            #expect(listings() == 2 * pages + 1, "a refresh asks for every page")
+        }
+    }
 }
 
 /// A server's log messages land in its `<name>.log`, at the level its entry asks for

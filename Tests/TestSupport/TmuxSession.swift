@@ -42,6 +42,17 @@ public final class TmuxSession: @unchecked Sendable {
         return result.stdout.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
     }
 
+    /// The screen with its styles as escape sequences (`capture-pane -e`), lines not joined.
+    public func styledScreen() async throws -> String {
+        try await tmux(["capture-pane", "-p", "-e", "-S", "-500", "-t", "0"]).stdout
+    }
+
+    /// Runs a tmux command on this session's server (`set -g set-clipboard on`, `show-buffer`).
+    @discardableResult
+    public func command(_ arguments: String...) async throws -> String {
+        try await tmux(arguments).stdout
+    }
+
     /// Waits until the screen satisfies `condition` (checked every 50 ms); throws with the screen after `timeout`.
     @discardableResult
     public func waitFor(

@@ -17,6 +17,8 @@ public enum SlashCommand: Equatable, Sendable {
     case history
     case save(path: String)
     case load(path: String)
+    case export(path: String)
+    case copy
     case approve(ApprovalMode?)
     case usage
     case retry
@@ -47,9 +49,11 @@ public enum SlashCommand: Equatable, Sendable {
         ("/clear", "/clear", "forget the conversation"),
         ("/history", "/history", "the conversation so far"),
         ("/save", "/save FILE", "save the conversation as JSON"),
-        ("/load", "/load FILE", "load a saved conversation"),
+        ("/load", "/load FILE", "load a saved conversation (JSON, or Markdown from /export)"),
+        ("/export", "/export FILE.md", "write the conversation as Markdown, tool calls folded"),
+        ("/copy", "/copy", "put the last answer on the clipboard (OSC 52)"),
         ("/approve", "/approve on|off|ask", "tool calls: run, never run, or ask each time"),
-        ("/usage", "/usage", "tokens used this session"),
+        ("/usage", "/usage", "tokens each turn used, the total, and the cost where the config prices the model"),
         ("/retry", "/retry", "send the last message again"),
         ("/quit", "/quit", "leave (Ctrl-D too)"),
     ]
@@ -99,6 +103,8 @@ public enum SlashCommand: Equatable, Sendable {
         case "/history": return .success(.history)
         case "/save": return rest.isEmpty ? usage() : .success(.save(path: rest))
         case "/load": return rest.isEmpty ? usage() : .success(.load(path: rest))
+        case "/export": return rest.isEmpty ? usage() : .success(.export(path: rest))
+        case "/copy": return rest.isEmpty ? .success(.copy) : usage()
         case "/approve":
             guard let word = words.first else { return .success(.approve(nil)) }
             guard words.count == 1, let mode = ApprovalMode(rawValue: word.lowercased()) else { return usage() }

@@ -25,6 +25,12 @@ public struct TerminalStyle: Sendable {
             color: usesColor(terminal: tty, noColor: noColor, environment: environment), width: columns, interactive: tty)
     }
 
+    /// The terminal's columns now (it may have been resized since `detect`).
+    static func currentWidth(fallback: Int) -> Int {
+        var size = winsize()
+        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : fallback
+    }
+
     /// Colour only on a terminal, and never with `--no-color`, a non-empty NO_COLOR (no-color.org) or TERM=dumb.
     static func usesColor(terminal: Bool, noColor: Bool, environment: [String: String]) -> Bool {
         terminal && !noColor && environment["NO_COLOR"].map(\.isEmpty) != false && environment["TERM"] != "dumb"

@@ -15,10 +15,20 @@ actor TurnDisplay {
     /// Questions being asked: the status line stays away while any is open.
     private var holds = 0
     private var ticker: Task<Void, Never>?
+    /// Renders the answer's Markdown on a terminal; nil prints the text as it comes (piped,
+    /// `--no-markdown`).
+    private var markdown: MarkdownRenderer?
+    private let images: ImageDisplay?
 
-    init(style: TerminalStyle) {
+    init(style: TerminalStyle, markdown: Bool = false, images: ImageDisplay? = nil) {
         self.style = style
         self.toolsToStderr = !style.interactive
+        self.images = images
+        if markdown && style.interactive {
+            self.markdown = MarkdownRenderer(
+                width: style.width, color: style.color,
+                hyperlinks: MarkdownTheme.supportsHyperlinks(environment: ProcessInfo.processInfo.environment))
+        }
     }
 
     /// Starts the spinner for a turn (terminal only).
@@ -37,12 +47,21 @@ actor TurnDisplay {
         switch event {
         case .textDelta(let text):
             hideStatus()
-            write(text)
-            atLineStart = text.hasSuffix("\n")
+            if var renderer = markdown {
+                renderer.width = TerminalStyle.currentWidth(fallback: style.width)
+                let drawn = renderer.feed(text)
+                markdown = renderer
+                write(drawn)
+                if !drawn.isEmpty { atLineStart = drawn.hasSuffix("\n") }
+            } else {
+                write(text)
+                atLineStart = text.hasSuffix("\n")
+            }
         case .toolCallRequested:
             break
         case .toolCallStarted(let request):
             hideStatus()
+            flushText()
             newline()
             toolLine(style.cyan(ToolLine.started(request, width: style.width)))
             running.append((request.id, request.qualifiedName, .now, nil))
@@ -58,6 +77,9 @@ actor TurnDisplay {
             running.removeAll { $0.id == outcome.request.id }
             let (mark, line) = ToolLine.finished(outcome, width: style.width)
             toolLine(mark == "✓" ? style.green(line) : mark == "⊘" ? style.yellow(line) : style.red(line))
+            if let images, !outcome.images.isEmpty {
+                for image in outcome.images { write(images.show(image)) }
+            }
             showStatus()
         case .usage:
             break
@@ -71,9 +93,16 @@ actor TurnDisplay {
         ticker?.cancel()
         ticker = nil
         hideStatus()
+        flushText()
         running.removeAll()
         holds = 0
         newline()
+    }
+
+    /// Shows images outside a turn (a resource `/read` attached).
+    func show(images shown: [RenderedImage]) {
+        guard let images else { return }
+        for image in shown { write(images.show(image)) }
     }
 
     /// Clears the status line and keeps it away (while an approval or a server's question is
@@ -81,6 +110,17 @@ actor TurnDisplay {
     func pause() {
         holds += 1
         hideStatus()
+        flushText()
+    }
+
+    /// Draws what the Markdown renderer still holds (an open span, a table) before something
+    /// else takes the screen: a tool line, a question, the prompt.
+    private func flushText() {
+        guard var renderer = markdown else { return }
+        let drawn = renderer.finish()
+        markdown = renderer
+        write(drawn)
+        if !drawn.isEmpty { atLineStart = drawn.hasSuffix("\n") }
     }
 
     /// Lets the status line show again once no question is open.

@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import MCPGateway
+import ModelClient
 import Orchestrator
 
 extension ChatSession {
@@ -86,6 +87,7 @@ extension ChatSession {
             let watched = (try? await manager.subscribe(server: server, resource: uri)) == true
             if watched { attachedResources.withLock { _ = $0.insert(MCPResourceUpdate(server: server, uri: uri)) } }
             say(style.dim("attached \(uri) (\(message.text.count) characters) to the conversation" + (watched ? "; lmg says when it changes" : "")))
+            await display.show(images: ContentRenderer.images(in: result.contents))
         case .call(let tool, let json):
             try await callByHand(tool, json: json)
         case .model(let name):
@@ -121,13 +123,36 @@ extension ChatSession {
             let expanded = (path as NSString).expandingTildeInPath
             let data = try Data(contentsOf: URL(fileURLWithPath: expanded))
             let conversation: Conversation
-            do {
-                conversation = try JSONDecoder().decode(Conversation.self, from: data)
-            } catch {
-                throw ChatError("\(path) is not a saved conversation: \(error.localizedDescription)")
+            if path.lowercased().hasSuffix(".md") {
+                do {
+                    var messages = try ConversationExport.messages(fromMarkdown: String(decoding: data, as: UTF8.self))
+                    let system = messages.first?.role == .system ? messages.removeFirst().text : nil
+                    conversation = Conversation(systemPrompt: system, messages: messages)
+                } catch {
+                    throw ChatError("\(path) is not a conversation /export wrote: \(error)")
+                }
+            } else {
+                do {
+                    conversation = try JSONDecoder().decode(Conversation.self, from: data)
+                } catch {
+                    throw ChatError("\(path) is not a saved conversation: \(error.localizedDescription)")
+                }
             }
             await orchestrator.setConversation(conversation)
             say(style.dim("loaded \(conversation.messages.count) messages from \(path)"))
+        case .export(let path):
+            let conversation = await orchestrator.conversation
+            let system = conversation.systemPrompt.map { [ChatMessage.system($0)] } ?? []
+            let text = ConversationExport.markdown(system + conversation.messages, model: await orchestrator.modelName)
+            let expanded = (path as NSString).expandingTildeInPath
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: expanded), options: .atomic)
+            } catch {
+                throw ChatError("cannot write \(path): \(error.localizedDescription)")
+            }
+            say(style.dim("exported \(conversation.messages.count) messages to \(path)"))
+        case .copy:
+            try await copyLastAnswer()
         case .approve(let mode):
             if let mode {
                 await applyApproval(mode)
@@ -136,8 +161,12 @@ extension ChatSession {
                 say("usage: /approve on|off|ask")
             }
         case .usage:
-            let usage = await orchestrator.totalUsage
-            say("tokens this session: \(usage.promptTokens) prompt + \(usage.completionTokens) completion = \(usage.totalTokens)")
+            let config = config
+            let lines = ledger.withLock { $0 }.report { name in
+                config.models[name]?.prices ?? config.models.values.first { $0.name == name }?.prices
+                    ?? (name == (config.model.name ?? ModelConfig.defaultModelName) ? config.model.prices : nil)
+            }
+            for line in lines { say(line) }
         case .retry:
             await runTurn(await orchestrator.retry())
         case .quit:
@@ -167,11 +196,28 @@ extension ChatSession {
         let start = clock.now
         let result = try await manager.callTool(server: target.server, tool: target.tool.name, arguments: arguments)
         let text = ContentRenderer.person.render(result).text
-        await display.handle(.toolCallFinished(ToolCallOutcome(
+        var outcome = ToolCallOutcome(
             request: request, status: .completed, isError: result.isError == true, content: text,
-            summary: ToolLine.flatten(text), duration: clock.now - start, truncated: false)))
+            summary: ToolLine.flatten(text), duration: clock.now - start, truncated: false)
+        outcome.images = ContentRenderer.images(in: result.content)
+        await display.handle(.toolCallFinished(outcome))
         await display.end()
         say(text)
+    }
+
+    /// Sends the last answer to the terminal's clipboard with OSC 52, which works over ssh and in
+    /// tmux (with set-clipboard on); most terminals take up to about 100 KB.
+    private func copyLastAnswer() async throws {
+        guard let answer = await orchestrator.conversation.messages.last(where: { $0.role == .assistant && !$0.text.isEmpty })?.text else {
+            throw ChatError("no answer to copy yet")
+        }
+        guard style.interactive else { throw ChatError("/copy needs a terminal (it writes OSC 52 to stdout)") }
+        let encoded = Data(answer.utf8).base64EncodedString()
+        guard encoded.count <= 100_000 else {
+            throw ChatError("the last answer is \(answer.utf8.count) bytes, too long for the terminal clipboard; /export it instead")
+        }
+        FileHandle.standardOutput.write(Data("\u{1B}]52;c;\(encoded)\u{7}".utf8))
+        say(style.dim("copied the last answer (\(answer.count) characters) to the clipboard"))
     }
 
     /// Every usable server's prompts under the names `/prompts` shows and `/prompt` takes.

@@ -63,7 +63,8 @@ extension ChatSession {
         // "Always" may have been said while this one waited its turn.
         if samplingAllowed.withLock({ $0.contains(summary.server) }) { return .allow }
         let limit = summary.maxTokens.map { ", up to \($0) tokens" } ?? ""
-        say(style.bold("server '\(summary.server)' asks the model") + " (\(summary.messages) message\(summary.messages == 1 ? "" : "s")\(limit)): "
+        let tools = summary.tools.isEmpty ? "" : ", tools " + summary.tools.map(ServerText.printable).joined(separator: ", ")
+        say(style.bold("server '\(summary.server)' asks the model") + " (\(summary.messages) message\(summary.messages == 1 ? "" : "s")\(limit)\(tools)): "
             + ServerText.printable(summary.lastText))
         let question = style.promptSafe(style.yellow("let it? [y]es, [a]lways, [n]o "))
         switch await choose(question, ["yes", "always", "no"], default: "no") {

@@ -31,7 +31,7 @@ public final class ChatSession: Sendable {
     let interactive: Bool
     let terminal = TerminalThread()
     let reader: LineReader
-    private let watcher: InterruptWatcher?
+    let watcher: InterruptWatcher?
     /// The background work the session starts: server connects and the config watcher.
     private struct Background {
         var connecting: Task<Void, Never>?
@@ -58,6 +58,8 @@ public final class ChatSession: Sendable {
     let samplingBudget = SamplingBudget(perTurn: 10)
     /// Approvals and servers' questions, asked one at a time.
     let questions = QuestionQueue()
+    /// The tokens each turn used, for `/usage`.
+    let ledger = Mutex(UsageLedger())
 
     /// A session over `runtime` (servers not yet connected: the session connects them in the
     /// background); `--model` and `--system` are already in the runtime's configuration.
@@ -66,7 +68,12 @@ public final class ChatSession: Sendable {
         self.options = options
         interactive = isatty(STDIN_FILENO) == 1
         style = TerminalStyle.detect(noColor: options.noColor)
-        display = TurnDisplay(style: style)
+        let images = options.images && style.interactive
+            ? ImageDisplay(
+                graphics: interactive ? ImageDisplay.probe() : nil,
+                cache: ImageCache(environment: ProcessInfo.processInfo.environment), style: style)
+            : nil
+        display = TurnDisplay(style: style, markdown: options.markdown, images: images)
         orchestrator = runtime.makeOrchestrator { loop in
             loop.supportsImages = options.vision
             loop.autoApproveReadOnly = options.autoApproveReadOnly
@@ -309,37 +316,6 @@ public final class ChatSession: Sendable {
 
     // MARK: - Turns
 
-    /// Shows a turn's events; Ctrl-C cancels it (model request and tool calls) and returns here.
-    func runTurn(_ stream: AsyncThrowingStream<OrchestratorEvent, Error>) async {
-        let still = await stillConnecting()
-        if !still.isEmpty {
-            notice(style.dim("still connecting: \(still.joined(separator: ", ")); their tools join when they are up"))
-        }
-        samplingBudget.reset()
-        await display.begin()
-        let display = display
-        let task = Task { () -> (any Error)? in
-            do {
-                for try await event in stream { await display.handle(event) }
-                return Task.isCancelled ? CancellationError() : nil
-            } catch {
-                return error
-            }
-        }
-        watcher?.onInterrupt { task.cancel() }
-        let failure = await task.value
-        watcher?.onInterrupt(nil)
-        await display.end()
-        switch failure {
-        case nil: break
-        case is CancellationError: notice(style.yellow("cancelled"))
-        case let error?: notice(style.red("error: \(error)"))
-        }
-    }
-
-    private func stillConnecting() async -> [String] {
-        await manager.status().filter { $0.state == .connecting }.map(\.name)
-    }
 }
 
 /// The completion snapshot: written before each prompt, read by libedit's callback on the

@@ -15,10 +15,10 @@ struct GatewayConfigReader {
     static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "model_resources", "prompts_dir", "roots", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
-        "metrics_public",
+        "metrics_public", "session_lifetime",
     ]
     static let modelKeys: Set<String> = [
-        "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout",
+        "base_url", "api_key", "model", "name", "temperature", "max_tokens", "stream", "headers", "timeout", "prices",
     ]
 
     mutating func readRoot(_ root: Value, path: String?) throws(ConfigError) -> GatewayConfig {
@@ -84,11 +84,23 @@ struct GatewayConfigReader {
         settings.allowedURLHosts = try fields.stringArray(object["allowed_url_hosts"], at: "server.allowed_url_hosts")?.map { $0.lowercased() }
         if let store = try fields.string(object["store"], at: "server.store") {
             guard !store.isEmpty else {
-                throw fields.error("must be a file path or \"memory\" (leave it out for $XDG_STATE_HOME/lmg/servers.sqlite)", at: "server.store")
+                throw fields.error("must be a file path, a postgres:// URL or \"memory\" (leave it out for $XDG_STATE_HOME/lmg/servers.sqlite)", at: "server.store")
             }
-            settings.store = store == "memory" ? .memory : .file(store)
+            if PostgresStoreURL.isPostgres(store) {
+                do {
+                    settings.store = .postgres(try PostgresStoreURL(parsing: store))
+                } catch {
+                    throw fields.error("the PostgreSQL URL \(error.problem)", at: "server.store")
+                }
+            } else {
+                settings.store = store == "memory" ? .memory : .file(store)
+            }
         }
         settings.metricsPublic = try fields.bool(object["metrics_public"], at: "server.metrics_public") ?? false
+        if let lifetime = try fields.duration(object["session_lifetime"], at: "server.session_lifetime") {
+            guard lifetime >= .seconds(60) else { throw fields.error("must be at least 60 seconds", at: "server.session_lifetime") }
+            settings.sessionLifetime = lifetime
+        }
         return settings
     }
 
@@ -145,7 +157,21 @@ struct GatewayConfigReader {
         model.stream = try fields.bool(object["stream"], at: section + ".stream") ?? true
         for header in try fields.headers(object["headers"], at: section + ".headers") { model.headers[header.key] = header.value }
         if let timeout = try fields.duration(object["timeout"], at: section + ".timeout") { model.timeout = timeout }
+        if let prices = object["prices"] { model.prices = try readPrices(prices, at: section + ".prices") }
         return model
+    }
+
+    /// `prices`: `{"input": 2.5, "output": 10, "currency": "$"}`, per million tokens.
+    mutating func readPrices(_ raw: Value, at section: String) throws(ConfigError) -> TokenPrices {
+        guard case .object(let object) = raw else { throw fields.error("must be an object with input and output", at: section) }
+        fields.warnUnknown(object, known: ["input", "output", "currency"], at: section)
+        guard let input = try fields.number(object["input"], at: section + ".input"), input >= 0 else {
+            throw fields.error("needs input, a price per million prompt tokens (0 or more)", at: section)
+        }
+        guard let output = try fields.number(object["output"], at: section + ".output"), output >= 0 else {
+            throw fields.error("needs output, a price per million completion tokens (0 or more)", at: section)
+        }
+        return TokenPrices(input: input, output: output, currency: try fields.string(object["currency"], at: section + ".currency") ?? "$")
     }
 
     /// `models`: `{"NAME": {the model section's keys}}`. An entry's upstream model defaults to

@@ -24,6 +24,9 @@ public struct ServeSettings: Sendable, Hashable {
     /// Whether `GET /metrics` needs no key even when `api_keys` are set (`metrics_public`): for
     /// Prometheus scrapers that send none. It shows server and tool names and counts, never a secret.
     public var metricsPublic = false
+    /// How long a sealed `/mcp` session id is accepted after its `initialize`
+    /// (`session_lifetime`; only with `LMG_SESSION_KEY`, since such an id cannot be revoked everywhere).
+    public var sessionLifetime: Duration = .seconds(86_400)
 
     public init() {}
 
@@ -33,7 +36,7 @@ public struct ServeSettings: Sendable, Hashable {
         switch store {
         case .standard: return environment.serverStorePath
         case .file(let path): return path
-        case .memory: return nil
+        case .memory, .postgres: return nil
         }
     }
 
@@ -46,7 +49,8 @@ public struct ServeSettings: Sendable, Hashable {
     }
 }
 
-/// `server.store`: a SQLite file that keeps servers added over HTTP, or nothing at all.
+/// `server.store`: a SQLite file that keeps servers added over HTTP, a PostgreSQL database
+/// replicas share, or nothing at all.
 public enum ServerStoreLocation: Sendable, Hashable {
     /// Not set: `$XDG_STATE_HOME/lmg/servers.sqlite` (`~/.local/state/lmg/servers.sqlite`).
     case standard
@@ -54,6 +58,8 @@ public enum ServerStoreLocation: Sendable, Hashable {
     case file(String)
     /// `"memory"`: servers added over HTTP last until the process ends.
     case memory
+    /// A PostgreSQL database several replicas share (`postgres://…`).
+    case postgres(PostgresStoreURL)
 }
 
 /// One API key of `server.api_keys`: who holds it and what it may do.

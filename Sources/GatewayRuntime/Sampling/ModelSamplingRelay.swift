@@ -47,11 +47,16 @@ public final class ModelSamplingRelay: ServerRequestRelay {
         let model = request.model.flatMap { models.model(named: $0) } ?? models.fallback
         var sent = request
         sent.model = nil
+        let turn: ModelTurn
         do {
-            let turn = try await model.complete(sent) { _ in }
-            return SamplingTranslation.result(turn, model: model.modelName)
+            turn = try await model.complete(sent) { _ in }
         } catch {
             throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "lmg's model could not answer: \(error)")
+        }
+        do throws(SamplingTranslation.Refusal) {
+            return try SamplingTranslation.result(turn, model: model.modelName)
+        } catch {
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: error.description)
         }
     }
 }

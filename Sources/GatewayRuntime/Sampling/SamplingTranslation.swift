@@ -19,6 +19,8 @@ public enum SamplingTranslation {
         /// The last message's text, cut.
         public var lastText: String
         public var model: String?
+        /// The tools the server lets the model call (it runs them itself).
+        public var tools: [String] = []
     }
 
     /// The chat request for `params`: the system prompt first, the messages (text and images),
@@ -41,6 +43,7 @@ public enum SamplingTranslation {
             case nil: blocks = []
             }
             var parts: [ContentPart] = []
+            var calls: [ToolCall] = []
             for block in blocks {
                 guard case .object(let content) = block else { continue }
                 switch content["type"]?.stringValue {
@@ -48,14 +51,30 @@ public enum SamplingTranslation {
                 case "image":
                     guard let data = content["data"]?.stringValue else { continue }
                     parts.append(.imageURL("data:\(content["mimeType"]?.stringValue ?? "image/png");base64,\(data)"))
+                case "tool_use" where role == "assistant":
+                    switch toolCall(content) {
+                    case .success(let call): calls.append(call)
+                    case .failure(let refusal): return .failure(Refusal("message \(index + 1): \(refusal.description)"))
+                    }
+                case "tool_result" where role == "user":
+                    // Each result is the model's `tool` message answering its call, before the text.
+                    switch toolResult(content) {
+                    case .success(let result): messages.append(result)
+                    case .failure(let refusal): return .failure(Refusal("message \(index + 1): \(refusal.description)"))
+                    }
                 default:
                     return .failure(Refusal("message \(index + 1) has content lmg's model cannot take (\(content["type"]?.stringValue ?? "no type"))"))
                 }
             }
+            if parts.isEmpty && (!calls.isEmpty || role == "user") {
+                if !calls.isEmpty { messages.append(ChatMessage(role: .assistant, content: nil, toolCalls: calls)) }
+                continue
+            }
             var content = MessageContent.parts(parts)
             if parts.count == 1, case .text(let text) = parts[0] { content = .text(text) }
-            messages.append(ChatMessage(role: role == "user" ? .user : .assistant, content: content))
+            messages.append(ChatMessage(role: role == "user" ? .user : .assistant, content: content, toolCalls: calls.isEmpty ? nil : calls))
         }
+        if messages.allSatisfy({ $0.role == .system }) { return .failure(Refusal("a sampling request needs messages")) }
         var request = ChatRequest(messages: messages)
         if let raw = params["maxTokens"] {
             // A server's number: whole, positive and sane, or the request is refused (never a trap).
@@ -69,6 +88,13 @@ public enum SamplingTranslation {
             request.extraMembers["stop"] = .array(stops.compactMap(\.stringValue).map { .string($0) })
         }
         request.model = preferredModel(params["modelPreferences"], among: models)
+        switch tools(params) {
+        case .success(let (tools, choice)):
+            request.tools = tools
+            request.toolChoice = choice
+        case .failure(let refusal):
+            return .failure(refusal)
+        }
         return .success(request)
     }
 
@@ -82,19 +108,29 @@ public enum SamplingTranslation {
         return nil
     }
 
-    /// The `CreateMessageResult` for the model's turn.
-    public static func result(_ turn: ModelTurn, model: String) -> Value {
+    /// The `CreateMessageResult` for the model's turn: its text, and the tools it calls as
+    /// `tool_use` blocks (`stopReason: "toolUse"`); the server runs them and samples again.
+    public static func result(_ turn: ModelTurn, model: String) throws(Refusal) -> Value {
         let stop: String
         switch turn.finishReason {
         case "length": stop = "maxTokens"
         case "stop", nil: stop = "endTurn"
+        case "tool_calls": stop = "toolUse"
         case let other?: stop = other
+        }
+        let text: Value = ["type": "text", "text": .string(turn.message.text)]
+        var content = text
+        let calls = turn.message.toolCalls ?? []
+        if !calls.isEmpty {
+            var blocks: [Value] = turn.message.text.isEmpty ? [] : [text]
+            for call in calls { blocks.append(try toolUse(call)) }
+            content = .array(blocks)
         }
         return [
             "role": "assistant",
-            "content": ["type": "text", "text": .string(turn.message.text)],
+            "content": content,
             "model": .string(model),
-            "stopReason": .string(stop),
+            "stopReason": .string(calls.isEmpty ? stop : "toolUse"),
         ]
     }
 
@@ -103,6 +139,7 @@ public enum SamplingTranslation {
         let last = request.messages.last?.text ?? ""
         return Summary(
             server: server, messages: request.messages.filter { $0.role != .system }.count, maxTokens: request.maxTokens,
-            lastText: last.count > 80 ? String(last.prefix(79)) + "…" : last, model: request.model)
+            lastText: last.count > 80 ? String(last.prefix(79)) + "…" : last, model: request.model,
+            tools: request.tools.map(\.function.name))
     }
 }

@@ -13,7 +13,7 @@ extension GatewayAPI {
     public func restoreStoredServers() async throws(ServerStoreError) -> [String] {
         let stored = try await store.load()
         var warnings: [String] = []
-        var restored: [MCPServerConfig] = []
+        var restored: [(config: MCPServerConfig, entry: Data)] = []
         // A host that does not resolve now is kept, like any server down at start: its status says so.
         let lenient = UnresolvedIsUnknown(base: resolver)
         for server in stored {
@@ -27,13 +27,13 @@ extension GatewayAPI {
                 continue
             }
             do {
-                restored.append(try await checked(object, name: server.name, source: "stored entry", resolver: lenient))
+                restored.append((try await checked(object, name: server.name, source: "stored entry", resolver: lenient), server.json))
             } catch {
                 skip(APIError(error).message)
             }
         }
-        for config in restored { await registry.add(config) }
-        await manager.addServers(restored)
+        for (config, entry) in restored { await registry.add(config, entry: entry) }
+        await manager.addServers(restored.map(\.config))
         return warnings
     }
 }

@@ -74,7 +74,7 @@ extension GatewayAPI {
                 throw APIError(status: 409, code: "conflict", message: "a server named '\(name)' exists already; PUT /mcp/servers/\(name) replaces one added over HTTP")
             }
             try await record { try await store.save(accepted.stored) }
-            await registry.add(accepted.config)
+            await registry.add(accepted.config, entry: accepted.stored.json)
             await manager.addServers([accepted.config])
             return await statusResponse(name, status: 201)
         }
@@ -87,7 +87,7 @@ extension GatewayAPI {
         return try await whileChanging(name) {
             try await requireAdded(name)
             try await record { try await store.save(accepted.stored) }
-            await registry.add(accepted.config)
+            await registry.add(accepted.config, entry: accepted.stored.json)
             await manager.addServers([accepted.config])
             return await statusResponse(name, status: 200)
         }
@@ -174,6 +174,10 @@ extension GatewayAPI {
 /// The servers added over HTTP, by name.
 actor ServerRegistry {
     private var added: [String: MCPServerConfig] = [:]
+    /// Each added server's entry as stored, to tell a change made elsewhere (a shared store).
+    private var entries: [String: Data] = [:]
+    /// Stored entries a sync left out, by name (see `GatewayAPI.syncWithStore`).
+    var unusable: [String: Data] = [:]
     /// The config file's servers, as last loaded: their names never change over HTTP.
     private(set) var fileConfigs: [MCPServerConfig]
     /// Names a request is changing now (see `GatewayAPI.whileChanging`).
@@ -189,8 +193,15 @@ actor ServerRegistry {
         return (fileConfigs + configs.filter { !fileNames.contains($0.name) }).sorted { $0.name < $1.name }
     }
 
-    func add(_ config: MCPServerConfig) { added[config.name] = config }
-    func remove(_ name: String) { added[name] = nil }
+    func add(_ config: MCPServerConfig, entry: Data) {
+        added[config.name] = config
+        entries[config.name] = entry
+    }
+    func remove(_ name: String) {
+        added[name] = nil
+        entries[name] = nil
+    }
+    func entry(_ name: String) -> Data? { entries[name] }
     func contains(_ name: String) -> Bool { added[name] != nil }
     var names: [String] { added.keys.sorted() }
     var configs: [MCPServerConfig] { added.keys.sorted().map { added[$0]! } }

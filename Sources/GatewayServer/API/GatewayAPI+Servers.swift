@@ -99,14 +99,22 @@ extension GatewayAPI {
         return .json(Health(status: "ok"))
     }
 
-    /// Ready once the configuration is loaded; says how many servers are in each state.
+    /// Ready once the configuration is loaded and the store answers (a shared database may be
+    /// down: the replica still serves what it has, but a load balancer should prefer another);
+    /// says how many servers are in each state.
     func readiness() async -> APIResponse {
         struct Ready: Encodable {
             let status: String
             let servers: [String: Int]
+            let store: String
         }
         var counts: [String: Int] = [:]
         for server in await manager.status() { counts[server.state.rawValue, default: 0] += 1 }
-        return .json(Ready(status: "ready", servers: counts))
+        switch store.availability {
+        case .available:
+            return .json(Ready(status: "ready", servers: counts, store: "available"))
+        case .unavailable(let reason):
+            return .json(Ready(status: "not_ready", servers: counts, store: "unavailable: \(reason)"), status: 503)
+        }
     }
 }

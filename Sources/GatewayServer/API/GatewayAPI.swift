@@ -18,14 +18,19 @@ public struct GatewayAPI: Sendable {
     /// What `GET /metrics` shows: this gateway's own registry, so gateways in one process never mix.
     let metrics = GatewayMetrics()
     /// The sessions of `/mcp`, and what tells them of list changes.
-    let mcpSessions = MCPSessionTable()
+    let mcpSessions: MCPSessionTable
     let mcpChanges = MCPChangeBroadcaster()
 
     /// Keys and the rate limit come from the runtime's `server` section; `resolver` checks the
     /// addresses of servers added over HTTP (the system's by default); `store` keeps those servers
-    /// (nothing survives the process with the default, in memory).
-    public init(runtime: GatewayRuntime, resolver: any HostResolver = SystemResolver(), store: any ServerStore = MemoryServerStore()) {
+    /// (nothing survives the process with the default, in memory); `sessionSealer` (from
+    /// `LMG_SESSION_KEY`) lets every replica with the same key resume this one's `/mcp` sessions.
+    public init(
+        runtime: GatewayRuntime, resolver: any HostResolver = SystemResolver(), store: any ServerStore = MemoryServerStore(),
+        sessionSealer: MCPSessionSealer? = nil
+    ) {
         self.runtime = runtime
+        mcpSessions = MCPSessionTable(sealer: sessionSealer)
         self.resolver = resolver
         self.store = store
         registry = ServerRegistry(file: runtime.config.servers)

@@ -27,7 +27,7 @@ struct GatewayOperation: Sendable {
     static let all: [GatewayOperation] = [
         GatewayOperation(method: "get", path: "/healthz", operationId: "healthz", summary: "Whether the process is alive", tag: "operations",
                          role: nil, success: (200, "Alive", "Health")),
-        GatewayOperation(method: "get", path: "/readyz", operationId: "readyz", summary: "Whether the configuration is loaded, with servers by state", tag: "operations",
+        GatewayOperation(method: "get", path: "/readyz", operationId: "readyz", summary: "Whether the configuration is loaded and the store answers, with servers by state", tag: "operations",
                          role: nil, success: (200, "Ready", "Ready")),
         GatewayOperation(method: "get", path: "/mcp/servers", operationId: "listServers", summary: "The configured servers (never a secret)", tag: "servers",
                          success: (200, "The config file's servers and those added over HTTP", "ServerConfigList")),

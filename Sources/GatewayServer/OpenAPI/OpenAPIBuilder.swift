@@ -85,6 +85,10 @@ public struct OpenAPIBuilder: Sendable {
             responses[String(status)] = ["description": .string(description)]
         }
         for error in errors(of: operation) { responses[String(error)] = ["$ref": .string("#/components/responses/\(error)")] }
+        if operation.path == "/readyz" {
+            // Not ready has the same shape: the load balancer reads why.
+            responses["503"] = ["description": "Not ready: the shared store is unavailable", "content": ["application/json": ["schema": OpenAPISchemas.ref("Ready")]]]
+        }
         item["responses"] = .object(responses)
         if operation.role == nil { item["security"] = [] }
         return .object(item)

@@ -28,7 +28,11 @@ enum OpenAPISchemas {
             "error": object(["code": string, "message": string], required: ["code", "message"]),
         ], required: ["error"], description: "Every failure: a stable code for programs and one line for people."),
         "Health": object(["status": string], required: ["status"]),
-        "Ready": object(["status": string, "servers": ["type": "object", "additionalProperties": integer, "description": "How many servers are in each state."]], required: ["status", "servers"]),
+        "Ready": object([
+            "status": ["type": "string", "enum": ["ready", "not_ready"]],
+            "servers": ["type": "object", "additionalProperties": integer, "description": "How many servers are in each state."],
+            "store": ["type": "string", "description": "\"available\", or \"unavailable: \" and why (a shared PostgreSQL store that is down)."],
+        ], required: ["status", "servers", "store"]),
         "ServerStatus": object([
             "name": string, "transport": string, "endpoint": string,
             "state": ["type": "string", "enum": ["connecting", "ready", "degraded", "failed", "disabled", "closed"]],

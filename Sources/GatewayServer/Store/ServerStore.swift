@@ -19,6 +19,23 @@ public protocol ServerStore: Sendable {
     func delete(name: String) async throws(ServerStoreError)
     /// Releases the store (its file lock); nothing may be called after.
     func close() async
+    /// Whether the store answers now (`/readyz` tells): a shared database may be down.
+    var availability: ServerStoreAvailability { get }
+    /// For a store other processes change too: one value each time the stored servers may have
+    /// changed elsewhere (the gateway then reloads them); nil for a store only this process writes.
+    func changes() -> AsyncStream<Void>?
+}
+
+extension ServerStore {
+    public var availability: ServerStoreAvailability { .available }
+    public func changes() -> AsyncStream<Void>? { nil }
+}
+
+/// Whether a store answers.
+public enum ServerStoreAvailability: Sendable, Hashable {
+    case available
+    /// Why not (one line, never a password).
+    case unavailable(String)
 }
 
 /// One stored server: its name and its entry, exactly as accepted.

@@ -32,12 +32,21 @@ struct ClientState {
     var envelope: RequestEnvelope?
     /// The `x-mcp-header` parameters of the listed tools that have any (2026-07-28 HTTP).
     var toolHeaders: [String: ToolHeaderParameters] = [:]
+    /// 2025-11-25: the server takes task-augmented `tools/call` (`tasks.requests.tools.call`).
+    var callsToolsAsTasks = false
+    /// 2025-11-25: the listed tools' `execution.taskSupport`, where they gave one.
+    var toolTaskSupport: [String: ToolTask.Support] = [:]
+    /// 2025-11-25: a task's progress keeps the token of the `tools/call` that created it,
+    /// whose pending entry is gone once the task handle came back.
+    var taskProgress: [JSONRPCID: MCPProgressHandler] = [:]
     /// The `subscriptions/listen` stream (2026-07-28), while it runs.
     var subscription: Task<Void, Never>?
     /// Counts the streams opened, so an old one's end cannot touch the new one's state.
     var subscriptionGeneration = 0
     /// When cached lists of a 2026-07-28 server go stale.
     var freshness = ListFreshness()
+    /// 2026-07-28 list pages within their own `ttlMs`.
+    var pages = PageCache()
     var resourceUpdateHandlers: [@Sendable (String) -> Void] = []
     /// The resources a 2026-07-28 listen stream asks about (`resourceSubscriptions`).
     var resourceSubscriptions: [String] = []

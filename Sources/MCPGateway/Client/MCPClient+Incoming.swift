@@ -44,7 +44,7 @@ extension MCPClient {
             case .integer(let value): token = .int(value)
             case .string(let value): token = Int(value).map(JSONRPCID.int) ?? .string(value)
             }
-            let handler = state.withLock { $0.pending[token]?.progress }
+            let handler = state.withLock { $0.pending[token]?.progress ?? $0.taskProgress[token] }
             handler?(MCPProgress(progress: params.progress, total: params.total, message: params.message))
         case "notifications/tools/list_changed":
             refreshAfterChange(.tools)
@@ -87,6 +87,7 @@ extension MCPClient {
     /// Drops the stale list and fetches it again, then tells observers.
     private func refreshAfterChange(_ kind: MCPListKind) {
         state.withLock { state in
+            state.pages.drop(PageCache.method(of: kind))
             switch kind {
             case .tools: state.tools = nil
             case .resources: state.resources = nil

@@ -18,12 +18,16 @@ extension MCPClient {
         }
     }
 
-    /// The capabilities sent in `initialize` and in every 2026-07-28 request.
-    var declaredCapabilities: Value {
+    /// The capabilities sent in `initialize` and, with the extensions lmg speaks (tasks), in
+    /// every 2026-07-28 request.
+    func declaredCapabilities(modern: Bool) -> Value {
         var capabilities: [String: Value] = ["roots": ["listChanged": false]]
         // Both modes: every front end that asks handles a URL too (consent, or a decline).
         if options.answeredInputs.contains(.elicitation) { capabilities["elicitation"] = ["form": [:], "url": [:]] }
-        if options.answeredInputs.contains(.sampling) { capabilities["sampling"] = [:] }
+        // Tools too: the model calls them, the server runs them (2025-11-25 sampling with tools).
+        if options.answeredInputs.contains(.sampling) { capabilities["sampling"] = ["tools": [:]] }
+        // A task is followed to its end by the call that got it, so every front end takes one.
+        if modern { capabilities["extensions"] = [ToolTask.extensionID: [:]] }
         return .object(capabilities)
     }
 

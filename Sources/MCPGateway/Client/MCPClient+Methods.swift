@@ -19,7 +19,11 @@ extension MCPClient {
     /// Every tool, following `nextCursor` through all pages; cached until the server says it changed.
     public func listTools(refresh: Bool = false) async throws -> [Tool] {
         if !refresh, let cached = state.withLock({ $0.servable($0.tools, .tools) }) { return cached }
-        var (tools, ttl): ([Tool], Duration) = try await paginate("tools/list") { (page: ListTools.Result) in (page.tools, page.nextCursor) }
+        var support: [String: ToolTask.Support] = [:]
+        var (tools, ttl): ([Tool], Duration) = try await paginate("tools/list", cached: !refresh) { (page: ToolsPage) in
+            support.merge(page.taskSupport) { $1 }
+            return (page.tools, page.nextCursor)
+        }
         var headers: [String: ToolHeaderParameters] = [:]
         if era == .modern, state.withLock({ $0.transport?.exchangeCarriesResponse == true }) {
             // Over 2026-07-28 HTTP a tool's x-mcp-header parameters become request headers; a
@@ -38,6 +42,7 @@ extension MCPClient {
         state.withLock {
             $0.tools = tools
             $0.toolHeaders = headers
+            $0.toolTaskSupport = support
             $0.freshness.fetched(.tools, ttl: ttl)
         }
         return tools
@@ -55,22 +60,32 @@ extension MCPClient {
         onProgress: MCPProgressHandler? = nil
     ) async throws -> CallTool.Result {
         let limit = toolCallLimit(override: timeout)
-        do {
-            return try await callOnce(tool, arguments: arguments, limit: limit, onProgress: onProgress)
-        } catch let error as MCPClientError where error.kind == .server(code: JSONRPCErrorObject.headerMismatch) && era == .modern {
-            // The tool's schema (its x-mcp-header parameters) may have changed: list, retry once.
-            _ = try await listTools(refresh: true)
-            return try await callOnce(tool, arguments: arguments, limit: limit, onProgress: onProgress)
-        }
-    }
-
-    private func callOnce(
-        _ tool: String, arguments: [String: Value]?, limit: Duration, onProgress: MCPProgressHandler?
-    ) async throws -> CallTool.Result {
+        let start = ContinuousClock.now
         let parameters = state.withLock { $0.toolHeaders[tool] }
-        let extras = RequestExtras(name: tool, paramHeaders: parameters?.headers(for: arguments) ?? [])
-        return try await request("tools/call", timeout: limit, progress: onProgress, extras: extras) { _ in
-            CallToolParams(name: tool, arguments: arguments)
+        var extras = RequestExtras(name: tool, paramHeaders: parameters?.headers(for: arguments) ?? [])
+        let asTask = callsAsTask(tool)
+        if asTask { extras.members = Self.taskMember(limit: limit) }
+        var callID: JSONRPCID?
+        // The tool's schema (its x-mcp-header parameters) may have changed: list, send again once.
+        let renew: (() async throws -> [(String, String)])? = era == .modern ? { [self] in
+            _ = try await listTools(refresh: true)
+            return state.withLock { $0.toolHeaders[tool] }?.headers(for: arguments) ?? []
+        } : nil
+        let message = try await completedResponse("tools/call", timeout: limit, progress: onProgress, extras: extras, renewHeaders: renew) { id in
+            callID = id
+            return CallToolParams(name: tool, arguments: arguments)
+        }
+        let result = message.members.map { $0["result"] } ?? (try? message.result(as: Value.self))
+        if case .task = InputRequired.kind(of: result) {
+            return try await followTask(result, legacy: false, progressToken: nil, limit: limit, deadline: start + limit, onProgress: onProgress)
+        }
+        if asTask, case .object(let object)? = result, let created = object["task"], object["content"] == nil {
+            return try await followTask(created, legacy: true, progressToken: callID, limit: limit, deadline: start + limit, onProgress: onProgress)
+        }
+        do {
+            return try message.result(as: CallTool.Result.self)
+        } catch {
+            throw MCPClientError(.protocolViolation, server: name, method: "tools/call", "\(error)")
         }
     }
 
@@ -84,7 +99,7 @@ extension MCPClient {
     /// Every resource, all pages; cached.
     public func listResources(refresh: Bool = false) async throws -> [Resource] {
         if !refresh, let cached = state.withLock({ $0.servable($0.resources, .resources) }) { return cached }
-        let (resources, ttl): ([Resource], Duration) = try await paginate("resources/list") { (page: ListResources.Result) in
+        let (resources, ttl): ([Resource], Duration) = try await paginate("resources/list", cached: !refresh) { (page: ListResources.Result) in
             (page.resources, page.nextCursor)
         }
         state.withLock {
@@ -118,7 +133,7 @@ extension MCPClient {
     /// Every prompt, all pages; cached.
     public func listPrompts(refresh: Bool = false) async throws -> [Prompt] {
         if !refresh, let cached = state.withLock({ $0.servable($0.prompts, .prompts) }) { return cached }
-        let (prompts, ttl): ([Prompt], Duration) = try await paginate("prompts/list") { (page: ListPrompts.Result) in
+        let (prompts, ttl): ([Prompt], Duration) = try await paginate("prompts/list", cached: !refresh) { (page: ListPrompts.Result) in
             (page.prompts, page.nextCursor)
         }
         state.withLock {
@@ -136,26 +151,39 @@ extension MCPClient {
     /// Follows cursors until the server sends none. A repeated cursor is a server bug that would
     /// loop forever, so it ends the listing with an error. `ttl`: the shortest `ttlMs` of the
     /// pages (2026-07-28), so the list is never served longer than any of its pages may be.
+    /// With `cached`, a page still within its own `ttlMs` is not asked again (``PageCache``).
     private func paginate<Page: Decodable, Item>(
-        _ method: String, _ split: (Page) -> ([Item], String?)
+        _ method: String, cached: Bool = false, _ split: (Page) -> ([Item], String?)
     ) async throws -> (items: [Item], ttl: Duration) {
         var items: [Item] = []
         var cursor: String?
         var seen: Set<String> = []
         var ttl: Duration?
         repeat {
-            // Lists are cached and shared by every caller: fetched with no caller's forwarded
-            // headers, so a result the server marks private to a token holds lmg's own.
-            let message = try await ForwardedHeaders.$current.withValue([:]) {
-                try await completedResponse(method) { _ in CursorParams(cursor: cursor) }
-            }
             let page: Page
+            let pageTTL: Duration
             do {
-                page = try message.result(as: Page.self)
-            } catch {
+                if cached, let kept = state.withLock({ $0.pages.page(method, cursor: cursor) }) {
+                    page = try JSONDecoder().decode(Page.self, from: JSONEncoder().encode(kept.result))
+                    pageTTL = kept.remaining
+                } else {
+                    // Lists are cached and shared by every caller: fetched with no caller's forwarded
+                    // headers, so a result the server marks private to a token holds lmg's own.
+                    let message = try await ForwardedHeaders.$current.withValue([:]) {
+                        try await completedResponse(method) { _ in CursorParams(cursor: cursor) }
+                    }
+                    page = try message.result(as: Page.self)
+                    let result = message.members?["result"]
+                    pageTTL = ListFreshness.ttl(of: result)
+                    if let result, era == .modern {
+                        state.withLock { $0.pages.store(method, cursor: cursor, result: result, ttl: pageTTL) }
+                    }
+                }
+            } catch let error as DecodingError {
+                throw MCPClientError(.protocolViolation, server: name, method: method, "\(error)")
+            } catch let error as JSONRPCDecodingError {
                 throw MCPClientError(.protocolViolation, server: name, method: method, "\(error)")
             }
-            let pageTTL = ListFreshness.ttl(of: message.members?["result"])
             ttl = min(ttl ?? pageTTL, pageTTL)
             let (pageItems, next) = split(page)
             items += pageItems

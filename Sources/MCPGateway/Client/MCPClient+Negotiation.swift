@@ -52,7 +52,7 @@ extension MCPClient {
     func envelope(version: String) -> RequestEnvelope {
         // Servers send log messages only when asked to; "debug" (without `log_level`) matches
         // what older servers send without `logging/setLevel`, and front ends filter themselves.
-        RequestEnvelope(version: version, capabilities: declaredCapabilities, clientName: options.clientName,
+        RequestEnvelope(version: version, capabilities: declaredCapabilities(modern: true), clientName: options.clientName,
                         clientVersion: options.clientVersion, logLevel: config.logLevel ?? "debug")
     }
 

@@ -48,18 +48,45 @@ extension MCPClient {
     }
 
     /// The response whose result is complete, after as many input rounds as the server needed.
+    ///
+    /// `renewHeaders`: when the server says -32020 (its tool's `x-mcp-header` parameters changed),
+    /// the headers to send instead; the same round goes again once, so answers already given
+    /// (a person's form) are sent, not asked again.
     func completedResponse<P: Encodable>(
         _ method: String, timeout: Duration? = nil, progress: MCPProgressHandler? = nil,
-        allowedBeforeReady: Bool = false, extras: RequestExtras = .init(), params: (JSONRPCID) -> P?
+        allowedBeforeReady: Bool = false, extras: RequestExtras = .init(),
+        renewHeaders: (() async throws -> [(String, String)])? = nil, params: (JSONRPCID) -> P?
     ) async throws -> JSONRPCMessage {
+        let original = extras.members
         var extras = extras
         var round = 1
+        var renewed = false
+        var restarted = false
         while true {
-            let message = try await requestRetryingSession(
-                method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: allowedBeforeReady, extras: extras)
+            let message: JSONRPCMessage
+            do {
+                message = try await requestRetryingSession(
+                    method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: allowedBeforeReady, extras: extras)
+            } catch let error as MCPClientError where error.kind == .server(code: JSONRPCErrorObject.headerMismatch) && !renewed && renewHeaders != nil {
+                renewed = true
+                extras.paramHeaders = try await renewHeaders?() ?? []
+                continue
+            } catch let error as MCPClientError where round > 1 && !restarted && InputRequired.isStaleState(error) {
+                // The server no longer takes the state it handed out (it expired while a person
+                // answered, or it restarted): the call starts over, once.
+                restarted = true
+                extras.members = original
+                round = 1
+                continue
+            }
             let result = message.members.map { $0["result"] } ?? (try? message.result(as: Value.self))
             switch InputRequired.kind(of: result) {
             case .complete:
+                return message
+            case .task:
+                guard method == "tools/call" else {
+                    throw MCPClientError(.protocolViolation, server: name, method: method, "answered with a task, which only tools/call may")
+                }
                 return message
             case .inputRequired(let input):
                 guard Self.multiRoundMethods.contains(method) else {

@@ -165,9 +165,15 @@ public final class MCPClient: Sendable {
 
     func initialize(on transport: any MCPTransport, version: String) async throws {
         let params = InitializeParams(
-            protocolVersion: version, capabilities: declaredCapabilities,
+            protocolVersion: version, capabilities: declaredCapabilities(modern: false),
             clientInfo: .init(name: options.clientName, version: options.clientVersion))
-        let result: Initialize.Result = try await request("initialize", params: params, allowedBeforeReady: true)
+        let message = try await completedResponse("initialize", allowedBeforeReady: true) { _ in params }
+        let result: Initialize.Result
+        do {
+            result = try message.result(as: Initialize.Result.self)
+        } catch {
+            throw MCPClientError(.protocolViolation, server: name, method: "initialize", "\(error)")
+        }
         if case .only(let pinned) = config.protocolPreference, pinned != result.protocolVersion {
             throw MCPClientError(
                 .unsupportedVersion(result.protocolVersion), server: name, method: "initialize",
@@ -182,6 +188,7 @@ public final class MCPClient: Sendable {
         state.withLock {
             $0.initializeResult = result
             $0.envelope = nil
+            $0.callsToolsAsTasks = Self.offersToolTasks(message.members?["result"] ?? (try? message.result(as: Value.self)))
             $0.phase = .ready
         }
         await transport.didInitialize(protocolVersion: result.protocolVersion)

@@ -41,3 +41,25 @@ extension Assembly {
         }
     }
 }
+
+extension ContentRenderer {
+    /// Every image in a tool result, embedded image resources included: what a terminal can show
+    /// whether or not the model sees them.
+    public static func images(in content: [Tool.Content]) -> [RenderedImage] {
+        content.flatMap { item -> [RenderedImage] in
+            switch item {
+            case .image(let data, let mimeType, _, _): return [RenderedImage(mimeType: mimeType, base64: data)]
+            case .resource(let resource, _, _): return images(in: [resource])
+            default: return []
+            }
+        }
+    }
+
+    /// The image contents of a resource read.
+    public static func images(in contents: [Resource.Content]) -> [RenderedImage] {
+        contents.compactMap { content in
+            guard let blob = content.blob, let mimeType = content.mimeType, mimeType.hasPrefix("image/") else { return nil }
+            return RenderedImage(mimeType: mimeType, base64: blob)
+        }
+    }
+}

@@ -23,6 +23,8 @@ struct InputRequired: Sendable, Equatable {
     enum Kind: Equatable {
         case complete
         case inputRequired(InputRequired)
+        /// A task handle in place of the result (the tasks extension): followed by the caller.
+        case task
         /// A value this client does not know: the spec has it treated as invalid.
         case unknown(String)
         /// `input_required` whose members do not fit.
@@ -36,6 +38,8 @@ struct InputRequired: Sendable, Equatable {
         switch name {
         case "complete":
             return .complete
+        case "task":
+            return .task
         case "input_required":
             var requests: [Request] = []
             switch object["inputRequests"] {
@@ -62,6 +66,13 @@ struct InputRequired: Sendable, Equatable {
         default:
             return .unknown(name)
         }
+    }
+
+    /// Whether a retry's error says its `requestState` is no longer good: -32602 with
+    /// `data.reason` "invalid_request_state", as the Python SDK answers an expired or foreign one.
+    static func isStaleState(_ error: MCPClientError) -> Bool {
+        guard error.kind == .server(code: JSONRPCErrorObject.invalidParams), case .object(let data)? = error.data else { return false }
+        return data["reason"]?.stringValue == "invalid_request_state"
     }
 
     /// The retry's extra members: `inputResponses` under the server's keys, and `requestState`

@@ -156,6 +156,7 @@ extension Orchestrator {
                 request: request, status: .completed, isError: result.isError == true, content: formatted.text,
                 summary: ToolResultFormatter.summary(formatted.text), duration: clock.now - start,
                 truncated: formatted.truncated)
+            outcome.images = ContentRenderer.images(in: result.content)
         } catch {
             if Task.isCancelled {
                 let text = "The user cancelled this tool call."

@@ -71,6 +71,13 @@ public struct ToolCallOutcome: Sendable, Codable {
     public var duration: Duration
     /// True when the content was cut at `maxToolResultCharacters`.
     public var truncated: Bool
+    /// The result's images, for a terminal to show (whether or not the model saw them); not
+    /// encoded, so reports stay text.
+    public var images: [RenderedImage] = []
+
+    private enum CodingKeys: String, CodingKey {
+        case request, status, isError, content, summary, duration, truncated
+    }
 
     public init(
         request: ToolCallRequest, status: Status, isError: Bool, content: String, summary: String, duration: Duration,

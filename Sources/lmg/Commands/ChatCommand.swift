@@ -32,6 +32,12 @@ struct ChatCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Pass tool images to the model as images (vision models).")
     var vision = false
 
+    @Flag(name: .long, help: "Print answers as the model wrote them, without rendering their Markdown.")
+    var noMarkdown = false
+
+    @Flag(name: .long, help: "Do not show tools' images (inline where the terminal draws them, else saved under $XDG_CACHE_HOME/lmg/images).")
+    var noImages = false
+
     enum ApprovalChoice: String, ExpressibleByArgument, CaseIterable {
         case on, off, ask
     }
@@ -45,7 +51,7 @@ struct ChatCommand: AsyncParsableCommand {
         }
         let options = ChatOptions(
             noColor: noColor, approval: SlashCommand.ApprovalMode(rawValue: approve.rawValue) ?? .on,
-            vision: vision, historyPath: runtime.environment.historyPath)
+            vision: vision, markdown: !noMarkdown, images: !noImages, historyPath: runtime.environment.historyPath)
         let session = ChatSession(runtime: runtime, options: options)
         let status = await session.run()
         if status != 0 { throw ExitCode(status) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatREPL
 import GatewayRuntime
 import LMGCommandLine
 import Foundation
@@ -87,6 +88,13 @@ struct RunCommand: AsyncParsableCommand {
         }
         if json {
             try Terminal.json(RunReport(summary, conversation: await orchestrator.conversation))
+        } else if isatty(STDOUT_FILENO) == 1 {
+            // On a terminal the answer's Markdown is drawn; piped, it stays as the model wrote it.
+            let style = TerminalStyle.detect(noColor: false)
+            let drawn = MarkdownRenderer.render(
+                summary.answer, width: style.width, color: style.color,
+                hyperlinks: MarkdownRenderer.terminalTakesHyperlinks(environment: ProcessInfo.processInfo.environment))
+            Terminal.out(String(drawn.dropLast(drawn.hasSuffix("\n") ? 1 : 0)))
         } else {
             Terminal.out(summary.answer)
         }

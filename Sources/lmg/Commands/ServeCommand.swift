@@ -52,8 +52,15 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw ExitStatus.report(RuntimeFailure.usage("\(error)"))
         }
+        let sealer: MCPSessionSealer?
+        do {
+            sealer = try MCPSessionSealer(environment: runtime.environment.variables, lifetime: settings.sessionLifetime)
+        } catch {
+            await store.close()
+            throw ExitStatus.report(RuntimeFailure.usage("\(error)"))
+        }
         for failure in (try? await runtime.connect(requirement: .none)) ?? [] { Terminal.error(failure) }
-        let api = GatewayAPI(runtime: runtime, store: store)
+        let api = GatewayAPI(runtime: runtime, store: store, sessionSealer: sealer)
         do {
             for warning in try await api.restoreStoredServers() { Terminal.warning(warning) }
         } catch {
@@ -72,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
             },
             onEvent: { _ in })
         await reloader?.start()
+        // A shared store (PostgreSQL): what other replicas change applies here too.
+        let follower = Task { await api.followStore { Terminal.warning($0) } }
         // The access log: one line a request (notice), protocol details with --verbose.
         var logger = Logger(label: "lmg.serve")
         logger.logLevel = global.verbose ? .debug : .notice
@@ -83,11 +92,13 @@ struct ServeCommand: AsyncParsableCommand {
                 Terminal.trace("lmg serve: listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
             }
         } catch {
+            follower.cancel()
             await reloader?.stop()
             await runtime.shutdown()
             await store.close()
             throw ExitStatus.report(RuntimeFailure.unreachable("serve: \(error)"))
         }
+        follower.cancel()
         await reloader?.stop()
         await runtime.shutdown()
         await store.close()
