@@ -12,7 +12,8 @@ also carries the task's elicitation requests to the client).
 
 Tools:
   maybe_task(text)                  taskSupport "optional": called without `task`, returns text.
-  count_steps(steps=3, delay_ms=100) task: statusMessage "step i of N", delay_ms each; "counted N steps".
+  count_steps(steps=3, delay_ms=100) task: statusMessage "step i of N", delay_ms each and until a
+                                    tasks/get has seen it (at most 10 s); "counted N steps".
   ask_name()                        task: elicits "Your name?" (required string `name`) through
                                     tasks/result; completes with "elicited: <name>" or "elicited: <action>".
   fail_task()                       task: fails with "the job broke".
@@ -122,7 +123,13 @@ def build(poll_ms: int, log: EventLog) -> FastMCP:
                 steps, delay = int(arguments.get("steps", 3)), int(arguments.get("delay_ms", 100))
                 for step in range(1, steps + 1):
                     await task.update_status(f"step {step} of {steps}")
+                    polled = polls.get(task.task_id, 0)
                     await anyio.sleep(delay / 1000)
+                    # Each step is seen by a poll however slow the client is today (up to 10 s).
+                    for _ in range(1000):
+                        if polls.get(task.task_id, 0) > polled:
+                            break
+                        await anyio.sleep(0.01)
                 return text(f"counted {steps} steps")
             if name == "ask_name":
                 await anyio.sleep(0.05)
@@ -149,13 +156,18 @@ def build(poll_ms: int, log: EventLog) -> FastMCP:
         return await ctx.experimental.run_task(work)
 
     handlers = server.request_handlers
+    # tasks/get answered so far, by task: count_steps moves on only once a poll has seen each step.
+    polls: dict[str, int] = {}
 
     def logged(request_type: type, verb: str) -> None:
         inner = handlers[request_type]
 
         async def handler(request: Any) -> Any:
             log(f"{verb} {request.params.taskId}")
-            return await inner(request)
+            answer = await inner(request)
+            if verb == "get":
+                polls[request.params.taskId] = polls.get(request.params.taskId, 0) + 1
+            return answer
 
         handlers[request_type] = handler
 

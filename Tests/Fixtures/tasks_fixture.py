@@ -30,7 +30,8 @@ The extension (advertised as capabilities.extensions["io.modelcontextprotocol/ta
 
 Tools (all in tools/list):
   echo(text)                               a plain tool (never a task): returns text.
-  count_steps(steps=3, delay_ms=100)       task: statusMessage "step i of N" for i in 1..N, delay_ms each;
+  count_steps(steps=3, delay_ms=100)       task: statusMessage "step i of N" for i in 1..N, delay_ms each and
+                                           until a tasks/get has seen it (at most 10 s);
                                            completes with "counted N steps".
   ask_name()                               task: after ~50 ms input_required with one form elicitation
                                            ("Your name?", required string `name`); completes with
@@ -116,6 +117,8 @@ class Task:
     runner: asyncio.Task[None] | None = None
     cancel_requested: bool = False
     next_key: int = 0
+    # tasks/get answered so far: count_steps moves on only once a poll has seen each step.
+    polls: int = 0
 
     def __post_init__(self) -> None:
         self.last_updated_at = self.created_at
@@ -161,7 +164,14 @@ async def count_steps(task: Task, arguments: dict[str, Any]) -> dict[str, Any]:
     delay_ms = int(arguments.get("delay_ms", 100))
     for i in range(1, steps + 1):
         task.set("working", f"step {i} of {steps}")
+        polled = task.polls
         await asyncio.sleep(delay_ms / 1000)
+        # Each step is seen by a poll however slow the client is today (up to 10 s), so a test
+        # of progress does not depend on timing.
+        for _ in range(1000):
+            if task.polls > polled:
+                break
+            await asyncio.sleep(0.01)
     return text_result(f"counted {steps} steps")
 
 
@@ -300,6 +310,7 @@ class TasksExtension(Extension):
     async def get(self, ctx: Any, params: TaskIdParams) -> dict[str, Any]:
         self.events(f"get {params.task_id}")
         task = self.lookup(params.task_id)
+        task.polls += 1
         return {"resultType": "complete", **task.wire(self.poll_ms)}
 
     async def update(self, ctx: Any, params: UpdateParams) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 import CurlHTTP
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import TestSupport
 
@@ -80,10 +83,15 @@ final class ServeProcess: Sendable {
 
     /// One request; the status, headers and body.
     func send(_ method: String, _ path: String, body: String? = nil, headers: HTTPHeaders = [:]) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+        try await Self.send(method, url: url(path), body: body, headers: headers)
+    }
+
+    /// One request to `url` (this gateway's, or the load balancer's in front of it).
+    static func send(_ method: String, url: String, body: String? = nil, headers: HTTPHeaders = [:]) async throws -> (status: Int, headers: HTTPHeaders, body: String) {
         var all = headers
         if body != nil { all.replaceOrAdd(name: "Content-Type", value: "application/json") }
         let response = try await HTTPClient.shared.execute(HTTPRequest(
-            method: method, url: url(path), headers: all, body: body.map { Data($0.utf8) },
+            method: method, url: url, headers: all, body: body.map { Data($0.utf8) },
             timeouts: HTTPTimeouts(connect: .seconds(5), total: .seconds(30))))
         let data = try await response.body.collect(upTo: 8 << 20)
         return (response.status, response.headers, String(decoding: data, as: UTF8.self))
@@ -99,17 +107,17 @@ final class ServeProcess: Sendable {
         }) ?? -1
     }
 
+    /// SIGKILL, as a crash or the OOM killer would end it: no request finishes.
+    func crash() async {
+        kill(process.processIdentifier, SIGKILL)
+        let process = process
+        _ = try? await offPool { process.waitUntilExit() }
+    }
+
     /// Stops it for good: SIGTERM, then SIGKILL after 5 s; removes the state directory it made.
     func stop() async {
         defer { if let state { try? FileManager.default.removeItem(atPath: state) } }
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
         let process = process
-        _ = try? await offPool {
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        _ = try? await offPool { terminateAndWait(process, grace: 5) }
     }
 }

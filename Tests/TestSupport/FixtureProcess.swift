@@ -159,13 +159,7 @@ public final class FixtureProcess: @unchecked Sendable {
     /// Kills the fixture and waits for it, so no process outlives the test.
     public func stop() {
         stdoutPipe.fileHandleForReading.readabilityHandler = nil
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(3)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-        }
+        terminateAndWait(process, grace: 3)
     }
 
     /// Sends SIGTERM now and waits for the exit on a thread of its own: for `defer` blocks in async
@@ -193,4 +187,14 @@ extension FixtureProcess {
             throw error
         }
     }
+}
+
+/// SIGTERM to `process` if it runs, SIGKILL after `grace` seconds, and its exit awaited (blocking).
+public func terminateAndWait(_ process: Process, grace: TimeInterval) {
+    guard process.isRunning else { return }
+    kill(process.processIdentifier, SIGTERM)
+    let deadline = Date().addingTimeInterval(grace)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
 }
