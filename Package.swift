@@ -33,6 +33,9 @@ let package = Package(
         // Prompt templates: dotprompt's YAML front matter and its Mustache body.
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // Spans on every hop (built already for Hummingbird), exported over OTLP/HTTP only: no gRPC.
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.0"),
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // System-library shims: the C APIs the design names, found by pkg-config.
@@ -54,7 +57,7 @@ let package = Package(
         // The async HTTP + SSE engine over libcurl's multi interface.
         .target(
             name: "CurlHTTP",
-            dependencies: ["CCurl", "CSystemShims", "EventLoops"]
+            dependencies: ["CCurl", "CSystemShims", "EventLoops", .product(name: "Tracing", package: "swift-distributed-tracing")]
         ),
         // JSON-RPC 2.0 framing shared by the client and the built-in server.
         .target(
@@ -72,6 +75,7 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // `lmg mcp-server`: a small local MCP server over stdio or Streamable HTTP.
@@ -85,7 +89,7 @@ let package = Package(
             ]
         ),
         // OpenAI-compatible Chat Completions, streamed or plain; knows nothing of MCP.
-        .target(name: "ModelClient", dependencies: ["CurlHTTP"]),
+        .target(name: "ModelClient", dependencies: ["CurlHTTP", .product(name: "Tracing", package: "swift-distributed-tracing")]),
         // The tool-calling loop over a model and the manager: schema conversion, events, approvals.
         .target(
             name: "Orchestrator",
@@ -93,6 +97,7 @@ let package = Package(
                 "MCPGateway",
                 "ModelClient",
                 .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // The composition root every front end shares: the whole-app config and its reader,
@@ -106,6 +111,9 @@ let package = Package(
                 "Orchestrator",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // Prompt templates (`Prompts/*.prompt`, dotprompt and Prompty): load, check, render to messages.
@@ -166,6 +174,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ]
         ),
         // Stand-ins for apps' and lmg's own tests: a scripted model, an in-process tool router.

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Tracing
 
 /// A Chat Completions client for any OpenAI-compatible endpoint (OpenAI, vLLM, llama.cpp,
 /// Ollama, OpenRouter…), on the project's libcurl engine.
@@ -46,7 +47,7 @@ public struct OpenAIChatClient: ChatModel {
         var attempt = 0
         while true {
             do {
-                return try await send(body, stream: config.stream, onTextDelta: onTextDelta)
+                return try await send(body, model: request.model ?? modelName, stream: config.stream, onTextDelta: onTextDelta)
             } catch let failure as RetryableFailure {
                 attempt += 1
                 let wait = failure.retryAfter ?? retry.delay(forRetry: attempt - 1)
@@ -66,8 +67,27 @@ public struct OpenAIChatClient: ChatModel {
         var retryAfter: Duration?
     }
 
-    private func send(_ body: Data, stream: Bool, onTextDelta: @escaping @Sendable (String) -> Void) async throws -> ModelTurn {
-        let headers = config.requestHeaders(streaming: stream)
+    /// One attempt, as one client span (OpenTelemetry's GenAI conventions: model, tokens; never
+    /// the messages), whose trace context goes to the endpoint in `traceparent`.
+    private func send(_ body: Data, model: String, stream: Bool, onTextDelta: @escaping @Sendable (String) -> Void) async throws -> ModelTurn {
+        try await withSpan("chat \(model)", ofKind: .client) { span in
+            span.attributes["gen_ai.operation.name"] = "chat"
+            span.attributes["gen_ai.request.model"] = model
+            span.attributes["http.request.body.size"] = body.count
+            if let host = URLComponents(string: endpoint)?.host { span.attributes["server.address"] = host }
+            let turn = try await exchange(body, stream: stream, span: span, onTextDelta: onTextDelta)
+            if let usage = turn.usage {
+                span.attributes["gen_ai.usage.input_tokens"] = usage.promptTokens
+                span.attributes["gen_ai.usage.output_tokens"] = usage.completionTokens
+            }
+            if let reason = turn.finishReason { span.attributes["gen_ai.response.finish_reasons"] = [reason] }
+            return turn
+        }
+    }
+
+    private func exchange(_ body: Data, stream: Bool, span: any Span, onTextDelta: @escaping @Sendable (String) -> Void) async throws -> ModelTurn {
+        var headers = config.requestHeaders(streaming: stream)
+        TracePropagation.inject(into: &headers)
         let timeouts = config.timeouts(streaming: stream)
         let url = endpoint
         let response: HTTPResponse
@@ -76,6 +96,7 @@ public struct OpenAIChatClient: ChatModel {
         } catch let error as HTTPClientError {
             throw translate(error)
         }
+        span.attributes["http.response.status_code"] = response.status
         guard response.status == 200 else { throw try await failure(response) }
         do {
             let contentType = response.headers["Content-Type"]?.lowercased() ?? ""

@@ -1,6 +1,4 @@
 import ArgumentParser
-import GatewayRuntime
-import LMGCommandLine
 import Foundation
 import GatewayRuntime
 import LMGCommandLine
@@ -31,15 +29,29 @@ struct LMG: AsyncParsableCommand {
 
     /// Parses and runs like ArgumentParser's own `main`, except that usage errors exit with 2,
     /// the documented status, rather than the library's 64.
+    /// Spans go out over OTLP when the `OTEL_*` variables ask for it; what is queued is sent
+    /// before the process exits, whatever the command's outcome.
     static func main() async {
+        var traces: TraceExport?
         do {
             var command = try parseAsRoot()
+            // The built-in server makes no spans: a child `lmg mcp-server` exports nothing.
+            if !(command is MCPServerCommand) {
+                do {
+                    traces = try TraceExport.start()
+                } catch {
+                    FileHandle.standardError.write(Data("lmg: \(error)\n".utf8))
+                    Foundation.exit(ExitStatus.usage)
+                }
+            }
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+            await traces?.finish()
         } catch {
+            await traces?.finish()
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
                 Foundation.exit(ExitStatus.usage)

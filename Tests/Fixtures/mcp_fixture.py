@@ -40,6 +40,7 @@ default: 600 s), so a slow answer meets "Invalid or expired requestState".
   initialize / initialized            the handshake request and the notifications/initialized
   tools/list <cursor|->               each tools/list request
   tool <name>                         each tools/call request (before the tool runs)
+  traceparent <name> <value>          the W3C trace context a tools/call carried in _meta, when it had one
   cancelled <requestId>               a notifications/cancelled arrived (as observed by the server)
   slow-interrupted <requestId>        the `slow` tool was interrupted by that cancellation
   slow-done <requestId>               the `slow` tool finished its sleep
@@ -139,6 +140,9 @@ async def recording_middleware(ctx: Any, call_next: Any) -> Any:
         record(f"tools/list {params.get('cursor') or '-'}")
     elif method == "tools/call":
         record(f"tool {params.get('name')}")
+        meta = params.get("_meta") or {}
+        if isinstance(meta, dict) and meta.get("traceparent"):
+            record(f"traceparent {params.get('name')} {meta['traceparent']}")
     result = await call_next(ctx)
     if method == "notifications/initialized":
         record("initialized")

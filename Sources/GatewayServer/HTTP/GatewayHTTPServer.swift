@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Tracing
 
 #if canImport(Glibc)
 import Glibc
@@ -49,13 +50,32 @@ public struct GatewayHTTPServer: Sendable {
     }
 
     static func respond(to request: Request, api: GatewayAPI, maxBodyBytes: Int, logger: Logger, channel: any Channel) async -> Response {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let started = ContinuousClock.now
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let id = headers["x-request-id"].flatMap { $0.count <= 128 ? $0 : nil } ?? UUID().uuidString.lowercased()
         var query: [String: String] = [:]
         for (name, value) in request.uri.queryParameters where query[String(name)] == nil { query[String(name)] = String(value) }
+        // One trace per request, joining the caller's when it sent a `traceparent`.
+        var context = InstrumentationContext.topLevel
+        InstrumentationSystem.instrument.extract(headers, into: &context, using: LowercasedHeaders())
+        let method = request.method.rawValue, path = request.uri.path
+        return await withSpan("\(method) \(path)", context: context, ofKind: .server) { span in
+            let reply = await handle(request, headers: headers, query: query, api: api, maxBodyBytes: maxBodyBytes, channel: channel)
+            span.operationName = "\(method) \(reply.route ?? path)"
+            span.attributes["http.request.method"] = method
+            span.attributes["url.path"] = path
+            if let route = reply.route { span.attributes["http.route"] = route }
+            span.attributes["http.response.status_code"] = reply.status
+            if reply.status >= 500 { span.setStatus(SpanStatus(code: .error)) }
+            return finish(reply, request: request, id: id, started: started, api: api, logger: logger, channel: channel)
+        }
+    }
+
+    /// The API's answer to `request` (a body over the limit or unreadable answered here).
+    private static func handle(
+        _ request: Request, headers: [String: String], query: [String: String], api: GatewayAPI, maxBodyBytes: Int, channel: any Channel
+    ) async -> APIResponse {
         var reply: APIResponse
         do {
             let buffer = try await request.body.collect(upTo: maxBodyBytes)
@@ -71,8 +91,16 @@ public struct GatewayHTTPServer: Sendable {
         }
         // Refused before routing: still in OpenAI's shape on its routes.
         if reply.route == nil, OpenAIError.isOpenAIPath(request.uri.path) { reply = OpenAIError.reshaped(reply) }
+        return reply
+    }
+
+    /// The access-log line, the metrics and the Hummingbird response of `reply`.
+    private static func finish(
+        _ reply: APIResponse, request: Request, id: String, started: ContinuousClock.Instant, api: GatewayAPI, logger: Logger, channel: any Channel
+    ) -> Response {
+        var reply = reply
         reply.headers["X-Request-Id"] = id
-        let elapsed = clock.now - started
+        let elapsed = ContinuousClock.now - started
         api.metrics.recordRequest(method: request.method.rawValue, route: reply.route, status: reply.status, duration: elapsed)
         let ms = elapsed.components
         logger.notice("request", metadata: [
@@ -123,5 +151,12 @@ public enum GatewayServerError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .cannotListen(let host, let port, let reason): "cannot listen on \(host):\(port): \(reason)"
         }
+    }
+}
+
+/// Reads a caller's trace context from the request's headers (names lowercased).
+struct LowercasedHeaders: Extractor {
+    func extract(key: String, from carrier: [String: String]) -> String? {
+        carrier[key.lowercased()]
     }
 }

@@ -2,6 +2,7 @@ import EventLoops
 import Foundation
 import JSONRPC
 import MCP
+import Tracing
 
 /// What a request carries besides its method and params.
 struct RequestExtras: Sendable {
@@ -120,9 +121,11 @@ extension MCPClient {
         }
     }
 
-    /// One exchange: the response message, or the server's JSON-RPC error thrown.
-    private func requestOnce<P: Encodable>(
-        _ method: String, params: (JSONRPCID) -> P?, timeout: Duration?, progress: MCPProgressHandler?, allowedBeforeReady: Bool, extras: RequestExtras
+    /// One exchange, sent with `trace` (the caller's trace context) in `_meta` and, over HTTP,
+    /// as headers; `span` gets the request's size.
+    func exchangeOnce<P: Encodable>(
+        _ method: String, params: (JSONRPCID) -> P?, timeout: Duration?, progress: MCPProgressHandler?, allowedBeforeReady: Bool, extras: RequestExtras,
+        trace: [(String, String)], span: (any Span)?
     ) async throws -> JSONRPCMessage {
         let waiter = ResponseWaiter()
         let limit = config.requestLimit(for: method, override: timeout)
@@ -142,12 +145,21 @@ extension MCPClient {
                 writer.id(id)
                 additions.meta += writer.bytes
             }
+            for (key, value) in trace {
+                var writer = JSONWriter()
+                if !additions.meta.isEmpty { writer.raw(",") }
+                writer.string(key)
+                writer.raw(":")
+                writer.string(value)
+                additions.meta += writer.bytes
+            }
             data = try JSONRPCCoding.request(id: id, method: method, params: params(id), adding: additions)
         } catch {
             _ = state.withLock { $0.complete(id) }
             throw MCPClientError(.protocolViolation, server: name, method: method, "could not encode the request: \(error)", requestWasNotSent: true)
         }
-        let headers = transport.exchangeCarriesResponse ? Self.headers(for: method, envelope: envelope, extras: extras) : []
+        span?.attributes["lmg.mcp.request.size"] = data.count
+        let headers = transport.exchangeCarriesResponse ? Self.headers(for: method, envelope: envelope, extras: extras) + trace : []
         let timer = extras.unbounded ? nil : DeadlineScheduler.shared.schedule(after: limit) { [weak self] in
             self?.limitReached(id, method: method, limit: limit)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Tracing
 import MCP
 import Synchronization
 
@@ -44,7 +45,9 @@ public actor MCPManager {
     /// streams), so they carry no caller's forwarded headers.
     @discardableResult
     func carryOut(_ actions: [ServerStateMachine<MCPClient>.Action]) -> Task<Void, Never>? {
-        ForwardedHeaders.$current.withValue([:]) { perform(actions) }
+        // A server's connects and health checks outlive the request that caused them: they take
+        // neither its forwarded headers nor its trace.
+        ForwardedHeaders.$current.withValue([:]) { InstrumentationContext.withValue(nil) { perform(actions) } }
     }
 
     private func perform(_ actions: [ServerStateMachine<MCPClient>.Action]) -> Task<Void, Never>? {

@@ -2,6 +2,7 @@ import Foundation
 import MCP
 import MCPGateway
 import ModelClient
+import Tracing
 
 /// The tool-calling loop: sends the conversation and the tools to the model, runs the tool calls
 /// it returns through the router (concurrently, results kept in order), feeds the results back,
@@ -70,7 +71,13 @@ public actor Orchestrator {
         let task = Task {
             await previous?.value
             do {
-                let summary = try await self.runTurn(messages, events: continuation)
+                let summary = try await withSpan("orchestrator.turn") { span in
+                    let summary = try await self.runTurn(messages, events: continuation)
+                    span.attributes["lmg.rounds"] = summary.modelRequests
+                    span.attributes["lmg.tool_calls"] = summary.toolCalls.count
+                    span.attributes["lmg.stop_reason"] = "\(summary.stopReason)"
+                    return summary
+                }
                 continuation.yield(.turnFinished(summary))
                 continuation.finish()
             } catch {
@@ -129,48 +136,55 @@ public actor Orchestrator {
         let external = Set(options.externalTools.map(\.function.name))
         do {
             while true {
-                let namespace = await router.namespace()
-                let resources = await ResourceFunctions.offered(by: router, enabled: options.modelResources, external: external)
-                let request = nextRequest(
-                    tools: ToolSchemaConverter.functions(for: namespace.tools) + (resources?.definitions ?? []), first: requests == 0)
-                let turn = try await model.complete(request) { events.yield(.textDelta($0)) }
-                requests += 1
-                try Task.checkCancellation()
-                if let used = turn.usage {
-                    usage = usage + used
-                    totalUsage = totalUsage + used
-                    events.yield(.usage(used))
+                // One span per round: the model request, then the tool calls it asked for.
+                let ended: TurnSummary? = try await withSpan("orchestrator.round") { span in
+                    span.attributes["lmg.round"] = requests + 1
+                    let namespace = await router.namespace()
+                    let resources = await ResourceFunctions.offered(by: router, enabled: options.modelResources, external: external)
+                    let request = nextRequest(
+                        tools: ToolSchemaConverter.functions(for: namespace.tools) + (resources?.definitions ?? []), first: requests == 0)
+                    let turn = try await model.complete(request) { events.yield(.textDelta($0)) }
+                    requests += 1
+                    try Task.checkCancellation()
+                    if let used = turn.usage {
+                        usage = usage + used
+                        totalUsage = totalUsage + used
+                        events.yield(.usage(used))
+                    }
+                    conversation.messages.append(turn.message)
+                    guard let calls = turn.message.toolCalls, !calls.isEmpty else {
+                        return TurnSummary(
+                            answer: turn.message.text, stopReason: .answered, toolIterations: iterations,
+                            toolCalls: outcomes, usage: usage, finishReason: turn.finishReason, modelRequests: requests)
+                    }
+                    let externalCalls = calls.filter { external.contains($0.function.name) }
+                    if !externalCalls.isEmpty {
+                        // The app answers its calls; the others are dropped unrun, so the history stays
+                        // valid (every call answered) and the model asks again if it still needs them.
+                        conversation.messages[conversation.messages.count - 1].toolCalls = externalCalls
+                        return TurnSummary(
+                            answer: turn.message.text, stopReason: .externalToolCalls, toolIterations: iterations,
+                            toolCalls: outcomes, usage: usage, externalToolCalls: externalCalls,
+                            finishReason: turn.finishReason, modelRequests: requests)
+                    }
+                    iterations += 1
+                    let round = try await runTools(calls, namespace: namespace, resources: resources, repeats: &repeats, events: events)
+                    outcomes += round.outcomes
+                    conversation.messages += round.messages
+                    if let name = round.stoppedOn {
+                        return finish(
+                            "Stopped: the model kept calling \(name) with the same arguments.", reason: .repeatedToolCall,
+                            iterations: iterations, outcomes: outcomes, usage: usage, requests: requests)
+                    }
+                    if iterations >= options.maxToolIterations {
+                        return finish(
+                            "Stopped after \(iterations) rounds of tool calls without a final answer (max_tool_iterations is \(options.maxToolIterations)).",
+                            reason: .maxToolIterations, iterations: iterations, outcomes: outcomes, usage: usage, requests: requests)
+                    }
+                    span.attributes["lmg.tool_calls"] = round.outcomes.count
+                    return nil
                 }
-                conversation.messages.append(turn.message)
-                guard let calls = turn.message.toolCalls, !calls.isEmpty else {
-                    return TurnSummary(
-                        answer: turn.message.text, stopReason: .answered, toolIterations: iterations,
-                        toolCalls: outcomes, usage: usage, finishReason: turn.finishReason, modelRequests: requests)
-                }
-                let externalCalls = calls.filter { external.contains($0.function.name) }
-                if !externalCalls.isEmpty {
-                    // The app answers its calls; the others are dropped unrun, so the history stays
-                    // valid (every call answered) and the model asks again if it still needs them.
-                    conversation.messages[conversation.messages.count - 1].toolCalls = externalCalls
-                    return TurnSummary(
-                        answer: turn.message.text, stopReason: .externalToolCalls, toolIterations: iterations,
-                        toolCalls: outcomes, usage: usage, externalToolCalls: externalCalls,
-                        finishReason: turn.finishReason, modelRequests: requests)
-                }
-                iterations += 1
-                let round = try await runTools(calls, namespace: namespace, resources: resources, repeats: &repeats, events: events)
-                outcomes += round.outcomes
-                conversation.messages += round.messages
-                if let name = round.stoppedOn {
-                    return finish(
-                        "Stopped: the model kept calling \(name) with the same arguments.", reason: .repeatedToolCall,
-                        iterations: iterations, outcomes: outcomes, usage: usage, requests: requests)
-                }
-                if iterations >= options.maxToolIterations {
-                    return finish(
-                        "Stopped after \(iterations) rounds of tool calls without a final answer (max_tool_iterations is \(options.maxToolIterations)).",
-                        reason: .maxToolIterations, iterations: iterations, outcomes: outcomes, usage: usage, requests: requests)
-                }
+                if let ended { return ended }
             }
         } catch {
             // Keep the history valid for the next turn: answer every call left without a result.
