@@ -46,9 +46,10 @@ public final class GatewayRuntime: Sendable {
         named.merge(models) { $1 }
         self.models = ModelCatalog(named: named, fallback: self.model)
         signIns = FileSignInStore(path: environment.signInPath)
-        let options = MCPClientOptions(
+        var options = MCPClientOptions(
             clientName: "lmg", clientVersion: LMGVersion.current, logDirectory: environment.serverLogDirectory,
             signIns: signIns, commandAliases: SelfExecutable.aliases, answeredInputs: answeredInputs)
+        options.tracesArguments = config.traceArguments
         manager = MCPManager(options: options, policy: config.manager)
     }
 

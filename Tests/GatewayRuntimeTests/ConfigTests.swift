@@ -67,6 +67,14 @@ struct ConfigTests: ConfigParsing {
         #expect(failure(#"{"model_resources": 1}"#).contains("model_resources"))
     }
 
+    @Test func traceArgumentsIsOffUnlessSaid() throws {
+        #expect(try !parse(#"{"mcpServers": {}}"#).traceArguments)
+        let on = try parse(#"{"trace_arguments": true, "mcpServers": {}}"#)
+        #expect(on.traceArguments && on.warnings.isEmpty, "\(on.warnings)")
+        let message = failure(#"{"trace_arguments": 1}"#)
+        #expect(message.contains("test.json") && message.contains("trace_arguments"), "\(message)")
+    }
+
     @Test func environmentExpansion() throws {
         #expect(try EnvironmentExpansion.expand("a${TOKEN}b", environment: ["TOKEN": "x"]) == "axb")
         #expect(try EnvironmentExpansion.expand("${NOPE:-fallback}", environment: [:]) == "fallback")

@@ -86,13 +86,13 @@ struct TraceExportTests {
         }
     }
 
-    @Test func lmgRunMakesARootTraceAndSendsItBeforeItExits() async throws {
+    @Test func lmgRunMakesARootTraceWithArgumentsWhenAskedAndSendsItBeforeItExits() async throws {
         let receiver = try await FixtureProcess.python("otlp_receiver.py")
         defer { receiver.stopInBackground() }
         let model = try await ScriptedModel.start()
         defer { model.stop() }
         let path = try writeConfig(#"""
-            {"model": {"base_url": "\#(model.baseURL)", "api_key": "sk-run-trace", "model": "scripted"},
+            {"model": {"base_url": "\#(model.baseURL)", "api_key": "sk-run-trace", "model": "scripted"}, "trace_arguments": true,
              "mcpServers": {"builtin": {"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}}}
             """#)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -103,7 +103,8 @@ struct TraceExportTests {
         let spans = try await Self.spans(receiver) { found in found.contains { $0.name == "orchestrator.turn" } }
         let turn = try #require(spans.first { $0.name == "orchestrator.turn" }, "\(spans.map(\.name))")
         #expect(turn.parentSpanId.isEmpty, "lmg run's turn is the root")
-        #expect(spans.contains { $0.name == "tools/call echo" && $0.traceId == turn.traceId })
+        let call = try #require(spans.first { $0.name == "tools/call echo" && $0.traceId == turn.traceId }, "\(spans.map(\.name))")
+        #expect(call.attributes["gen_ai.tool.call.arguments"] as? String == #"{"text":"ping"}"#, "trace_arguments: \(call.attributes)")
         #expect(spans.filter { $0.name.hasPrefix("chat ") && $0.traceId == turn.traceId }.count == 2)
     }
 

@@ -17,6 +17,9 @@ public struct GatewayConfig: Sendable, Hashable {
     /// Whether models may list and read the servers' resources themselves (`model_resources`,
     /// default true; a server opts out with `resources: false`).
     public var modelResources: Bool = true
+    /// Whether trace spans of tool calls carry their arguments (`trace_arguments`, default false:
+    /// arguments may hold what a trace store should not).
+    public var traceArguments: Bool = false
     /// The prompt templates' folder (`prompts_dir`, relative to the config file); nil: `./Prompts`.
     public var promptsDirectory: String?
     /// Retries, circuit breaker and health checks for every server (`manager`).

@@ -12,7 +12,7 @@ struct GatewayConfigReader {
         fields = ConfigFields(file: file, environment: environment)
     }
 
-    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "model_resources", "prompts_dir", "roots", "mcpServers", "manager", "server", "$schema"]
+    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "model_resources", "trace_arguments", "prompts_dir", "roots", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
         "metrics_public", "session_lifetime",
@@ -36,6 +36,7 @@ struct GatewayConfigReader {
             config.maxToolIterations = iterations
         }
         config.modelResources = try fields.bool(object["model_resources"], at: "model_resources") ?? true
+        config.traceArguments = try fields.bool(object["trace_arguments"], at: "trace_arguments") ?? false
         if let dir = try fields.string(object["prompts_dir"], at: "prompts_dir") {
             guard !dir.isEmpty else { throw fields.error("must not be empty", at: "prompts_dir") }
             // Relative to the file that says it, so the config works from any working directory.

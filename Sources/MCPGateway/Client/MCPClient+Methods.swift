@@ -1,6 +1,7 @@
 import Foundation
 import JSONRPC
 import MCP
+import Tracing
 
 extension MCPClient {
     /// Checks the server is alive; returns the round-trip time.
@@ -63,6 +64,9 @@ extension MCPClient {
         let start = ContinuousClock.now
         let parameters = state.withLock { $0.toolHeaders[tool] }
         var extras = RequestExtras(name: tool, paramHeaders: parameters?.headers(for: arguments) ?? [])
+        if options.tracesArguments, InstrumentationContext.current != nil {
+            extras.tracedArguments = (try? JSONEncoder().encode(arguments ?? [:])).map { String(decoding: $0, as: UTF8.self) }
+        }
         let asTask = callsAsTask(tool)
         if asTask { extras.members = Self.taskMember(limit: limit) }
         var callID: JSONRPCID?

@@ -16,6 +16,8 @@ struct RequestExtras: Sendable {
     var envelope: RequestEnvelope?
     /// No deadline: a subscription stream, which lasts as long as the connection.
     var unbounded = false
+    /// The tool call's arguments as JSON, for its span (only with ``MCPClientOptions/tracesArguments``).
+    var tracedArguments: String?
 }
 
 extension MCPClient {

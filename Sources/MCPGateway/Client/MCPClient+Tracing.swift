@@ -20,6 +20,7 @@ extension MCPClient {
             span.attributes["mcp.method.name"] = method
             span.attributes["lmg.mcp.server"] = name
             if method == "tools/call", let tool = extras.name { span.attributes["gen_ai.tool.name"] = tool }
+            if let arguments = extras.tracedArguments { span.attributes["gen_ai.tool.call.arguments"] = arguments }
             let message = try await exchangeOnce(
                 method, params: params, timeout: timeout, progress: progress, allowedBeforeReady: allowedBeforeReady, extras: extras,
                 trace: TracePropagation.headers(), span: span)

@@ -33,6 +33,9 @@ public struct MCPClientOptions: Sendable {
     /// What this client tells servers it can answer when they ask (elicitation, sampling): a
     /// front end with a ``ServerRequestRelay`` for them sets it; without one such asks are refused.
     public var answeredInputs: ServerInputs
+    /// Whether a `tools/call` span carries the call's arguments (`gen_ai.tool.call.arguments`);
+    /// off by default, since arguments may hold what a trace store should not keep.
+    public var tracesArguments = false
     /// Both elicitation and sampling (the gateway, which relays them to its own clients).
     public var relaysServerRequests: Bool {
         get { answeredInputs == .all }
