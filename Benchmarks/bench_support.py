@@ -1,4 +1,4 @@
-"""What the benchmark scripts share: free ports, stopping a process group, and wrk's figures."""
+"""What the benchmark scripts share: free ports, stopping a process group, wrk's figures, CPU time."""
 
 from __future__ import annotations
 
@@ -45,3 +45,19 @@ def wrk(url: str, concurrency: int, seconds: int, script: str) -> dict:
     nan = float("nan")
     return {"rps": float(rps[1]) if rps else nan, "p50": to_ms(latency["50"]) if "50" in latency else nan,
             "p99": to_ms(latency["99"]) if "99" in latency else nan, "errors": errors}
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of `pid` and of every process below it."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, stack = 0.0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+            for task in os.listdir(f"/proc/{p}/task"):
+                stack += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total

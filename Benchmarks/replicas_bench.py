@@ -37,7 +37,7 @@ import time
 import urllib.error
 import urllib.request
 
-from bench_support import free_port, stop_group, wrk
+from bench_support import cpu_seconds, free_port, stop_group, wrk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BODY = {"server_name": "builtin", "tool_name": "echo", "arguments": {"text": "hi"}}
@@ -100,22 +100,6 @@ class Postgres:
     def stop(self) -> None:
         subprocess.run((["/usr/sbin/runuser", "-u", "postgres", "--"] if os.getuid() == 0 else [])
                        + [f"{self.bin}/pg_ctl", "-D", f"{self.dir}/data", "-w", "-m", "fast", "stop"], capture_output=True)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of `pid` and of every process below it."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total, stack = 0.0, [pid]
-    while stack:
-        p = stack.pop()
-        try:
-            fields = open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / ticks
-            for task in os.listdir(f"/proc/{p}/task"):
-                stack += [int(c) for c in open(f"/proc/{p}/task/{task}/children").read().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total
 
 
 def main() -> None:
