@@ -1,12 +1,15 @@
-"""What the benchmark scripts share: free ports, stopping a process group, wrk's figures, CPU time."""
+"""What the benchmark scripts share: free ports, stopping a process group, one HTTP request, wrk's figures, CPU time."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
+import urllib.error
+import urllib.request
 
 
 def free_port() -> int:
@@ -25,6 +28,21 @@ def stop_group(proc: subprocess.Popen, grace: float = 15) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def request(method: str, url: str, body: dict | str | None = None, headers: dict | None = None,
+            timeout: float = 30) -> tuple[int, str]:
+    """One HTTP request with a JSON body (a dict, or its text): the status and the answer's text; status 0 and
+    the reason when nothing answered (a server still starting)."""
+    data = (body if isinstance(body, str) else json.dumps(body)).encode() if body is not None else None
+    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as answer:
+            return answer.status, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+    except OSError as error:
+        return 0, str(error)
 
 
 def to_ms(text: str) -> float:

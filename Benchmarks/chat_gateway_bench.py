@@ -31,9 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 
-from bench_support import free_port, stop_group
+from bench_support import free_port, request, stop_group
 from bench_support import wrk as run_wrk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -44,18 +43,6 @@ KEY = "sk-" + "bench" * 8
 
 
 
-def post(url: str, body: dict, timeout: float = 10) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {KEY}"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except OSError as error:
-        return 0, str(error)
-
-
 class Peer:
     def __init__(self, name: str, argv: list[str], url: str, body: dict, env: dict | None = None, expect: str = ""):
         self.name, self.url, self.body = name, url, body
@@ -63,7 +50,7 @@ class Peer:
                                      start_new_session=True, env=env)
         deadline = time.time() + 120
         while True:
-            status, text = post(url, body)
+            status, text = request("POST", url, body, headers={"Authorization": f"Bearer {KEY}"}, timeout=10)
             if status == 200 and expect in text:
                 return
             if time.time() > deadline or self.proc.poll() is not None:

@@ -31,7 +31,7 @@ import tempfile
 import time
 import urllib.request
 
-from bench_support import free_port, stop_group, wrk
+from bench_support import free_port, request, stop_group, wrk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "Tests" / "Fixtures" / "mcp_fixture.py"
@@ -53,15 +53,6 @@ def wait_http(url: str, seconds: float = 60) -> None:
         except OSError:
             time.sleep(0.1)
     raise SystemExit(f"gateway_bench: {url} did not answer within {seconds:.0f} s")
-
-
-def post(url: str, body: str) -> tuple[int, str]:
-    request = urllib.request.Request(url, data=body.encode(), headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
 
 
 class Gateway:
@@ -87,7 +78,7 @@ class Gateway:
         # The server behind it may still be starting: the first call must succeed.
         deadline = time.time() + 60
         while True:
-            status, text = post(self.url, BODY)
+            status, text = request("POST", self.url, BODY)
             if status == 200 and "hi" in text:
                 break
             if time.time() > deadline:

@@ -29,30 +29,14 @@ import os
 import pathlib
 import re
 import shutil
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
-from bench_support import cpu_seconds, free_port, stop_group, wrk
+from bench_support import cpu_seconds, free_port, request, stop_group, wrk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BODY = {"server_name": "builtin", "tool_name": "echo", "arguments": {"text": "hi"}}
-
-
-def request(method: str, url: str, body: dict | None = None) -> tuple[int, str]:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as answer:
-            return answer.status, answer.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-    except OSError as error:
-        return 0, str(error)
 
 
 def wait_until(condition, seconds: float, what: str) -> None:

@@ -23,27 +23,18 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 
-from bench_support import cpu_seconds, free_port, stop_group, wrk
+from bench_support import cpu_seconds, free_port, request, stop_group, wrk
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BODY = {"server_name": "builtin", "tool_name": "echo", "arguments": {"text": "hi"}}
 
 
-def answers(url: str) -> bool:
-    request = urllib.request.Request(url, data=json.dumps(BODY).encode(), headers={"Content-Type": "application/json"}, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=5) as answer:
-            return answer.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def span_count(url: str) -> int:
-    with urllib.request.urlopen(url, timeout=30) as answer:
-        return len(json.load(answer))
+    status, text = request("GET", url)
+    if status != 200:
+        raise SystemExit(f"tracing_bench: the OTLP receiver answered {status}: {text[:200]}")
+    return len(json.loads(text))
 
 
 def main() -> None:
@@ -76,7 +67,7 @@ def main() -> None:
             started.append(proc)
             url = f"http://127.0.0.1:{port}/mcp/tools/call"
             deadline = time.time() + 60
-            while not answers(url):
+            while request("POST", url, BODY)[0] != 200:
                 if time.time() > deadline:
                     raise SystemExit(f"tracing_bench: {label} did not answer")
                 time.sleep(0.1)
