@@ -36,6 +36,18 @@ struct ModelsConfigTests: ConfigParsing {
         #expect(failure(#"{"models": {"x": {"model": "m"}}}"#).contains("models.x.base_url: needs a base_url"))
     }
 
+    @Test func theJudgeModelIsAnEntryByNameOrASectionOfItsOwn() throws {
+        let named = try parse(#"{"model": {"base_url": "http://main/v1"}, "models": {"big": {"model": "gpt-big"}}, "judge_model": "big"}"#)
+        #expect(named.judgeModel?.modelName == "gpt-big" && named.judgeModel?.baseURL == "http://main/v1")
+        let own = try parse(#"{"model": {"base_url": "http://main/v1", "api_key": "${MAIN_KEY}", "model": "m"}, "judge_model": {"model": "grader", "temperature": 0}}"#)
+        #expect(own.judgeModel?.modelName == "grader" && own.judgeModel?.apiKey == "sk-main-456" && own.judgeModel?.temperature == 0)
+        #expect(try parse(#"{"model": {"base_url": "http://main/v1"}}"#).judgeModel == nil, "none: the test's own model grades")
+        #expect(failure(#"{"models": {"big": {"base_url": "http://h/v1"}}, "judge_model": "small"}"#).contains("judge_model: names no entry of models (known: big)"))
+        #expect(failure(#"{"judge_model": "small"}"#).contains("judge_model: names no entry of models (the config has no models map)"))
+        #expect(failure(#"{"judge_model": 3}"#).contains("judge_model: must be the name of a models entry or a model section"))
+        #expect(try parse(#"{"judge_model": {"model": "g"}}"#).judgeModel?.baseURL == nil, "the model section's default endpoint")
+    }
+
     @Test func pricesPerMillionTokens() throws {
         let config = try parse(#"{"model": {"prices": {"input": 2.5, "output": 10}}, "models": {"x": {"base_url": "http://h/v1", "prices": {"input": 0, "output": 1, "currency": "EUR"}}}}"#)
         #expect(config.model.prices == TokenPrices(input: 2.5, output: 10))

@@ -28,14 +28,41 @@ struct PromptCommandTests {
             environment: Self.noModel)
         #expect(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n")
-        #expect(lines.filter { $0.hasPrefix("✓ ") }.count == 5, "\(result)")
-        #expect(lines.last?.hasPrefix("5 tests: 5 passed, 0 failed, 0 errors") == true)
+        #expect(lines.filter { $0.hasPrefix("✓ ") }.count == 6, "\(result)")
+        #expect(lines.last?.hasPrefix("6 tests: 6 passed, 0 failed, 0 errors") == true)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/report.json"))) as? [String: Any])
-        #expect((report["summary"] as? [String: Any])?["passed"] as? Int == 5)
+        #expect((report["summary"] as? [String: Any])?["passed"] as? Int == 6)
         let junit = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/junit.xml"))
         let parser = XMLParser(data: junit)
         #expect(parser.parse(), "the JUnit report is well-formed XML")
         #expect(String(decoding: junit, as: UTF8.self).contains("<testcase classname=\"calculator.tests\" name=\"product\""))
+    }
+
+    /// `story`'s cassette holds llama.cpp's own stream (local-llm.sh): replayed, the answer is
+    /// exactly the recorded pieces, multi-byte characters split across them included, with the
+    /// server's usage.
+    @Test func aRealServersStreamReplaysExactly() async throws {
+        let cassettePath = "\(Self.prompts)/cassettes/story/lighthouse.json"
+        let cassette = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: cassettePath))) as? [String: Any])
+        let response = try #require(((cassette["interactions"] as? [[String: Any]])?.first)?["response"] as? [String: Any])
+        let deltas = try #require(response["deltas"] as? [String])
+        #expect(deltas.count > 10, "a real stream, piece by piece")
+        let recorded = try #require((response["message"] as? [String: Any])?["content"] as? String)
+        #expect(deltas.joined() == recorded)
+
+        let folder = NSTemporaryDirectory() + "lmg-story-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let result = try await runLMG(
+            ["prompt", "test", "\(Self.prompts)/story.tests.yaml", "--config", Self.config, "--json", "\(folder)/report.json"], environment: Self.noModel)
+        #expect(result.status == 0, "\(result)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(folder)/report.json"))) as? [String: Any])
+        let turn = try #require((((report["results"] as? [[String: Any]])?.first?["runs"] as? [[String: Any]])?.first?["turns"] as? [[String: Any]])?.first)
+        #expect(turn["answer"] as? String == recorded)
+        let usage = try #require(turn["usage"] as? [String: Any]), kept = try #require(response["usage"] as? [String: Any])
+        #expect(usage["completion_tokens"] as? Int == kept["completion_tokens"] as? Int && usage["prompt_tokens"] as? Int == kept["prompt_tokens"] as? Int)
+        // The turn counts the model's recorded time, not the replay's.
+        #expect((turn["latency_ms"] as? Double ?? 0) >= (response["latency_ms"] as? Double ?? .infinity))
     }
 
     @Test func recordAgainstTheScriptedModelThenReplayAndFail() async throws {
@@ -116,7 +143,7 @@ struct PromptCommandTests {
         let listed = try await runLMG(["prompts", "--json", "--config", config])
         #expect(listed.status == 0, "\(listed)")
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
-        #expect(Set(rows.compactMap { $0["name"] as? String }) == ["explain_file", "calculator", "code-review", "timezone"])
+        #expect(Set(rows.compactMap { $0["name"] as? String }) == ["explain_file", "calculator", "code-review", "story", "timezone"])
         let calculator = try #require(rows.first { $0["name"] as? String == "calculator" })
         let arguments = (calculator["arguments"] as? [[String: Any]] ?? []).map { "\($0["name"]!)\($0["required"] as? Bool == true ? "" : "?")" }
         #expect(arguments == ["precision?", "question"])

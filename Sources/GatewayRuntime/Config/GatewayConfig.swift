@@ -10,6 +10,9 @@ public struct GatewayConfig: Sendable, Hashable {
     /// Named upstream models (`models`), which the gateway's `/v1/chat/completions` picks by the
     /// request's `model`; empty: the `model` section answers every name.
     public var models: [String: ModelConfig] = [:]
+    /// The model that grades prompt tests' `judge` checks (`judge_model`: an entry of `models`
+    /// by name, or a model section of its own); nil: the test's own model grades.
+    public var judgeModel: ModelConfig?
     /// The system message of every conversation (`system_prompt`).
     public var systemPrompt: String?
     /// How many model turns with tool calls one exchange may take.

@@ -12,7 +12,7 @@ struct GatewayConfigReader {
         fields = ConfigFields(file: file, environment: environment)
     }
 
-    static let rootKeys: Set<String> = ["model", "models", "system_prompt", "max_tool_iterations", "model_resources", "trace_arguments", "prompts_dir", "roots", "mcpServers", "manager", "server", "$schema"]
+    static let rootKeys: Set<String> = ["model", "models", "judge_model", "system_prompt", "max_tool_iterations", "model_resources", "trace_arguments", "prompts_dir", "roots", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
         "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
         "metrics_public", "session_lifetime",
@@ -54,6 +54,7 @@ struct GatewayConfigReader {
         if let server = object["server"] { config.server = try readServe(server) }
         config.model = RuntimeEnvironment(fields.environment).applyModelOverrides(to: config.model)
         if let models = object["models"] { config.models = try readModels(models, defaults: config.model) }
+        if let judge = object["judge_model"] { config.judgeModel = try readJudge(judge, config: config) }
         if config.model.authorizationHeaderIsShadowed {
             fields.warnings.append(
                 "\(fields.file): model.headers: the Authorization header is not sent, because an API key is set (model.api_key or OPENAI_API_KEY) and wins")
@@ -175,6 +176,28 @@ struct GatewayConfigReader {
         return TokenPrices(input: input, output: output, currency: try fields.string(object["currency"], at: section + ".currency") ?? "$")
     }
 
+    /// `judge_model`: the name of a `models` entry, or a model section (without `base_url`, the
+    /// `model` section's endpoint, as in `models`).
+    mutating func readJudge(_ raw: Value, config: GatewayConfig) throws(ConfigError) -> ModelConfig {
+        if case .string(let name) = raw {
+            guard let model = config.models[name] else {
+                let known = config.models.isEmpty ? "the config has no models map" : "known: \(config.models.keys.sorted().joined(separator: ", "))"
+                throw fields.error("names no entry of models (\(known)); give a name from models, or a model section", at: "judge_model")
+            }
+            return model
+        }
+        guard case .object = raw else { throw fields.error("must be the name of a models entry or a model section", at: "judge_model") }
+        // Without an endpoint of its own it is the model section's, whatever that is (its default too).
+        var model = try readModel(raw, at: "judge_model")
+        if model.baseURL == nil {
+            model.baseURL = config.model.baseURL
+            model.apiKey = model.apiKey ?? config.model.apiKey
+            model.headers = config.model.headers.merging(model.headers) { $1 }
+        }
+        model.name = model.name ?? config.model.name
+        return model
+    }
+
     /// `models`: `{"NAME": {the model section's keys}}`. An entry's upstream model defaults to
     /// its NAME; an entry without `base_url` uses the `model` section's endpoint (its base URL,
     /// API key and headers), and one with its own `base_url` never gets that key.
@@ -183,18 +206,25 @@ struct GatewayConfigReader {
         var models: [String: ModelConfig] = [:]
         for (name, entry) in object {
             guard !name.isEmpty else { throw fields.error("a model name must not be empty", at: "models") }
-            var model = try readModel(entry, at: "models.\(name)")
+            var model = try readModel(entry, at: "models.\(name)", sharing: defaults)
             model.name = model.name ?? name
-            if model.baseURL == nil {
-                guard defaults.baseURL != nil else {
-                    throw fields.error("needs a base_url (or one in the model section to share)", at: "models.\(name).base_url")
-                }
-                model.baseURL = defaults.baseURL
-                model.apiKey = model.apiKey ?? defaults.apiKey
-                model.headers = defaults.headers.merging(model.headers) { $1 }
-            }
             models[name] = model
         }
         return models
+    }
+
+    /// A model section that, without a `base_url` of its own, uses `defaults`' endpoint (its base
+    /// URL, API key and headers); one with its own `base_url` never gets that key.
+    mutating func readModel(_ raw: Value, at section: String, sharing defaults: ModelConfig) throws(ConfigError) -> ModelConfig {
+        var model = try readModel(raw, at: section)
+        if model.baseURL == nil {
+            guard defaults.baseURL != nil else {
+                throw fields.error("needs a base_url (or one in the model section to share)", at: "\(section).base_url")
+            }
+            model.baseURL = defaults.baseURL
+            model.apiKey = model.apiKey ?? defaults.apiKey
+            model.headers = defaults.headers.merging(model.headers) { $1 }
+        }
+        return model
     }
 }

@@ -22,10 +22,13 @@ public struct Cassette: Codable, Sendable {
         public var finishReason: String?
         public var usage: TokenUsage?
         public var deltas: [String]?
+        /// How long the model took to answer when recorded; replay adds it to the turn's time.
+        public var latencyMs: Double?
 
         enum CodingKeys: String, CodingKey {
             case message, usage, deltas
             case finishReason = "finish_reason"
+            case latencyMs = "latency_ms"
         }
     }
 

@@ -26,6 +26,9 @@ public actor CassetteModel: ChatModel {
     private var played: Set<Int> = []
     /// Interactions recorded in this run.
     public private(set) var recorded = 0
+    /// Recorded model time minus replay time, over the answers replayed so far: added to a
+    /// turn's measured time, it gives the latency the turn had when recorded (`maxLatencyMs`).
+    public private(set) var replayedTimeShiftMs = 0.0
 
     /// `existing` is replayed; with `live` and `recordsMissing`, requests it lacks are recorded.
     /// `rewrite` passes no existing cassette.
@@ -38,13 +41,27 @@ public actor CassetteModel: ChatModel {
     }
 
     public func complete(_ request: ChatRequest, onTextDelta: @escaping @Sendable (String) -> Void) async throws -> ModelTurn {
+        try await answer(request, modelName: modelName, live: live, onTextDelta: onTextDelta)
+    }
+
+    /// A request to another model through the same cassette (the judge of `judge` checks): keyed
+    /// by that model's name, recorded from `live` when this run records.
+    public func complete(_ request: ChatRequest, by other: String, live otherLive: (any ChatModel)?) async throws -> ModelTurn {
+        try await answer(request, modelName: other, live: otherLive, onTextDelta: { _ in })
+    }
+
+    private func answer(
+        _ request: ChatRequest, modelName: String, live: (any ChatModel)?, onTextDelta: @escaping @Sendable (String) -> Void
+    ) async throws -> ModelTurn {
         let canonical = RequestKey.canonical(request, modelName: modelName, repeatIndex: cassette.repeatIndex)
         let key = RequestKey.hash(canonical)
         let matches = cassette.interactions.indices.filter { cassette.interactions[$0].key == key }
         if let index = matches.first(where: { !played.contains($0) }) ?? matches.first {
+            let started = ContinuousClock.now
             played.insert(index)
             let response = cassette.interactions[index].response
             for delta in response.deltas ?? [] { onTextDelta(delta) }
+            if let recorded = response.latencyMs { replayedTimeShiftMs += recorded - (ContinuousClock.now - started).milliseconds }
             return ModelTurn(message: response.message, finishReason: response.finishReason, usage: response.usage)
         }
         guard recordsMissing, let live else {
@@ -52,14 +69,17 @@ public actor CassetteModel: ChatModel {
             throw CassetteMiss(differences: nearest.map { RequestDiff.differences(recorded: $0, now: canonical) } ?? [], cassette: path)
         }
         let deltas = DeltaLog()
+        let started = ContinuousClock.now
         let turn = try await live.complete(request) { piece in
             deltas.append(piece)
             onTextDelta(piece)
         }
+        let latency = ((ContinuousClock.now - started).milliseconds * 10).rounded() / 10
         let pieces = deltas.pieces
         cassette.interactions.append(.init(
             key: key, request: canonical,
-            response: .init(message: turn.message, finishReason: turn.finishReason, usage: turn.usage, deltas: pieces.isEmpty ? nil : pieces)))
+            response: .init(
+                message: turn.message, finishReason: turn.finishReason, usage: turn.usage, deltas: pieces.isEmpty ? nil : pieces, latencyMs: latency)))
         played.insert(cassette.interactions.count - 1)
         recorded += 1
         return turn

@@ -38,6 +38,9 @@ public enum AnswerChecker {
             guard let expected else { return nil }
             let misses = ValueMatcher().mismatches(expected, found, at: path)
             return misses.isEmpty ? nil : misses.joined(separator: "; ")
+        case .judge:
+            // Asks a model: the runner grades it (``JudgeCheck``), after the turn.
+            return nil
         }
     }
 

@@ -20,7 +20,12 @@ extension PromptTestRunner {
         let prompt: RenderedPrompt
         let existing: Cassette?
         do {
-            prompt = try suite.renderer.render(suite.template, variables: test.vars)
+            if let reference = suite.mcpPrompt {
+                guard let mcpPrompts else { throw PromptFileError(file: reference.description, message: "no MCP server was started to get the prompt from") }
+                prompt = try await mcpPrompts(reference, test.vars)
+            } else {
+                prompt = try suite.renderer.render(suite.template, variables: test.vars)
+            }
             existing = options.record == .rewrite ? nil : try Cassette.load(path)
         } catch {
             result.error = "\(error)"
@@ -70,8 +75,10 @@ extension PromptTestRunner {
             var turns: [(messages: [ChatMessage], user: String?, expect: Expectation)] = [(messages, nil, test.expect)]
             turns += test.turns.map { ([.user($0.user)], $0.user, $0.expect) }
             for (index, turn) in turns.enumerated() {
-                let record = try await runTurn(orchestrator, turn.messages, user: turn.user)
-                let failures = ExpectationCheck.failures(turn.expect, record.0, stopReason: record.1)
+                let record = try await runTurn(orchestrator, turn.messages, user: turn.user, model: model)
+                var failures = ExpectationCheck.failures(turn.expect, record.0, stopReason: record.1)
+                let question = turn.user ?? messages.last { $0.role == .user }?.text ?? ""
+                failures += try await judgeFailures(turn.expect, answer: record.0.answer, question: question, model: model, recordsLive: recordsLive)
                 result.failures += failures.map { turns.count > 1 ? "turn \(index + 1): \($0)" : $0 }
                 result.turns.append(record.0)
             }
@@ -98,8 +105,23 @@ extension PromptTestRunner {
         return result
     }
 
-    private func runTurn(_ orchestrator: Orchestrator, _ messages: [ChatMessage], user: String?) async throws -> (TurnRecord, StopReason) {
+    /// The `judge` checks of `expect`, each graded by the judge model through the cassette.
+    private func judgeFailures(_ expect: Expectation, answer: String, question: String, model: CassetteModel, recordsLive: Bool) async throws -> [String] {
+        var failures: [String] = []
+        for case .judge(let rubric, let threshold) in expect.answer {
+            let request = JudgeCheck.request(rubric: rubric, question: question, answer: answer)
+            let name = judge?.name ?? model.modelName
+            let live: (any ChatModel)? = !recordsLive ? nil : judge == nil ? liveModel : judge?.live
+            let verdict = try await model.complete(request, by: name, live: live)
+            if let failure = JudgeCheck.failure(rubric: rubric, threshold: threshold, judgeAnswer: verdict.message.text) { failures.append(failure) }
+        }
+        return failures
+    }
+
+    /// One turn through the orchestrator; its latency is as recorded when the answers are replayed.
+    private func runTurn(_ orchestrator: Orchestrator, _ messages: [ChatMessage], user: String?, model: CassetteModel) async throws -> (TurnRecord, StopReason) {
         let started = ContinuousClock.now
+        let shiftBefore = await model.replayedTimeShiftMs
         var summary: TurnSummary?
         for try await event in await orchestrator.send(messages: messages) {
             if case .turnFinished(let finished) = event { summary = finished }
@@ -108,7 +130,7 @@ extension PromptTestRunner {
         let calls = summary.toolCalls.map { ObservedCall(name: $0.request.qualifiedName, arguments: $0.request.arguments, isError: $0.isError) }
         let record = TurnRecord(
             user: user, answer: summary.answer, stopReason: summary.stopReason.rawValue, toolCalls: calls, rounds: summary.toolIterations,
-            usage: summary.usage, latencyMs: (ContinuousClock.now - started).milliseconds)
+            usage: summary.usage, latencyMs: (ContinuousClock.now - started).milliseconds + (await model.replayedTimeShiftMs - shiftBefore))
         return (record, summary.stopReason)
     }
 }

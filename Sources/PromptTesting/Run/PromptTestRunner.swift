@@ -35,13 +35,33 @@ public struct PromptTestRunner: Sendable {
     public var modelName: String
     public var baseOptions: OrchestratorOptions
     public var options: Options
+    /// Renders a server's prompt for suites that use one (`prompt: mcp:SERVER/PROMPT`): the
+    /// runtime's manager, through ``MCPPromptReference/render(_:through:)``; nil: none can run.
+    public var mcpPrompts: (@Sendable (MCPPromptReference, [String: Value]) async throws -> RenderedPrompt)?
+    /// The model that grades `judge` checks (`judge_model`, else the test's model): its name keys
+    /// the judge's recordings; `live` answers when recording.
+    public var judge: JudgeModel?
 
-    public init(router: (any ToolRouter)?, liveModel: (any ChatModel)?, modelName: String, baseOptions: OrchestratorOptions = .init(), options: Options = .init()) {
+    /// The grading model of `judge` checks.
+    public struct JudgeModel: Sendable {
+        public var name: String
+        /// nil: replay only.
+        public var live: (any ChatModel)?
+        public init(name: String, live: (any ChatModel)?) {
+            (self.name, self.live) = (name, live)
+        }
+    }
+
+    public init(
+        router: (any ToolRouter)?, liveModel: (any ChatModel)?, modelName: String, baseOptions: OrchestratorOptions = .init(),
+        options: Options = .init(), judge: JudgeModel? = nil
+    ) {
         self.router = router
         self.liveModel = liveModel
         self.modelName = modelName
         self.baseOptions = baseOptions
         self.options = options
+        self.judge = judge
     }
 
     /// Runs every selected test, at most `concurrency` at a time; `onResult` sees each test as it

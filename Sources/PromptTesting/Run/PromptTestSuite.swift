@@ -8,11 +8,19 @@ public struct PromptTestSuite: Sendable {
     public var renderer: PromptRenderer
     /// Findings from the template and the test file, one line each.
     public var warnings: [String]
+    /// The server's prompt the tests use (`prompt: mcp:SERVER/PROMPT`) instead of a template;
+    /// ``template`` then only names it. The server renders it in every run, so it must be up.
+    public var mcpPrompt: MCPPromptReference?
 
     /// Loads `path` and the template it names (relative to the test file's folder, else a name
     /// in `library`), with the partials of the template's folder.
     public static func load(_ path: String, library: PromptLibrary) throws(PromptFileError) -> PromptTestSuite {
         let file = try PromptTestFile.load(path)
+        if let reference = MCPPromptReference.parse(file.prompt) {
+            return PromptTestSuite(
+                file: file, template: reference.template, renderer: try PromptLibrary(directory: file.directory).renderer(),
+                warnings: file.warnings, mcpPrompt: reference)
+        }
         let local = PromptLibrary(directory: file.directory)
         let candidate = local.path(file.prompt)
         let loaded: (template: PromptTemplate, warnings: [String])

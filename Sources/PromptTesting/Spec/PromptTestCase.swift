@@ -91,4 +91,7 @@ public enum AnswerCheck: Sendable {
     case jsonSchema(Value)
     /// The value at a JSONPath (`$.forecast[0].temp`) exists, and matches `value` when given.
     case jsonPath(String, value: Value?)
+    /// A rubric graded by the judge model (`judge_model`); with `threshold`, its score (0 to 1)
+    /// must reach it too. Recorded in the cassette like every model answer, so replay is exact.
+    case judge(rubric: String, threshold: Double?)
 }

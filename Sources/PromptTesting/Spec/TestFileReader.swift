@@ -214,7 +214,22 @@ struct TestFileReader {
             let spec = try self.object(operand, field)
             return .jsonPath(try string(spec["path"], "\(field).path"), value: spec["value"])
         default:
-            throw fail("judge checks need a judge model, which lmg cannot configure yet; use contains, regex or jsonSchema", field)
+            if case .string(let rubric) = operand {
+                guard !rubric.isEmpty else { throw fail("must be a rubric: what a good answer does", field) }
+                return .judge(rubric: rubric, threshold: nil)
+            }
+            let spec = try self.object(operand, field)
+            for key in spec.keys where !["rubric", "threshold"].contains(key) {
+                throw fail("unknown key '\(key)' (a judge check has rubric and threshold)", field)
+            }
+            let rubric = try string(spec["rubric"], "\(field).rubric")
+            guard !rubric.isEmpty else { throw fail("must be a rubric: what a good answer does", "\(field).rubric") }
+            var threshold: Double?
+            if let raw = spec["threshold"] {
+                guard let value = ValueMatcher.number(raw), (0...1).contains(value) else { throw fail("must be a number from 0 to 1", "\(field).threshold") }
+                threshold = value
+            }
+            return .judge(rubric: rubric, threshold: threshold)
         }
     }
 }

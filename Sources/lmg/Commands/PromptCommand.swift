@@ -37,12 +37,25 @@ enum PromptFailure {
     static func guarding<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as PromptFileError {
-            throw ExitStatus.report(runtime(error))
-        } catch let error as ExitCode {
-            throw error
         } catch {
-            throw ExitStatus.report(error)
+            throw mapped(error)
+        }
+    }
+
+    /// The same for asynchronous work (a server's prompt).
+    static func guarding<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw mapped(error)
+        }
+    }
+
+    private static func mapped(_ error: any Error) -> any Error {
+        switch error {
+        case let error as PromptFileError: ExitStatus.report(runtime(error))
+        case let error as ExitCode: error
+        default: ExitStatus.report(error)
         }
     }
 }
@@ -103,10 +116,14 @@ struct PromptShowCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var location: PromptLocation
 
-    @Argument(help: "The template: a name in the folder, or a file.")
+    @Argument(help: "The template: a name in the folder, a file, or a server's prompt as mcp:SERVER/PROMPT.")
     var name: String
 
     func run() async throws {
+        if let reference = MCPPromptReference.parse(name) {
+            try await showServerPrompt(reference)
+            return
+        }
         let runtime = try PromptFailure.guarding { try global.runtime() }
         let (template, warnings) = try PromptFailure.guarding { try location.library(runtime.config).load(name) }
         for warning in warnings { Terminal.warning(warning) }
@@ -133,6 +150,26 @@ struct PromptShowCommand: AsyncParsableCommand {
         lines.append("---")
         lines.append(template.body)
         Terminal.out(lines.joined(separator: "\n"))
+    }
+}
+
+extension PromptShowCommand {
+    /// A server's prompt: its description and arguments, from the server's listing.
+    func showServerPrompt(_ reference: MCPPromptReference) async throws {
+        try await CommandSession.run(global, only: reference.server) { runtime in
+            let prompt = try await PromptFailure.guarding { try await reference.listing(from: runtime.manager) }
+            if global.json {
+                try Terminal.json(prompt)
+                return 0
+            }
+            var lines = ["\(reference.server)/\(prompt.name)  (\(reference), an MCP prompt)"]
+            if let description = prompt.description { lines.append(description) }
+            for argument in prompt.arguments ?? [] {
+                lines.append("  \(argument.name)\(argument.required == true ? "" : "?")\(argument.description.map { "  \($0)" } ?? "")")
+            }
+            Terminal.out(lines.joined(separator: "\n"))
+            return 0
+        }
     }
 }
 

@@ -3,13 +3,14 @@ import Foundation
 import GatewayRuntime
 import LMGCommandLine
 import MCP
+import MCPGateway
 import ModelClient
 import Orchestrator
 import PromptTemplates
 
 /// The variables of `render` and `run`: `key=value` pairs, typed by the input schema.
 struct PromptVariables: ParsableArguments {
-    @Argument(help: "The template: a name in the folder, or a file.")
+    @Argument(help: "The template: a name in the folder, a file, or a server's prompt as mcp:SERVER/PROMPT.")
     var name: String
 
     @Argument(help: "Variables as key=value (typed by the template's input schema; JSON values allowed).")
@@ -38,6 +39,25 @@ struct PromptVariables: ParsableArguments {
     }
 }
 
+extension PromptVariables {
+    /// The MCP prompt `name` names (`mcp:SERVER/PROMPT`), if it names one.
+    var mcpPrompt: MCPPromptReference? { MCPPromptReference.parse(name) }
+
+    /// Renders a server's prompt through `manager`: the arguments checked against its listing,
+    /// then `prompts/get`. Warnings go to stderr.
+    func render(_ reference: MCPPromptReference, manager: MCPManager) async throws -> RenderedPrompt {
+        let variables: [String: Value]
+        do {
+            variables = try ToolArguments.build(json: varsJSON, pairs: pairs, schema: nil)
+        } catch {
+            throw RuntimeFailure.usage("\(reference): \("\(error)".replacingOccurrences(of: "--args", with: "--vars"))")
+        }
+        let rendered = try await PromptFailure.guarding { try await reference.render(variables, through: manager) }
+        for warning in rendered.warnings { Terminal.warning(warning) }
+        return rendered
+    }
+}
+
 /// `lmg prompt render NAME k=v`: the messages and model options, without asking the model.
 struct PromptRenderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "render", abstract: "Print the messages and model options a template renders to.")
@@ -47,8 +67,18 @@ struct PromptRenderCommand: AsyncParsableCommand {
     @OptionGroup var variables: PromptVariables
 
     func run() async throws {
+        if let reference = variables.mcpPrompt {
+            try await CommandSession.run(global, only: reference.server) { runtime in
+                try show(try await variables.render(reference, manager: runtime.manager))
+                return 0
+            }
+            return
+        }
         let runtime = try PromptFailure.guarding { try global.runtime() }
-        let rendered = try variables.render(location, config: runtime.config)
+        try show(try variables.render(location, config: runtime.config))
+    }
+
+    private func show(_ rendered: RenderedPrompt) throws {
         if global.json {
             try Terminal.json(rendered)
             return
@@ -84,9 +114,16 @@ struct PromptRunCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
-        let config = try PromptFailure.guarding { try GatewayRuntime.load(configPath: global.config).config }
-        let rendered = try variables.render(location, config: config)
-        try await CommandSession.run(global, servers: rendered.servers, requirement: .none) { runtime in
+        let reference = variables.mcpPrompt
+        var templated: RenderedPrompt?
+        if reference == nil {
+            let config = try PromptFailure.guarding { try GatewayRuntime.load(configPath: global.config).config }
+            templated = try variables.render(location, config: config)
+        }
+        // A server's prompt: every server starts, for the tools, as `lmg run` offers them.
+        try await CommandSession.run(global, servers: templated?.servers, requirement: .none) { runtime in
+            let rendered: RenderedPrompt
+            if let templated { rendered = templated } else { rendered = try await variables.render(reference!, manager: runtime.manager) }
             let router = rendered.router(over: runtime.manager)
             for pattern in rendered.unmatchedToolPatterns(in: await runtime.manager.namespace()) {
                 Terminal.warning("\(rendered.file): tools: '\(pattern)' matches no tool of the connected servers")

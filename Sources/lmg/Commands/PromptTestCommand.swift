@@ -3,6 +3,7 @@ import Foundation
 import GatewayRuntime
 import LMGCommandLine
 import MCPGateway
+import ModelClient
 import Orchestrator
 import PromptTemplates
 import PromptTesting
@@ -85,7 +86,8 @@ struct PromptTestCommand: AsyncParsableCommand {
 
         // Servers start only when a selected test calls tools live, or records them.
         let needsServers = selected.contains { suite in
-            suite.file.tests.contains { options.selects($0, of: suite) && ($0.toolResults == .live && !recordTools || options.record != .none) }
+            suite.mcpPrompt != nil
+                || suite.file.tests.contains { options.selects($0, of: suite) && ($0.toolResults == .live && !recordTools || options.record != .none) }
         }
         var servers: [MCPServerConfig] = []
         if needsServers {
@@ -101,9 +103,14 @@ struct PromptTestCommand: AsyncParsableCommand {
             for failure in failures { Terminal.error(failure) }
             var base = OrchestratorOptions(maxToolIterations: runtime.config.maxToolIterations)
             base.modelResources = runtime.config.modelResources
-            let runner = PromptTestRunner(
-                router: needsServers ? runtime.manager : nil, liveModel: options.record == .none ? nil : runtime.model,
-                modelName: runtime.model.modelName, baseOptions: base, options: options)
+            let records = options.record != .none
+            let grader: any ChatModel = runtime.config.judgeModel.map { OpenAIChatClient(config: $0) } ?? runtime.model
+            var runner = PromptTestRunner(
+                router: needsServers ? runtime.manager : nil, liveModel: records ? runtime.model : nil,
+                modelName: runtime.model.modelName, baseOptions: base, options: options,
+                judge: .init(name: grader.modelName, live: records ? grader : nil))
+            let manager = runtime.manager
+            runner.mcpPrompts = { reference, variables in try await reference.render(variables, through: manager) }
             results = await runner.run(selected) { Terminal.out(PromptTestLines.line(for: $0)) }
             await runtime.shutdown()
         } catch {
