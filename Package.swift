@@ -36,6 +36,8 @@ let package = Package(
         // Spans on every hop (built already for Hummingbird), exported over OTLP/HTTP only: no gRPC.
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.0"),
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        // MCP over WebSocket: swift-websocket's client, on the NIO and NIOSSL postgres-nio builds already.
+        .package(url: "https://github.com/hummingbird-project/swift-websocket.git", from: "1.6.2"),
     ],
     targets: [
         // System-library shims: the C APIs the design names, found by pkg-config.
@@ -76,6 +78,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "WSClient", package: "swift-websocket"),
             ]
         ),
         // `lmg mcp-server`: a small local MCP server over stdio or Streamable HTTP.

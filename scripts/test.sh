@@ -12,7 +12,7 @@ PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|CallResultWriterTests|S
 PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests|OrchestratorArgumentCheckTests)'
 PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerModernTests|BuiltinServerCancellationTests)'
 PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'
-PURE+='|PromptNamespaceTests|ProtocolRevisionTests|ProtocolFreshnessTests|ToolTaskTests|PageCacheTests|AnsweringLimitTests|ResourceLocatorTests|SecretRedactionTests|ServerLifecycleTests|ToolCallLimitTests|ToolInputValidatorTests|ToolNamespaceTests)'
+PURE+='|PromptNamespaceTests|ProtocolRevisionTests|ProtocolFreshnessTests|ToolTaskTests|PageCacheTests|AnsweringLimitTests|ResourceLocatorTests|SecretRedactionTests|ServerLifecycleTests|ToolCallLimitTests|ToolInputValidatorTests|ToolNamespaceTests|WebSocketLifecycleTests)'
 
 pure=false
 if [[ "${1:-}" == "--pure" ]]; then

@@ -107,11 +107,21 @@ struct ConfigTests: ConfigParsing {
         #expect(failure(#"{"mcpServers": {"s": {"command": 5}}}"#) == "test.json: server 's', field 'command': expected a string")
         #expect(failure(#"{"mcpServers": {"s": {}}}"#).contains("needs either \"command\" (stdio) or \"url\" (HTTP)"))
         #expect(failure(#"{"mcpServers": {"s": {"url": "ftp://x"}}}"#).contains("is not an http(s) URL"))
-        #expect(failure(#"{"mcpServers": {"s": {"url": "http://x", "type": "websocket"}}}"#).contains("unknown transport"))
+        #expect(failure(#"{"mcpServers": {"s": {"url": "http://x", "type": "grpc"}}}"#).contains("unknown transport \"grpc\" (expected stdio, http, sse or ws)"))
+        #expect(failure(#"{"mcpServers": {"s": {"url": "http://x", "type": "ws"}}}"#).contains("field 'url': \"http://x\" is not a ws(s) URL"))
+        #expect(failure(#"{"mcpServers": {"s": {"type": "websocket"}}}"#).contains("a WebSocket server needs \"url\""))
+        #expect(failure(#"{"mcpServers": {"s": {"url": "ws://x/ws", "forward_headers": ["X-User"]}}}"#).contains("a WebSocket is shared by every caller"))
         #expect(failure(#"{"mcpServers": {"s": {"command": "x", "timeout": -1}}}"#).contains("field 'timeout': must be a positive"))
         #expect(failure(#"{"mcpServers": {"s": {"command": "x", "enabled": "maybe"}}}"#).contains("field 'enabled'"))
         #expect(failure(#"{"max_tool_iterations": 0}"#).contains("max_tool_iterations: must be at least 1"))
         #expect(failure("[1]").contains("top level must be a JSON object"))
+    }
+
+    @Test func aWebSocketURLMeansTheWebSocketTransport() throws {
+        let config = try parse(#"{"mcpServers": {"a": {"url": "ws://127.0.0.1:1/ws"}, "b": {"url": "WSS://h.example/mcp"}, "c": {"type": "websocket", "url": "wss://h/ws"}}}"#)
+        for name in ["a", "b", "c"] {
+            #expect(config.server(named: name)?.transport == .ws && config.server(named: name)?.fallbackToSSE == false, "\(name)")
+        }
     }
 
     @Test func protocolVersionPinsOneRevision() throws {

@@ -50,7 +50,7 @@ extension GatewayAPI {
             guard settings.allowStdioServers else {
                 throw APIError(status: 403, code: "forbidden", message: "stdio servers (\"command\") cannot be added over HTTP unless server.allow_stdio_servers is true: it would let a key run any program here")
             }
-        case .http, .sse:
+        case .http, .sse, .ws:
             try await AddressPolicy(allowedHosts: settings.allowedURLHosts, resolver: resolver).check(config.url ?? "")
         }
         return config

@@ -103,12 +103,13 @@ enum OpenAPISchemas {
         "OpenAPIDocument": object(["openapi": string, "info": anyObject, "paths": anyObject], required: ["openapi", "info", "paths"]),
     ]
 
-    /// A server entry: a stdio `command` or an http(s) `url` (with a host), the config file's
+    /// A server entry: a stdio `command`, an http(s) `url` or a ws(s) `url` (with a host), the config file's
     /// other keys beside it. Seconds are positive. `named`: the body names it (POST); else the
     /// path does (PUT), and a `name` in the body must be the same.
     static func serverEntry(named: Bool) -> Value {
         let seconds: Value = ["type": "number", "exclusiveMinimum": 0, "maximum": .double(Duration.maxConfigSeconds)]
-        let url: Value = ["type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"]
+        let httpURL: Value = ["type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"]
+        let wsURL: Value = ["type": "string", "pattern": "^[Ww][Ss][Ss]?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"]
         let command: Value = ["type": "string", "minLength": 1]
         // HTTP only; names lmg sets itself (Accept, Content-Type, Mcp-Session-Id, …) are refused too.
         let headerNames: Value = [
@@ -123,8 +124,8 @@ enum OpenAPISchemas {
             "description": .string(named ? "A server entry with the config file's keys." : "A server entry with the config file's keys; its name is the path's."),
             "properties": [
                 "name": ["type": "string", "pattern": "^[A-Za-z0-9._-]+$", "not": ["enum": ["status", ".", ".."]]],
-                "type": ["type": "string", "enum": ["stdio", "http", "sse"]],
-                "command": command, "url": url, "args": strings, "cwd": string,
+                "type": ["type": "string", "enum": ["stdio", "http", "sse", "ws"]],
+                "command": command, "url": ["anyOf": [httpURL, wsURL]], "args": strings, "cwd": string,
                 "env": ["type": "object", "additionalProperties": string],
                 "headers": [
                     "description": "[{\"key\", \"value\"}] or an object of strings",
@@ -152,8 +153,13 @@ enum OpenAPISchemas {
             ],
             "anyOf": [
                 ["title": "stdio", "required": ["command"], "not": ["required": ["forward_headers"]], "properties": ["type": ["const": "stdio"]]],
-                ["title": "HTTP", "required": ["url"], "not": ["required": ["command"]], "properties": ["type": ["enum": ["http", "sse"]], "forward_headers": headerNames]],
-                ["title": "HTTP beside a command", "required": ["url", "type"], "properties": ["type": ["enum": ["http", "sse"]], "forward_headers": headerNames]],
+                ["title": "HTTP", "required": ["url"], "not": ["required": ["command"]],
+                 "properties": ["type": ["enum": ["http", "sse"]], "url": httpURL, "forward_headers": headerNames]],
+                ["title": "HTTP beside a command", "required": ["url", "type"],
+                 "properties": ["type": ["enum": ["http", "sse"]], "url": httpURL, "forward_headers": headerNames]],
+                // A ws(s):// url means a WebSocket; one connection serves every caller, so no forwarded headers.
+                ["title": "WebSocket", "required": ["url"], "not": ["required": ["forward_headers"]],
+                 "properties": ["type": ["const": "ws"], "url": wsURL]],
             ],
         ]
         if named, case .object(var object) = entry {

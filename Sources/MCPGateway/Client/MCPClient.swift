@@ -49,7 +49,7 @@ public final class MCPClient: Sendable {
     public var serverCapabilities: Server.Capabilities? { state.withLock { $0.initializeResult?.capabilities } }
     /// Usage hints the server gave for models.
     public var instructions: String? { state.withLock { $0.initializeResult?.instructions } }
-    /// Which transport is in use: "stdio", "http" or "sse" (after a fallback, "sse").
+    /// Which transport is in use: "stdio", "http", "sse" (also after a fallback) or "ws".
     public var transportName: String { state.withLock { $0.transportName ?? config.transport.rawValue } }
     /// The stdio server's pid while it runs (nil for HTTP servers).
     public var processID: Int32? { (state.withLock { $0.transport } as? StdioTransport)?.processID }
@@ -129,6 +129,10 @@ public final class MCPClient: Sendable {
             return LegacySSETransport(
                 server: name, url: config.url ?? "", headers: config.headers, forwardHeaders: config.forwardHeaders, authorizer: authorizer,
                 http: options.http, connectTimeout: min(config.timeout, HTTPTimeouts.connectCap))
+        case .ws:
+            return WebSocketTransport(
+                server: name, url: config.url ?? "", headers: config.headers, authorizer: authorizer,
+                connectTimeout: min(config.timeout, HTTPTimeouts.connectCap), pingInterval: options.webSocketPingInterval)
         }
     }
 
@@ -229,6 +233,7 @@ public final class MCPClient: Sendable {
         switch transport {
         case is StdioTransport: return "stdio"
         case is LegacySSETransport: return "sse"
+        case is WebSocketTransport: return "ws"
         default: return "http"
         }
     }

@@ -36,6 +36,9 @@ public struct MCPClientOptions: Sendable {
     /// Whether a `tools/call` span carries the call's arguments (`gen_ai.tool.call.arguments`);
     /// off by default, since arguments may hold what a trace store should not keep.
     public var tracesArguments = false
+    /// How often a WebSocket server is pinged; a ping unanswered by the next one ends the
+    /// connection as dead (a host gone without closing it), so the manager can connect again.
+    public var webSocketPingInterval: Duration = .seconds(20)
     /// Both elicitation and sampling (the gateway, which relays them to its own clients).
     public var relaysServerRequests: Bool {
         get { answeredInputs == .all }

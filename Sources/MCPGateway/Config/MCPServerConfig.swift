@@ -14,11 +14,13 @@ public struct MCPServerConfig: Sendable, Hashable {
         case http
         /// The legacy HTTP+SSE transport (MCP 2024-11-05).
         case sse
+        /// A WebSocket (`ws://`, `wss://`) with the `mcp` subprotocol, as the Python SDK 1.x serves it.
+        case ws
     }
 
     /// The key under `mcpServers`; names the server in every message.
     public var name: String
-    /// The transport named by `type`, or inferred (`command` → stdio, `url` → http).
+    /// The transport named by `type`, or inferred (`command` → stdio, a `ws(s)://` url → ws, another `url` → http).
     public var transport: TransportKind
     /// True for a `url` entry without `type`: try Streamable HTTP, fall back to legacy SSE.
     public var fallbackToSSE: Bool
@@ -32,7 +34,7 @@ public struct MCPServerConfig: Sendable, Hashable {
     /// The working directory of the spawned process; lmg's own when nil.
     public var cwd: String?
 
-    /// The endpoint of an HTTP or SSE server.
+    /// The endpoint of an HTTP, SSE or WebSocket server.
     public var url: String?
     /// Sent with every HTTP request; values never appear in output.
     public var headers: [HeaderConfig]
@@ -142,6 +144,11 @@ public struct MCPServerConfig: Sendable, Hashable {
         .init(name: name, transport: .http, url: url, headers: headers)
     }
 
+    /// A WebSocket server entry (`ws://` or `wss://`).
+    public static func ws(_ name: String, url: String, headers: [HeaderConfig] = []) -> Self {
+        .init(name: name, transport: .ws, url: url, headers: headers)
+    }
+
     /// True when the entry has client credentials: tokens come from the token endpoint (configured
     /// or discovered) and are refreshed, rather than a fixed `oauth2_token`.
     public var usesOAuth2ClientCredentials: Bool {
@@ -165,7 +172,7 @@ public struct MCPServerConfig: Sendable, Hashable {
     public var endpointDescription: String {
         switch transport {
         case .stdio: return ([command ?? ""] + args).joined(separator: " ")
-        case .http, .sse: return Redaction.url(url ?? "")
+        case .http, .sse, .ws: return Redaction.url(url ?? "")
         }
     }
 }

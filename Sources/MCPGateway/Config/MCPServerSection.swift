@@ -72,9 +72,12 @@ extension ConfigFields {
         case "stdio": transport = .stdio
         case "http", "streamable-http", "streamable_http", "streamablehttp": transport = .http
         case "sse": transport = .sse
+        case "ws", "websocket": transport = .ws
         case nil:
             if command != nil {
                 transport = .stdio
+            } else if let url, ["ws", "wss"].contains(URL(string: url)?.scheme?.lowercased()) {
+                transport = .ws
             } else if url != nil {
                 transport = .http
                 fallback = true
@@ -82,7 +85,7 @@ extension ConfigFields {
                 throw error("needs either \"command\" (stdio) or \"url\" (HTTP)", at: at)
             }
         case let other?:
-            throw error("unknown transport \"\(other)\" (expected stdio, http or sse)", at: field("type"))
+            throw error("unknown transport \"\(other)\" (expected stdio, http, sse or ws)", at: field("type"))
         }
         var server = MCPServerConfig(name: name, transport: transport, fallbackToSSE: fallback)
         switch transport {
@@ -94,6 +97,11 @@ extension ConfigFields {
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
                   scheme == "http" || scheme == "https", parsed.host != nil
             else { throw error("\"\(url)\" is not an http(s) URL", at: field("url")) }
+            server.url = url
+        case .ws:
+            guard let url, !url.isEmpty else { throw error("a WebSocket server needs \"url\"", at: at) }
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "ws" || scheme == "wss", parsed.host != nil
+            else { throw error("\"\(url)\" is not a ws(s) URL", at: field("url")) }
             server.url = url
         }
         server.args = try stringArray(object["args"], at: field("args")) ?? []
@@ -164,6 +172,8 @@ extension ConfigFields {
         let names = try stringArray(raw, at: at) ?? []
         guard !names.isEmpty else { return [] }
         guard transport != .stdio else { throw error("only HTTP servers take forwarded headers (this one is stdio)", at: at) }
+        // One WebSocket carries every caller's messages: a header can only be sent once, at the upgrade.
+        guard transport != .ws else { throw error("only HTTP servers take forwarded headers (a WebSocket is shared by every caller)", at: at) }
         for name in names {
             guard !name.isEmpty, name.unicodeScalars.allSatisfy(ForwardedHeaders.isTokenCharacter) else {
                 throw error("\"\(name)\" is not a header name", at: at)

@@ -101,17 +101,7 @@ struct HTTPTransportSupport: Sendable {
 
     /// Delivers a JSON body: one message, or each element of a batch.
     func deliver(json body: Data, to handlers: TransportHandlers) throws {
-        guard let first = body.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
-        if first == UInt8(ascii: "[") {
-            guard let items = try? JSONSerialization.jsonObject(with: body) as? [Any] else {
-                throw TransportError(.protocolViolation, server: server, "the server sent a malformed JSON batch")
-            }
-            for item in items {
-                handlers.onMessage(try JSONSerialization.data(withJSONObject: item))
-            }
-        } else {
-            handlers.onMessage(body)
-        }
+        try handlers.deliver(json: body, server: server)
     }
 
     /// True when `data` is the response (or error) for `id`; cheap enough for every SSE event.

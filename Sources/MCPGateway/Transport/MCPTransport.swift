@@ -14,10 +14,28 @@ public struct TransportHandlers: Sendable {
     }
 }
 
+extension TransportHandlers {
+    /// Delivers one JSON text from the server (an HTTP body, a WebSocket frame): one message, or
+    /// each element of a batch.
+    func deliver(json body: Data, server: String) throws {
+        guard let first = body.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return }
+        if first == UInt8(ascii: "[") {
+            guard let items = try? JSONSerialization.jsonObject(with: body) as? [Any] else {
+                throw TransportError(.protocolViolation, server: server, "the server sent a malformed JSON batch")
+            }
+            for item in items {
+                onMessage(try JSONSerialization.data(withJSONObject: item))
+            }
+        } else {
+            onMessage(body)
+        }
+    }
+}
+
 /// A channel carrying JSON-RPC messages between `MCPClient` and one server.
 ///
 /// Transports know framing and connection lifecycle, nothing of MCP methods. Implementations:
-/// `StdioTransport`, `StreamableHTTPTransport`, `LegacySSETransport`.
+/// `StdioTransport`, `StreamableHTTPTransport`, `LegacySSETransport`, `WebSocketTransport`.
 public protocol MCPTransport: AnyObject, Sendable {
     /// True when the answer to a request comes back on the exchange that sent it (an HTTP POST),
     /// so `send` should run concurrently with waiting; false when it arrives on a separate channel.
