@@ -188,6 +188,15 @@ struct ConfigTests: ConfigParsing {
         }
     }
 
+    @Test func connectionTimeoutsOfTheServerSection() throws {
+        let defaults = try parse(#"{"server": {}}"#).server
+        #expect(defaults.idleTimeout == .seconds(60) && defaults.bodyTimeout == .seconds(30) && defaults.gracePeriod == .seconds(10))
+        let set = try parse(#"{"server": {"idle_timeout": 5, "body_timeout": 0.5, "grace_period": 2}}"#).server
+        #expect(set.idleTimeout == .seconds(5) && set.bodyTimeout == .milliseconds(500) && set.gracePeriod == .seconds(2))
+        #expect(failure(#"{"server": {"idle_timeout": 0}}"#).contains("server.idle_timeout: must be a positive number of seconds"))
+        #expect(failure(#"{"server": {"body_timeout": "soon"}}"#).contains("server.body_timeout"))
+    }
+
     @Test func serverStoreIsAPathOrMemoryAndDefaultsToTheStateDirectory() throws {
         #expect(try parse("{}").server.store == .standard)
         #expect(try parse(#"{"server": {}}"#).server.store == .standard)

@@ -14,7 +14,7 @@ struct GatewayConfigReader {
 
     static let rootKeys: Set<String> = ["model", "models", "judge_model", "system_prompt", "max_tool_iterations", "model_resources", "trace_arguments", "prompts_dir", "roots", "mcpServers", "manager", "server", "$schema"]
     static let serverKeys: Set<String> = [
-        "host", "port", "max_body_bytes", "grace_period", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
+        "host", "port", "max_body_bytes", "grace_period", "idle_timeout", "body_timeout", "api_keys", "rate_limit", "allow_stdio_servers", "allowed_url_hosts", "store",
         "metrics_public", "session_lifetime",
     ]
     static let modelKeys: Set<String> = [
@@ -80,6 +80,8 @@ struct GatewayConfigReader {
             settings.maxBodyBytes = bytes
         }
         if let grace = try fields.duration(object["grace_period"], at: "server.grace_period") { settings.gracePeriod = grace }
+        if let idle = try fields.duration(object["idle_timeout"], at: "server.idle_timeout") { settings.idleTimeout = idle }
+        if let body = try fields.duration(object["body_timeout"], at: "server.body_timeout") { settings.bodyTimeout = body }
         settings.apiKeys = try readKeys(object["api_keys"])
         if let limit = object["rate_limit"] { settings.rateLimit = try readRateLimit(limit) }
         settings.allowStdioServers = try fields.bool(object["allow_stdio_servers"], at: "server.allow_stdio_servers") ?? false

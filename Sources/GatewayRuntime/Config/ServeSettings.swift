@@ -10,6 +10,12 @@ public struct ServeSettings: Sendable, Hashable {
     public var maxBodyBytes: Int = 4 << 20
     /// How long requests in flight may take to finish after SIGTERM or SIGINT.
     public var gracePeriod: Duration = .seconds(10)
+    /// A connection with no request in flight (or one whose request stops arriving) is closed
+    /// after this long (`idle_timeout`): idle, half-open and stalled connections do not pile up.
+    public var idleTimeout: Duration = .seconds(60)
+    /// A request body must arrive within this long (`body_timeout`), else 408 and the connection
+    /// closes: a body trickled in to hold a connection open is cut off.
+    public var bodyTimeout: Duration = .seconds(30)
     /// Bearer keys (`api_keys`); none means no authentication, allowed on loopback only.
     public var apiKeys: [APIKey] = []
     /// Requests per key (`rate_limit`); nil: unlimited.

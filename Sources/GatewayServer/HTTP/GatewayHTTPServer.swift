@@ -11,8 +11,10 @@ import Glibc
 #endif
 
 /// `lmg serve` on Hummingbird: maps requests onto `GatewayAPI`, gives each an `X-Request-Id`,
-/// refuses bodies over `maxBodyBytes` with 413, logs one line per request, and on SIGTERM or
-/// SIGINT stops accepting, lets requests in flight finish (up to `grace`), then returns.
+/// refuses bodies over `maxBodyBytes` with 413 (at once when `Content-Length` says so) and bodies
+/// slower than `bodyTimeout` with 408, closing those connections; closes connections idle for
+/// `idleTimeout`; logs one line per request, and on SIGTERM or SIGINT stops accepting, lets
+/// requests in flight finish (up to `grace`), then returns.
 public struct GatewayHTTPServer: Sendable {
     public let api: GatewayAPI
     public let host: String
@@ -20,20 +22,27 @@ public struct GatewayHTTPServer: Sendable {
     public let port: Int
     public let maxBodyBytes: Int
     public let grace: Duration
+    public let idleTimeout: Duration
+    public let bodyTimeout: Duration
     let logger: Logger
 
-    public init(api: GatewayAPI, host: String, port: Int, maxBodyBytes: Int = 4 << 20, grace: Duration = .seconds(10), logger: Logger) {
+    public init(
+        api: GatewayAPI, host: String, port: Int, maxBodyBytes: Int = 4 << 20, grace: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60), bodyTimeout: Duration = .seconds(30), logger: Logger
+    ) {
         (self.api, self.host, self.port, self.maxBodyBytes, self.grace, self.logger) = (api, host, port, maxBodyBytes, grace, logger)
+        (self.idleTimeout, self.bodyTimeout) = (idleTimeout, bodyTimeout)
     }
 
     /// Serves until SIGTERM or SIGINT; `onListening` gets the bound port once it accepts.
     public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
-        let api = api, limit = maxBodyBytes, logger = logger
+        let api = api, limits = BodyLimits(maxBytes: maxBodyBytes, timeout: bodyTimeout), logger = logger
         let responder = CallbackResponder<GatewayRequestContext> { request, context in
-            await Self.respond(to: request, api: api, maxBodyBytes: limit, logger: logger, channel: context.channel)
+            await Self.respond(to: request, api: api, limits: limits, logger: logger, channel: context.channel)
         }
         let app = Application(
             responder: responder,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout / .nanoseconds(1))))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -49,7 +58,7 @@ public struct GatewayHTTPServer: Sendable {
         }
     }
 
-    static func respond(to request: Request, api: GatewayAPI, maxBodyBytes: Int, logger: Logger, channel: any Channel) async -> Response {
+    static func respond(to request: Request, api: GatewayAPI, limits: BodyLimits, logger: Logger, channel: any Channel) async -> Response {
         let started = ContinuousClock.now
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
@@ -61,7 +70,7 @@ public struct GatewayHTTPServer: Sendable {
         InstrumentationSystem.instrument.extract(headers, into: &context, using: LowercasedHeaders())
         let method = request.method.rawValue, path = request.uri.path
         return await withSpan("\(method) \(path)", context: context, ofKind: .server) { span in
-            let reply = await handle(request, headers: headers, query: query, api: api, maxBodyBytes: maxBodyBytes, channel: channel)
+            let reply = await handle(request, headers: headers, query: query, api: api, limits: limits, channel: channel)
             span.operationName = "\(method) \(reply.route ?? path)"
             span.attributes["http.request.method"] = method
             span.attributes["url.path"] = path
@@ -74,11 +83,12 @@ public struct GatewayHTTPServer: Sendable {
 
     /// The API's answer to `request` (a body over the limit or unreadable answered here).
     private static func handle(
-        _ request: Request, headers: [String: String], query: [String: String], api: GatewayAPI, maxBodyBytes: Int, channel: any Channel
+        _ request: Request, headers: [String: String], query: [String: String], api: GatewayAPI, limits: BodyLimits, channel: any Channel
     ) async -> APIResponse {
         var reply: APIResponse
+        let maxBodyBytes = limits.maxBytes
         do {
-            let buffer = try await request.body.collect(upTo: maxBodyBytes)
+            let buffer = try await limits.collect(request, declaredLength: headers["content-length"])
             let body = buffer.withUnsafeReadableBytes { Data($0) }
             let apiRequest = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers, body: body)
             reply = OpenAIError.isOpenAIPath(request.uri.path) && request.method == .post
@@ -86,6 +96,10 @@ public struct GatewayHTTPServer: Sendable {
                 : await api.handle(apiRequest)
         } catch is NIOTooManyBytesError {
             reply = APIError(status: 413, code: "body_too_large", message: "the request body is over \(maxBodyBytes) bytes (server.max_body_bytes)").response
+            BodyLimits.closeSoon(channel, answering: &reply)
+        } catch is BodyLimits.TooSlow {
+            reply = APIError(status: 408, code: "body_timeout", message: "the request body did not arrive within \(limits.timeout) (server.body_timeout)").response
+            BodyLimits.closeSoon(channel, answering: &reply)
         } catch {
             reply = APIError.badRequest("the request body could not be read").response
         }

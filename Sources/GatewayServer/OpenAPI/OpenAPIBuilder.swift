@@ -152,6 +152,7 @@ public struct OpenAPIBuilder: Sendable {
             (401, "No API key, or one this gateway does not know"),
             (403, "The key may not do this, or the server entry is refused (stdio, a host not allowed)"),
             (404, "No such server, tool, resource or prompt (the message names the closest)"),
+            (408, "The body did not arrive within server.body_timeout (the connection closes)"),
             (409, "The name is taken, or belongs to the config file"),
             (413, "The body is over server.max_body_bytes"),
             (422, "The arguments do not match the tool's inputSchema (the message names the field)"),

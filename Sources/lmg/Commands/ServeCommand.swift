@@ -86,7 +86,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = global.verbose ? .debug : .notice
         let server = GatewayHTTPServer(
             api: api, host: host, port: port ?? settings.port,
-            maxBodyBytes: settings.maxBodyBytes, grace: settings.gracePeriod, logger: logger)
+            maxBodyBytes: settings.maxBodyBytes, grace: settings.gracePeriod, idleTimeout: settings.idleTimeout, bodyTimeout: settings.bodyTimeout,
+            logger: logger)
         do {
             try await server.run { port in
                 Terminal.trace("lmg serve: listening on http://\(host.contains(":") ? "[\(host)]" : host):\(port)")
