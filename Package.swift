@@ -1,4 +1,5 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -279,3 +280,21 @@ let package = Package(
         .testTarget(name: "LMGTests", dependencies: ["TestSupport", "lmg", "lmg-bench"]),
     ]
 )
+
+// libFuzzer targets (Fuzz/), only for scripts/fuzz.sh: they link against libFuzzer, which exists
+// only in a `-sanitize=fuzzer` build, so an ordinary build leaves them out.
+if ProcessInfo.processInfo.environment["LMG_FUZZ"] == "1" {
+    let fuzzed: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzSSE", ["CurlHTTP"]),
+        ("FuzzJSONValue", ["JSONRPC", .product(name: "MCP", package: "swift-sdk")]),
+        ("FuzzJSONRPC", ["JSONRPC"]),
+        ("FuzzConfig", ["GatewayRuntime"]),
+        ("FuzzTemplate", ["PromptTemplates"]),
+        ("FuzzModelStream", ["ModelClient"]),
+        ("FuzzGatewayRequest", ["GatewayServer", "GatewayRuntime", "MCPGateway", "ModelClient", "LMGTesting"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"))
+    for target in fuzzed {
+        package.targets.append(.executableTarget(name: target.name, dependencies: ["FuzzSupport"] + target.dependencies, path: "Fuzz/\(target.name)"))
+    }
+}

@@ -40,6 +40,14 @@ struct FastJSONTests {
         #expect(throws: JSONValueParser.Failure.self) { try JSONValueParser.parse(invalidUTF8) }
     }
 
+    /// Found by the JSONValueParser fuzzer (scripts/fuzz.sh): past 2^53 Foundation reads this as
+    /// the `Int` 134567890123456232, dropping the fraction; the parser rounds to the nearest
+    /// double, as RFC 8259 readers should, and the two are one unit in the last place apart.
+    @Test func aLargeNumberWithAFractionIsTheNearestDouble() throws {
+        let value = try JSONValueParser.parse(Data("134567890123456232.7".utf8))
+        #expect(value == .double(134_567_890_123_456_240))
+    }
+
     @Test func parserLimitsNesting() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONValueParser.Failure.self) { try JSONValueParser.parse(Data(deep.utf8)) }

@@ -29,6 +29,8 @@ public final class WebSocketTransport: MCPTransport {
     private typealias Lifecycle = WebSocketLifecycle<WebSocketOutboundWriter, CheckedContinuation<Void, any Error>>
     private let lifecycle = Mutex(Lifecycle())
     private let connection = Mutex<Task<Void, Never>?>(nil)
+    /// The connect time limit; cancelled once `start` is answered.
+    private let connectTimer = Mutex<Task<Void, Never>?>(nil)
 
     public var exchangeCarriesResponse: Bool { false }
 
@@ -76,11 +78,12 @@ public final class WebSocketTransport: MCPTransport {
                 perform(lifecycle.withLock { $0.ended(failure, server: server) }, handlers)
             }
             connection.withLock { $0 = task }
-            Task { [self, connectTimeout] in
-                try? await Task.sleep(for: connectTimeout)
+            let timer = Task { [self, connectTimeout] in
+                guard (try? await Task.sleep(for: connectTimeout)) != nil else { return }
                 let error = TransportError(.timedOut, server: server, "the WebSocket did not open within \(connectTimeout)", requestWasNotSent: true)
                 perform(lifecycle.withLock { $0.connectTimedOut(error, server: server) }, handlers)
             }
+            connectTimer.withLock { $0 = timer }
         }
     }
 
@@ -130,13 +133,16 @@ public final class WebSocketTransport: MCPTransport {
         case .none:
             break
         case .resumeStart(let waiter):
+            connectTimer.withLock { $0 }?.cancel()
             waiter.resume()
         case .failStart(let waiter, let error):
+            connectTimer.withLock { $0 }?.cancel()
             connection.withLock { $0 }?.cancel()
             waiter.resume(throwing: error)
         case .sendClose(let writer):
             Task { try? await writer.close(.normalClosure, reason: nil) }
         case .failStartAndSendClose(let waiter, let error, let writer):
+            connectTimer.withLock { $0 }?.cancel()
             waiter.resume(throwing: error)
             Task { try? await writer.close(.normalClosure, reason: nil) }
         case .reportClose(let error):
