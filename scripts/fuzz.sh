@@ -7,6 +7,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
+if [[ ! "$seconds" =~ ^[0-9]+$ ]]; then
+  echo "fuzz: SECONDS must be a whole number (usage: scripts/fuzz.sh [SECONDS] [TARGET...])" >&2
+  exit 2
+fi
 shift || true
 targets=("$@")
 if ((${#targets[@]} == 0)); then
@@ -39,8 +43,8 @@ for target in "${targets[@]}"; do
     echo "fuzz: $target found a crash; the input is in $artifacts" >&2
     exit 1
   fi
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out" | grep -o '[0-9]*$')
-  rate=$(grep -o 'exec/s: *[0-9]*' "$out" | tail -1 | grep -o '[0-9]*$')
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$out" | grep -o '[0-9]*$' || true)
+  rate=$(grep -o 'exec/s: *[0-9]*' "$out" | tail -1 | grep -o '[0-9]*$' || true)
   echo "fuzz: $target: $runs executions in ${seconds}s (${rate:-?} exec/s), no crash"
   rm -f "$out"
 done

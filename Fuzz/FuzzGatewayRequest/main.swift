@@ -42,6 +42,10 @@ fuzz { input in
     let (method, path) = routes[Int(first) % routes.count]
     let headers = ["content-type": "application/json", "mcp-protocol-version": "2025-11-25", "accept": "application/json, text/event-stream"]
     let response = answer(APIRequest(method: method, path: path, headers: headers, body: Data(input.dropFirst())))
+    let text = String(decoding: response.body.prefix(200), as: UTF8.self)
     precondition((200..<600).contains(response.status), "status \(response.status)")
-    precondition(response.status < 500 || response.status == 502 || response.status == 503, "\(path): \(response.status) \(String(decoding: response.body.prefix(200), as: UTF8.self))")
+    precondition(response.status < 500 || response.status == 502 || response.status == 503, "\(path): \(response.status) \(text)")
+    if response.status >= 400, response.headers["Content-Type"]?.contains("json") == true {
+        precondition((try? JSONSerialization.jsonObject(with: response.body)) != nil, "\(path): \(response.status) answered with a body that is not JSON: \(text)")
+    }
 }

@@ -36,7 +36,16 @@ public struct JSONRPCMessage: Sendable {
     /// Classifies `raw`; throws `JSONRPCDecodingError` for JSON that is not a JSON-RPC message.
     public init(_ raw: Data) throws {
         self.raw = raw
-        if case .object(let members)? = try? JSONValueParser.parse(raw), let kind = Self.classify(members) {
+        let parsed: Value?
+        do {
+            parsed = try JSONValueParser.parse(raw)
+        } catch let failure where failure.reason == JSONValueParser.tooDeep {
+            // Foundation would only recurse as deep to say the same (found by fuzzing).
+            throw JSONRPCDecodingError(raw: raw, reason: "nesting deeper than \(JSONValueParser.maxDepth) levels")
+        } catch {
+            parsed = nil
+        }
+        if case .object(let members)? = parsed, let kind = Self.classify(members) {
             self.kind = kind
             self.members = members
             return

@@ -18,6 +18,8 @@ public enum JSONValueParser {
 
     /// Nesting deeper than this is refused rather than risking the stack.
     public static let maxDepth = 512
+    /// The ``Failure/reason`` of nesting deeper than ``maxDepth``.
+    public static let tooDeep = "nesting too deep"
 
     /// Parses exactly one JSON value, with only whitespace around it.
     public static func parse(_ data: Data) throws(Failure) -> Value {
@@ -60,10 +62,10 @@ public enum JSONValueParser {
             guard offset < bytes.count else { throw failure("unexpected end of input") }
             switch bytes[offset] {
             case UInt8(ascii: "{"):
-                guard depth < JSONValueParser.maxDepth else { throw failure("nesting too deep") }
+                guard depth < JSONValueParser.maxDepth else { throw failure(JSONValueParser.tooDeep) }
                 return try object(depth: depth + 1)
             case UInt8(ascii: "["):
-                guard depth < JSONValueParser.maxDepth else { throw failure("nesting too deep") }
+                guard depth < JSONValueParser.maxDepth else { throw failure(JSONValueParser.tooDeep) }
                 return try array(depth: depth + 1)
             case UInt8(ascii: "\""):
                 let text = try string()

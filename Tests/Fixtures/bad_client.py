@@ -16,6 +16,7 @@ import threading
 import time
 
 PORT = 0
+IDLE = 1.0
 
 
 def connect(timeout: float = 30) -> socket.socket:
@@ -163,6 +164,7 @@ def good_client(stop: threading.Event, tally: dict) -> None:
 
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     index = 0
+    last = time.monotonic()
     while not stop.is_set():
         index += 1
         body = json.dumps({"server_name": "builtin", "tool_name": "echo", "arguments": {"text": f"n{index}"}})
@@ -174,9 +176,12 @@ def good_client(stop: threading.Event, tally: dict) -> None:
                 tally["ok"] += 1
             else:
                 tally["errors"].append(f"{answer.status}: {text[:120]}")
+            last = time.monotonic()
         except http.client.RemoteDisconnected:
-            # A kept-alive connection the server closed as idle (the thread was starved of time):
-            # clients open a new one, as HTTP says they may.
+            # A kept-alive connection the server closed as idle (this thread starved of time past the
+            # idle timeout) is opened again, as HTTP lets clients do; one dropped sooner is an error.
+            if time.monotonic() - last < IDLE * 0.8:
+                tally["errors"].append(f"dropped {time.monotonic() - last:.2f}s after the last answer")
             tally["reconnects"] += 1
             connection.close()
             connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
@@ -188,7 +193,7 @@ def good_client(stop: threading.Event, tally: dict) -> None:
 
 
 def main() -> None:
-    global PORT
+    global PORT, IDLE
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--idle-timeout", type=float, default=1)
@@ -196,6 +201,7 @@ def main() -> None:
     parser.add_argument("--max-body", type=int, default=65536)
     args = parser.parse_args()
     PORT = args.port
+    IDLE = args.idle_timeout
     tally = {"ok": 0, "errors": [], "reconnects": 0}
     stop = threading.Event()
     beside = threading.Thread(target=good_client, args=(stop, tally), daemon=True)

@@ -111,6 +111,13 @@ struct ConfigTests: ConfigParsing {
         #expect(failure(#"{"mcpServers": {"s": {"url": "http://x", "type": "ws"}}}"#).contains("field 'url': \"http://x\" is not a ws(s) URL"))
         #expect(failure(#"{"mcpServers": {"s": {"type": "websocket"}}}"#).contains("a WebSocket server needs \"url\""))
         #expect(failure(#"{"mcpServers": {"s": {"url": "ws://x/ws", "forward_headers": ["X-User"]}}}"#).contains("a WebSocket is shared by every caller"))
+        // What the WebSocket client would read differently from this check is refused.
+        let userInfo = failure(#"{"mcpServers": {"s": {"url": "ws://169.254.169.254:80@good.example/ws"}}}"#)
+        #expect(userInfo.contains("cannot carry user info"), "\(userInfo)")
+        let password = failure(#"{"mcpServers": {"s": {"url": "wss://u:hunter2@h.example/ws"}}}"#)
+        #expect(password.contains("cannot carry user info") && !password.contains("hunter2"), "\(password)")
+        #expect(failure(#"{"mcpServers": {"s": {"url": "ws://[::1]:8000/ws"}}}"#).contains("IPv6 literal hosts are not supported"))
+        #expect(!failure(#"{"mcpServers": {"s": {"url": "http://u:hunter2@h/ x"}}}"#).contains("hunter2"))
         #expect(failure(#"{"mcpServers": {"s": {"command": "x", "timeout": -1}}}"#).contains("field 'timeout': must be a positive"))
         #expect(failure(#"{"mcpServers": {"s": {"command": "x", "enabled": "maybe"}}}"#).contains("field 'enabled'"))
         #expect(failure(#"{"max_tool_iterations": 0}"#).contains("max_tool_iterations: must be at least 1"))
@@ -122,6 +129,8 @@ struct ConfigTests: ConfigParsing {
         for name in ["a", "b", "c"] {
             #expect(config.server(named: name)?.transport == .ws && config.server(named: name)?.fallbackToSSE == false, "\(name)")
         }
+        // The client's TLS choice reads the scheme case-sensitively: it is kept lowercase.
+        #expect(config.server(named: "b")?.url == "wss://h.example/mcp")
     }
 
     @Test func protocolVersionPinsOneRevision() throws {

@@ -22,6 +22,19 @@ struct JSONRPCTests {
         #expect(throws: JSONRPCDecodingError.self) { try JSONRPCMessage(Data(#"{"jsonrpc":"2.0","id":1}"#.utf8)) }
     }
 
+    /// Found by FuzzJSONRPC: past the parser's depth limit the message is refused at once, not
+    /// handed to Foundation, which would recurse as deep only to say the same.
+    @Test func nestingPastTheLimitIsRefusedWithoutFoundation() {
+        let deep = Data(repeating: UInt8(ascii: "["), count: 513)
+        #expect {
+            try JSONRPCMessage(deep)
+        } throws: { error in
+            "\(error)".contains("nesting deeper than 512 levels")
+        }
+        let object = Data(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":" + String(repeating: "[", count: 600) + String(repeating: "]", count: 600) + "}").utf8)
+        #expect(throws: (any Error).self) { try JSONRPCMessage(object) }
+    }
+
     @Test func encodedMessagesHaveNoNewlines() throws {
         let data = try JSONRPCCoding.request(id: .int(1), method: "tools/call", params: ["text": "a\nb"])
         #expect(!data.contains(UInt8(ascii: "\n")))

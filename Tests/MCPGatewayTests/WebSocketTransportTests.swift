@@ -132,6 +132,20 @@ struct WebSocketTransportTests {
         await manager.shutdown()
     }
 
+    @Test func aServerThatNeverAnswersTheUpgradeTimesOutAndIsCutOff() async throws {
+        let (fd, port) = try silentLoopbackListener()
+        defer { close(fd) }
+        var config = MCPServerConfig.ws("mute", url: "ws://127.0.0.1:\(port)/ws")
+        config.timeout = .seconds(1)
+        let client = MCPClient(config: config, options: TestOptions.client())
+        let started = ContinuousClock.now
+        let error = await #expect(throws: MCPClientError.self) { try await client.connect() }
+        #expect(error.map { "\($0)" }?.contains("within") == true, "\(String(describing: error))")
+        // The client library waits on the upgrade without heeding cancellation: close() must not.
+        await client.close()
+        #expect(ContinuousClock.now - started < .seconds(8), "connect and close gave up in time")
+    }
+
     @Test func refusedConnectionsAndUpgradesAreOneLineErrors() async throws {
         let fixture = try await Self.server(record: Self.record())
         defer { fixture.stopInBackground() }

@@ -1,3 +1,4 @@
+import CurlHTTP
 import Foundation
 import MCP
 
@@ -96,13 +97,11 @@ extension ConfigFields {
             guard let url, !url.isEmpty else { throw error("an HTTP server needs \"url\"", at: at) }
             guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
                   scheme == "http" || scheme == "https", parsed.host != nil
-            else { throw error("\"\(url)\" is not an http(s) URL", at: field("url")) }
+            else { throw error("\"\(Redaction.url(url))\" is not an http(s) URL", at: field("url")) }
             server.url = url
         case .ws:
             guard let url, !url.isEmpty else { throw error("a WebSocket server needs \"url\"", at: at) }
-            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "ws" || scheme == "wss", parsed.host != nil
-            else { throw error("\"\(url)\" is not a ws(s) URL", at: field("url")) }
-            server.url = url
+            server.url = try webSocketURL(url, at: field("url"))
         }
         server.args = try stringArray(object["args"], at: field("args")) ?? []
         server.env = try stringMap(object["env"], at: field("env"))
@@ -168,6 +167,23 @@ extension ConfigFields {
 
     /// `forward_headers`: header names (HTTP tokens) an HTTP server may be sent from the caller's
     /// request; never the ones lmg sets itself, which would break the protocol or the session.
+    /// A WebSocket URL as the WebSocket client will read it: scheme lowercased (its TLS choice is
+    /// case-sensitive), no user info (its parser would take `user@` for the host, so the host
+    /// checked here would not be the host connected to), no IPv6 literal (which it cannot read).
+    func webSocketURL(_ url: String, at location: String) throws(ConfigError) -> String {
+        guard var parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), scheme == "ws" || scheme == "wss",
+              let host = parts.host, !host.isEmpty
+        else { throw error("\"\(Redaction.url(url))\" is not a ws(s) URL", at: location) }
+        guard parts.user == nil, parts.password == nil else {
+            throw error("\"\(Redaction.url(url))\": a WebSocket URL cannot carry user info; send credentials in headers or oauth2_token", at: location)
+        }
+        guard !host.contains(":"), !url.contains("[") else {
+            throw error("\"\(Redaction.url(url))\": IPv6 literal hosts are not supported for WebSocket servers; use a host name", at: location)
+        }
+        parts.scheme = scheme
+        return parts.string ?? url
+    }
+
     func forwardHeaderNames(_ raw: Value?, transport: MCPServerConfig.TransportKind, at: String) throws(ConfigError) -> [String] {
         let names = try stringArray(raw, at: at) ?? []
         guard !names.isEmpty else { return [] }

@@ -31,6 +31,8 @@ struct WebSocketLifecycle<Writer, Waiter> {
     }
 
     private(set) var state: State = .idle
+    /// Whether the connection ever opened: failures after that may follow a message written.
+    private(set) var hasOpened = false
 
     /// `start` began connecting; false when the transport was started or closed before.
     mutating func connecting(_ waiter: Waiter) -> Bool {
@@ -43,6 +45,7 @@ struct WebSocketLifecycle<Writer, Waiter> {
     mutating func opened(_ writer: Writer, server: String) -> Action {
         switch state {
         case .connecting(let waiter, let closeAsked):
+            hasOpened = true
             if closeAsked {
                 state = .closing
                 return .failStartAndSendClose(waiter, Self.closedByUs(server), writer)

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import JSONRPC
 import Logging
+import NIOPosix
 import NIOWebSocket
 import Synchronization
 import WSClient
@@ -31,6 +32,8 @@ public final class WebSocketTransport: MCPTransport {
     private let connection = Mutex<Task<Void, Never>?>(nil)
     /// The connect time limit; cancelled once `start` is answered.
     private let connectTimer = Mutex<Task<Void, Never>?>(nil)
+    /// The connection's own event loop, shut down by ``close()``.
+    private let group = Mutex<MultiThreadedEventLoopGroup?>(nil)
 
     public var exchangeCarriesResponse: Bool { false }
 
@@ -48,17 +51,32 @@ public final class WebSocketTransport: MCPTransport {
     }
 
     public func start(_ handlers: TransportHandlers) async throws {
+        guard let target = Self.clientURL(url) else {
+            throw TransportError(
+                .connectFailed, server: server, "\(Redaction.url(url)) is not a ws(s) URL without user info or an IPv6 literal host", requestWasNotSent: true)
+        }
         let configuration = WebSocketClientConfiguration(
-            maxFrameSize: maxMessageBytes, additionalHeaders: try await upgradeHeaders(), closeTimeout: .seconds(2),
+            maxFrameSize: maxMessageBytes, additionalHeaders: try await upgradeHeaders(), closeTimeout: Self.closeTimeout,
             autoPing: .enabled(timePeriod: pingInterval), validateUTF8: true)
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             guard lifecycle.withLock({ $0.connecting(waiter) }) else {
                 waiter.resume(throwing: Lifecycle.closedByUs(server))
                 return
             }
+            // A thread of its own, made only once the connection is wanted: a loop left running
+            // would keep the process from exiting.
+            let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            group.withLock { $0 = loop }
+            // The time limit first, so that an opening that is quick still finds it to cancel.
+            let timer = Task { [self, connectTimeout] in
+                guard (try? await Task.sleep(for: connectTimeout)) != nil else { return }
+                let error = TransportError(.timedOut, server: server, "the WebSocket did not open within \(connectTimeout)", requestWasNotSent: true)
+                perform(lifecycle.withLock { $0.connectTimedOut(error, server: server) }, handlers)
+            }
+            connectTimer.withLock { $0 = timer }
             let task = Task { [self] in
                 // The client is not Sendable: it is made and run in this task alone.
-                let client = WebSocketClient(url: url, configuration: configuration, logger: Self.silent) { [self] inbound, outbound, _ in
+                let client = WebSocketClient(url: target, configuration: configuration, eventLoopGroup: loop, logger: Self.silent) { [self] inbound, outbound, _ in
                     perform(lifecycle.withLock { $0.opened(outbound, server: server) }, handlers)
                     for try await message in inbound.messages(maxSize: maxMessageBytes) {
                         switch message {
@@ -73,17 +91,11 @@ public final class WebSocketTransport: MCPTransport {
                 } catch let error as TransportError {
                     failure = error
                 } catch {
-                    failure = describe(error)
+                    failure = describe(error, afterOpening: lifecycle.withLock { $0.hasOpened })
                 }
                 perform(lifecycle.withLock { $0.ended(failure, server: server) }, handlers)
             }
             connection.withLock { $0 = task }
-            let timer = Task { [self, connectTimeout] in
-                guard (try? await Task.sleep(for: connectTimeout)) != nil else { return }
-                let error = TransportError(.timedOut, server: server, "the WebSocket did not open within \(connectTimeout)", requestWasNotSent: true)
-                perform(lifecycle.withLock { $0.connectTimedOut(error, server: server) }, handlers)
-            }
-            connectTimer.withLock { $0 = timer }
         }
     }
 
@@ -100,10 +112,39 @@ public final class WebSocketTransport: MCPTransport {
 
     public func close() async {
         perform(lifecycle.withLock { $0.closeAsked() }, nil)
-        let task = connection.withLock { $0 }
-        // The close handshake, then the connection's end; a server that never answers the close
-        // frame is cut off by the client's close timeout.
-        await task?.value
+        // The close handshake, then the connection's end, for at most the client's close timeout
+        // and a second. The client waits on an upgrade without heeding cancellation, so a server
+        // that accepted the connection and never answered is cut off by closing the loop under it.
+        if let task = connection.withLock({ $0 }) {
+            // Not a task group: one would wait for the connection's task, however long it hangs.
+            let answered = Mutex(false)
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let once: @Sendable () -> Void = { if answered.withLock({ let first = !$0; $0 = true; return first }) { done.resume() } }
+                Task { await task.value; once() }
+                Task { try? await Task.sleep(for: Self.closeTimeout + .seconds(1)); once() }
+            }
+        }
+        if let loop = group.withLock({ state -> MultiThreadedEventLoopGroup? in defer { state = nil }; return state }) {
+            try? await loop.shutdownGracefully()
+        }
+    }
+
+    deinit {
+        group.withLock { $0 }?.shutdownGracefully { _ in }
+    }
+
+    /// How long the close handshake may take before the client drops the connection.
+    static let closeTimeout: Duration = .seconds(2)
+
+    /// `url` as the WebSocket client reads it: the scheme lowercased (its TLS choice is
+    /// case-sensitive); nil with user info (its parser would take `user@` for the host) or an
+    /// IPv6 literal (which it cannot read). The config reader refuses those already.
+    static func clientURL(_ url: String) -> String? {
+        guard var parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), scheme == "ws" || scheme == "wss",
+              let host = parts.host, !host.isEmpty, !host.contains(":"), !url.contains("["), parts.user == nil, parts.password == nil
+        else { return nil }
+        parts.scheme = scheme
+        return parts.string
     }
 
     /// Static headers, the subprotocol, then Authorization from the authorizer.
@@ -162,8 +203,13 @@ public final class WebSocketTransport: MCPTransport {
         return TransportError(.connectFailed, server: server, "the server closed the WebSocket (\(Self.describe(frame.closeCode))\(reason))")
     }
 
-    /// A one-line error for what the WebSocket client threw.
-    private func describe(_ error: any Error) -> TransportError {
+    /// A one-line error for what the WebSocket client threw. After the opening, a failure may
+    /// have come after a request was written: it is not marked as never sent, so a call that may
+    /// have run is not sent again.
+    private func describe(_ error: any Error, afterOpening: Bool) -> TransportError {
+        if afterOpening, !(error is WebSocketClientError), !(error is CancellationError) {
+            return TransportError(.connectFailed, server: server, "the WebSocket connection failed: \(error)")
+        }
         if let error = error as? WebSocketClientError {
             switch error {
             case .webSocketUpgradeFailed:
