@@ -68,6 +68,38 @@ def post(body: bytes, path: str = "/mcp/tools/call", extra: bytes = b"") -> dict
     return outcome(sock, started)
 
 
+def raw(payload: bytes, wait: float = 30) -> dict:
+    """`payload` on a new connection (the server may close it before all is sent), then the outcome."""
+    started = time.monotonic()
+    sock = connect()
+    try:
+        sock.sendall(payload)
+    except OSError:
+        pass
+    return outcome(sock, started, wait)
+
+
+def sending(head: bytes, piece: bytes, pause: float, wait: float = 30) -> dict:
+    """`head`, then `piece` every `pause` seconds from another thread until the server answers or closes."""
+    started = time.monotonic()
+    sock = connect()
+    sock.sendall(head)
+    stop = threading.Event()
+
+    def trickle() -> None:
+        try:
+            while not stop.is_set():
+                sock.sendall(piece)
+                time.sleep(pause)
+        except OSError:
+            pass
+
+    threading.Thread(target=trickle, daemon=True).start()
+    result = outcome(sock, started, wait)
+    stop.set()
+    return result
+
+
 def cases(idle: float, body_timeout: float, max_body: int) -> dict:
     results = {}
     results["malformed"] = post(b'{"server_name": "builtin", "tool_name": ')
@@ -84,77 +116,21 @@ def cases(idle: float, body_timeout: float, max_body: int) -> dict:
     results["truncated"] = outcome(sock, started)
 
     # Over the limit, announced by Content-Length, sent slowly: refused at once.
-    started = time.monotonic()
-    sock = connect()
-    sock.sendall(b"POST /mcp/tools/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % (max_body * 100))
-    stop = threading.Event()
-
-    def trickle(target: socket.socket) -> None:
-        try:
-            while not stop.is_set():
-                target.sendall(b"x" * 512)
-                time.sleep(0.05)
-        except OSError:
-            pass
-
-    writer = threading.Thread(target=trickle, args=(sock,), daemon=True)
-    writer.start()
-    results["over_limit_slowly"] = outcome(sock, started)
-    stop.set()
-
+    results["over_limit_slowly"] = sending(
+        b"POST /mcp/tools/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n" % (max_body * 100), b"x" * 512, 0.05)
     # Under the limit but chunked and slower than body_timeout: 408.
-    started = time.monotonic()
-    sock = connect()
-    sock.sendall(b"POST /mcp/tools/call HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n")
-    stop = threading.Event()
-
-    def chunks(target: socket.socket) -> None:
-        try:
-            while not stop.is_set():
-                target.sendall(b"1\r\nx\r\n")
-                time.sleep(0.1)
-        except OSError:
-            pass
-
-    writer = threading.Thread(target=chunks, args=(sock,), daemon=True)
-    writer.start()
-    results["slow_body"] = outcome(sock, started, wait=body_timeout + 20)
-    stop.set()
+    results["slow_body"] = sending(
+        b"POST /mcp/tools/call HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n", b"1\r\nx\r\n", 0.1, wait=body_timeout + 20)
 
     # Idle: connected, nothing sent. Half-open: a request head cut off, then silence (a vanished peer).
-    started = time.monotonic()
-    results["idle"] = outcome(connect(), started, wait=idle + 20)
-    started = time.monotonic()
-    sock = connect()
-    sock.sendall(b"POST /mcp/tools/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le")
-    results["half_open"] = outcome(sock, started, wait=idle + 20)
+    results["idle"] = raw(b"", wait=idle + 20)
+    results["half_open"] = raw(b"POST /mcp/tools/call HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le", wait=idle + 20)
 
-    # Floods: a hundred thousand headers, one enormous header, an enormous request line.
-    started = time.monotonic()
-    sock = connect()
-    try:
-        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(100_000)) + b"\r\n")
-    except OSError:
-        pass
-    results["header_flood"] = outcome(sock, started)
-    started = time.monotonic()
-    sock = connect()
-    try:
-        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 2_000_000 + b"\r\n\r\n")
-    except OSError:
-        pass
-    results["huge_header"] = outcome(sock, started)
-    started = time.monotonic()
-    sock = connect()
-    try:
-        sock.sendall(b"GET /" + b"a" * 2_000_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
-    except OSError:
-        pass
-    results["huge_uri"] = outcome(sock, started)
-    started = time.monotonic()
-    sock = connect()
-    sock.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(range(256)) * 4)
-    results["not_http"] = outcome(sock, started)
+    # Floods: a hundred thousand headers, one enormous header, an enormous request line; then not HTTP at all.
+    results["header_flood"] = raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(100_000)) + b"\r\n")
+    results["huge_header"] = raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 2_000_000 + b"\r\n\r\n")
+    results["huge_uri"] = raw(b"GET /" + b"a" * 2_000_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    results["not_http"] = raw(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(range(256)) * 4)
     return results
 
 

@@ -167,21 +167,18 @@ extension ConfigFields {
 
     /// `forward_headers`: header names (HTTP tokens) an HTTP server may be sent from the caller's
     /// request; never the ones lmg sets itself, which would break the protocol or the session.
-    /// A WebSocket URL as the WebSocket client will read it: scheme lowercased (its TLS choice is
-    /// case-sensitive), no user info (its parser would take `user@` for the host, so the host
-    /// checked here would not be the host connected to), no IPv6 literal (which it cannot read).
+    /// A WebSocket URL as the WebSocket client will read it (``WebSocketTransport/clientURL(_:)``),
+    /// or an error saying what it cannot take.
     func webSocketURL(_ url: String, at location: String) throws(ConfigError) -> String {
-        guard var parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), scheme == "ws" || scheme == "wss",
-              let host = parts.host, !host.isEmpty
-        else { throw error("\"\(Redaction.url(url))\" is not a ws(s) URL", at: location) }
-        guard parts.user == nil, parts.password == nil else {
-            throw error("\"\(Redaction.url(url))\": a WebSocket URL cannot carry user info; send credentials in headers or oauth2_token", at: location)
+        let shown = "\"\(Redaction.url(url))\""
+        switch WebSocketTransport.clientURL(url) {
+        case .success(let url): return url
+        case .failure(.notWebSocket): throw error("\(shown) is not a ws(s) URL", at: location)
+        case .failure(.userInfo):
+            throw error("\(shown): a WebSocket URL cannot carry user info; send credentials in headers or oauth2_token", at: location)
+        case .failure(.ipv6Literal):
+            throw error("\(shown): IPv6 literal hosts are not supported for WebSocket servers; use a host name", at: location)
         }
-        guard !host.contains(":"), !url.contains("[") else {
-            throw error("\"\(Redaction.url(url))\": IPv6 literal hosts are not supported for WebSocket servers; use a host name", at: location)
-        }
-        parts.scheme = scheme
-        return parts.string ?? url
     }
 
     func forwardHeaderNames(_ raw: Value?, transport: MCPServerConfig.TransportKind, at: String) throws(ConfigError) -> [String] {

@@ -51,7 +51,7 @@ public final class WebSocketTransport: MCPTransport {
     }
 
     public func start(_ handlers: TransportHandlers) async throws {
-        guard let target = Self.clientURL(url) else {
+        guard case .success(let target) = Self.clientURL(url) else {
             throw TransportError(
                 .connectFailed, server: server, "\(Redaction.url(url)) is not a ws(s) URL without user info or an IPv6 literal host", requestWasNotSent: true)
         }
@@ -136,15 +136,23 @@ public final class WebSocketTransport: MCPTransport {
     /// How long the close handshake may take before the client drops the connection.
     static let closeTimeout: Duration = .seconds(2)
 
+    /// Why a URL cannot go to the WebSocket client as it is.
+    enum URLProblem: Error {
+        case notWebSocket, userInfo, ipv6Literal
+    }
+
     /// `url` as the WebSocket client reads it: the scheme lowercased (its TLS choice is
-    /// case-sensitive); nil with user info (its parser would take `user@` for the host) or an
-    /// IPv6 literal (which it cannot read). The config reader refuses those already.
-    static func clientURL(_ url: String) -> String? {
+    /// case-sensitive). Refused with user info (its parser would take `user@` for the host, so a
+    /// host checked elsewhere would not be the host connected to) or an IPv6 literal (which it
+    /// cannot read). The config reader and ``start(_:)`` both ask this.
+    static func clientURL(_ url: String) -> Result<String, URLProblem> {
         guard var parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased(), scheme == "ws" || scheme == "wss",
-              let host = parts.host, !host.isEmpty, !host.contains(":"), !url.contains("["), parts.user == nil, parts.password == nil
-        else { return nil }
+              let host = parts.host, !host.isEmpty
+        else { return .failure(.notWebSocket) }
+        guard parts.user == nil, parts.password == nil else { return .failure(.userInfo) }
+        guard !host.contains(":"), !url.contains("[") else { return .failure(.ipv6Literal) }
         parts.scheme = scheme
-        return parts.string
+        return parts.string.map { .success($0) } ?? .failure(.notWebSocket)
     }
 
     /// Static headers, the subprotocol, then Authorization from the authorizer.
