@@ -54,13 +54,15 @@ let package = Package(
         ),
         // GNU libc calls Swift's Glibc module does not import (spawn with cwd, pipe2).
         .target(name: "CSystemShims"),
+        // A lock the thread sanitizer can see: Synchronization's Mutex, annotated under -sanitize=thread.
+        .target(name: "Locking"),
         // The I/O loops' shared parts: the epoll loop for stdio servers, the deadline timer,
         // busy polling, loop-thread identity.
-        .target(name: "EventLoops", dependencies: ["CSystemShims"]),
+        .target(name: "EventLoops", dependencies: ["CSystemShims", "Locking"]),
         // The async HTTP + SSE engine over libcurl's multi interface.
         .target(
             name: "CurlHTTP",
-            dependencies: ["CCurl", "CSystemShims", "EventLoops", .product(name: "Tracing", package: "swift-distributed-tracing")]
+            dependencies: ["CCurl", "CSystemShims", "EventLoops", "Locking", .product(name: "Tracing", package: "swift-distributed-tracing")]
         ),
         // JSON-RPC 2.0 framing shared by the client and the built-in server.
         .target(
@@ -71,6 +73,7 @@ let package = Package(
         .target(
             name: "MCPGateway",
             dependencies: [
+                "Locking",
                 "CurlHTTP",
                 "CSystemShims",
                 "EventLoops",
@@ -86,6 +89,7 @@ let package = Package(
         .target(
             name: "MCPBuiltinServer",
             dependencies: [
+                "Locking",
                 "JSONRPC",
                 .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -109,6 +113,7 @@ let package = Package(
         .target(
             name: "GatewayRuntime",
             dependencies: [
+                "Locking",
                 "EventLoops",
                 "MCPGateway",
                 "ModelClient",
@@ -136,6 +141,7 @@ let package = Package(
         .target(
             name: "PromptTesting",
             dependencies: [
+                "Locking",
                 "MCPGateway",
                 "ModelClient",
                 "Orchestrator",
@@ -148,6 +154,7 @@ let package = Package(
         .target(
             name: "ChatREPL",
             dependencies: [
+                "Locking",
                 "CEditLine",
                 "CSystemShims",
                 "CurlHTTP",
@@ -165,6 +172,7 @@ let package = Package(
         .target(
             name: "GatewayServer",
             dependencies: [
+                "Locking",
                 "CurlHTTP",
                 "GatewayRuntime",
                 "JSONRPC",
@@ -185,6 +193,7 @@ let package = Package(
         .target(
             name: "LMGTesting",
             dependencies: [
+                "Locking",
                 "MCPGateway",
                 "ModelClient",
                 "Orchestrator",
@@ -222,6 +231,7 @@ let package = Package(
         .executableTarget(
             name: "lmg-bench",
             dependencies: [
+                "Locking",
                 "GatewayRuntime",
                 "LMGCommandLine",
                 "LMGTesting",
@@ -240,12 +250,12 @@ let package = Package(
         ),
         // One test target per library target. The pure tier (no Python peer, no process):
         // EventLoopsTests, JSONRPCTests, LMGTestingTests, and the suites tagged .pure (README).
-        .testTarget(name: "EventLoopsTests", dependencies: ["EventLoops"]),
+        .testTarget(name: "EventLoopsTests", dependencies: ["EventLoops", "Locking"]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(
             name: "MCPGatewayTests",
-            dependencies: ["MCPGateway", "MCPBuiltinServer", "CurlHTTP", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["MCPGateway", "MCPBuiltinServer", "CurlHTTP", "Locking", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
             name: "MCPBuiltinServerTests",
@@ -254,7 +264,7 @@ let package = Package(
         .testTarget(name: "ModelClientTests", dependencies: ["ModelClient", "CurlHTTP", "TestSupport"]),
         .testTarget(
             name: "OrchestratorTests",
-            dependencies: ["Orchestrator", "ModelClient", "MCPGateway", "CurlHTTP", "LMGTesting", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["Orchestrator", "ModelClient", "MCPGateway", "CurlHTTP", "LMGTesting", "Locking", "TestSupport", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
             name: "GatewayRuntimeTests",
@@ -263,12 +273,12 @@ let package = Package(
         .testTarget(name: "ChatREPLTests", dependencies: ["ChatREPL", "Orchestrator", "MCPGateway", "ModelClient"]),
         .testTarget(
             name: "PromptTemplatesTests",
-            dependencies: ["PromptTemplates", "PromptTesting", "ModelClient", "Orchestrator", "LMGTesting", .product(name: "MCP", package: "swift-sdk")]
+            dependencies: ["PromptTemplates", "PromptTesting", "ModelClient", "Orchestrator", "LMGTesting", "Locking", .product(name: "MCP", package: "swift-sdk")]
         ),
         .testTarget(
             name: "GatewayServerTests",
             dependencies: [
-                "GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "TestSupport", "LMGTesting", "ModelClient", "Orchestrator",
+                "GatewayServer", "GatewayRuntime", "MCPGateway", "CurlHTTP", "Locking", "TestSupport", "LMGTesting", "ModelClient", "Orchestrator",
                 .product(name: "MCP", package: "swift-sdk"), .product(name: "SQLiteNIO", package: "sqlite-nio"),
             ]
         ),

@@ -6,13 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Suites that start nothing: values, state machines, parsers, in-process doubles.
-PURE='EventLoopsTests|JSONRPCTests|LMGTestingTests|ChatREPLTests|PromptTemplatesTests|GatewayRuntimeTests\.(RuntimeTests|PolicyTests|SamplingTests|SelfAliasTests|ConfigTests|ModelsConfigTests|OAuth2ConfigTests)'
-PURE+='|GatewayServerTests\.(GatewayAPITests|AccessTests|CallResultWriterTests|ServerStoreTests|ServerPersistenceTests|OpenAPIDocumentTests|MetricsTests|MCPSessionTests|MCPSessionSealerTests)'
-PURE+='|ModelClientTests\.ModelWireTests|OrchestratorTests\.(OrchestratorValueTests|OrchestratorExternalToolsTests|OrchestratorArgumentCheckTests)'
-PURE+='|MCPBuiltinServerTests\.(BuiltinServerToolTests|BuiltinServerFastPathTests|BuiltinServerProtocolTests|BuiltinServerModernTests|BuiltinServerCancellationTests)'
-PURE+='|MCPGatewayTests\.(ContentRendererTests|FailurePolicyTests|FastJSONTests|ManagerValueTests|OAuth2StateTests'
-PURE+='|PromptNamespaceTests|ProtocolRevisionTests|ProtocolFreshnessTests|ToolTaskTests|PageCacheTests|AnsweringLimitTests|ResourceLocatorTests|SecretRedactionTests|ServerLifecycleTests|ToolCallLimitTests|ToolInputValidatorTests|ToolNamespaceTests|WebSocketLifecycleTests)'
+source scripts/tiers.sh
 
 pure=false
 if [[ "${1:-}" == "--pure" ]]; then

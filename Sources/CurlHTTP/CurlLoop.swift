@@ -1,7 +1,7 @@
 import EventLoops
 import CCurl
 import Foundation
-import Synchronization
+import Locking
 
 /// The one thread that drives libcurl. Other threads only queue commands and wake it.
 ///
@@ -21,8 +21,8 @@ final class CurlLoop: TaskExecutor, @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
-    private let commands = Mutex<[Command]>([])
-    private let jobs = Mutex(JobQueue())
+    private let commands = Locked<[Command]>([])
+    private let jobs = Locked(JobQueue())
 
     private struct JobQueue {
         var waiting: [UnownedJob] = []

@@ -1,6 +1,6 @@
 import CCurl
 import Foundation
-import Synchronization
+import Locking
 
 /// One request in flight. Everything but `cancelled` is touched only on the loop thread.
 ///
@@ -20,7 +20,7 @@ final class Transfer: @unchecked Sendable {
     /// libcurl writes its error text here; stable memory for the transfer's life.
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     /// Set from any thread when the caller gives up; the loop checks it when adding.
-    let cancelled = Mutex(false)
+    let cancelled = Locked(false)
 
     init(request: HTTPRequest) {
         self.request = request

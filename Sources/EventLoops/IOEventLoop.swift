@@ -1,6 +1,6 @@
 import CSystemShims
 import Foundation
-import Synchronization
+import Locking
 
 #if canImport(Glibc)
 import Glibc
@@ -40,7 +40,7 @@ public final class IOEventLoop: TaskExecutor, Sendable {
 
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let loopThread = LoopThread()
 
     /// When the loop keeps polling after its last event before it sleeps.

@@ -1,5 +1,5 @@
 import ModelClient
-import Synchronization
+import Locking
 
 /// A `ChatModel` that answers from a script, in-process and at once: for an app's tests, prompt
 /// tests and benchmarks, where the model's own time and judgement must stay out of the result.
@@ -13,7 +13,7 @@ public final class ScriptedChatModel: ChatModel {
 
     public let modelName: String
     private let respond: Respond
-    private let state = Mutex<[ChatRequest]>([])
+    private let state = Locked<[ChatRequest]>([])
 
     public init(modelName: String = "scripted", respond: @escaping Respond) {
         self.modelName = modelName

@@ -7,7 +7,7 @@ import MCPGateway
 import ModelClient
 import Orchestrator
 import LMGTesting
-import Synchronization
+import Locking
 
 /// `lmg-bench loop SERVER TOOL`: the orchestrator's own cost per turn, without the model's and
 /// the tool's time.
@@ -96,7 +96,7 @@ struct LoopBenchCommand: AsyncParsableCommand {
 
 /// Sums the time spent inside a component during one turn.
 private final class Stopwatch: Sendable {
-    private let total = Mutex<Duration>(.zero)
+    private let total = Locked<Duration>(.zero)
     func add(_ d: Duration) { total.withLock { $0 += d } }
     func reset() { total.withLock { $0 = .zero } }
     var spent: Duration { total.withLock { $0 } }

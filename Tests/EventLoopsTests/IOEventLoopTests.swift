@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import EventLoops
 
@@ -30,7 +30,7 @@ struct IOEventLoopTests {
         #expect(pipe(&fds) == 0)
         let (readEnd, writeEnd) = (fds[0], fds[1])
         defer { close(readEnd); close(writeEnd) }
-        let seen = Mutex<[UInt8]>([])
+        let seen = Locked<[UInt8]>([])
         let (events, continuation) = AsyncStream.makeStream(of: Int.self)
         loop.watch(readEnd, for: .readable) { _, scratch in
             let n = read(readEnd, scratch.baseAddress, scratch.count)
@@ -91,12 +91,15 @@ struct IOEventLoopTests {
         #expect(pipe(&fds) == 0)
         let (readEnd, writeEnd) = (fds[0], fds[1])
         defer { close(readEnd); close(writeEnd) }
-        let arrived = Mutex(false)
+        let arrived = Locked(false)
         loop.watch(readEnd, for: .readable) { _, scratch in
             if read(readEnd, scratch.baseAddress, scratch.count) > 0 { arrived.withLock { $0 = true } }
         }
+        // Bounded by time, not by a count of yields: under a loaded machine the writer below can
+        // wake later than millions of yields take.
         let waiter = Task(executorPreference: loop) { () -> Bool in
-            for _ in 0..<5_000_000 {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
                 if arrived.withLock({ $0 }) { return true }
                 await Task.yield()
             }

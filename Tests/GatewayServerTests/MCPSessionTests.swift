@@ -2,7 +2,7 @@ import Foundation
 import JSONRPC
 import MCP
 import MCPGateway
-import Synchronization
+import Locking
 import Testing
 @testable import GatewayServer
 
@@ -71,7 +71,7 @@ struct MCPSessionTests {
             }
         }
         for await _ in started.stream { break }
-        let ran = Mutex(false)
+        let ran = Locked(false)
         guard case .duplicate = await session.run(.int(7), { ran.withLock { $0 = true }; return Data() }) else {
             Issue.record("a second request with a running id is refused")
             return

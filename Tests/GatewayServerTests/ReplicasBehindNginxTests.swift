@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import Locking
 import Synchronization
 import TestSupport
 import Testing
@@ -154,5 +155,5 @@ struct ReplicasBehindNginxTests {
 private final class CallProgress: Sendable {
     let next = Atomic(0)
     let done = Atomic(0)
-    let failures = Mutex<[String]>([])
+    let failures = Locked<[String]>([])
 }

@@ -3,7 +3,7 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
+import Locking
 import TestSupport
 
 /// `lmg serve --port 0` as a real process: started, awaited until it prints its listening line
@@ -17,7 +17,7 @@ final class ServeProcess: Sendable {
 
     /// What the process wrote on stderr, appended from the pipe's handler.
     final class Buffer: Sendable {
-        let data = Mutex(Data())
+        let data = Locked(Data())
     }
 
     /// Starts `lmg serve --config <file written from json> --port 0 extra…`, with `environment`

@@ -30,7 +30,7 @@ struct ServerStoreTests {
         let connection = try await SQLiteConnection.open(storage: .file(path: path))
         var rows: [SQLiteRow] = []
         do {
-            for statement in statements { rows = try await connection.query(statement) }
+            for statement in statements { rows = try await connection.rows(statement) }
         } catch {
             try await connection.close()
             throw error

@@ -1,6 +1,6 @@
 import Foundation
 import JSONRPC
-import Synchronization
+import Locking
 import Testing
 @testable import MCPGateway
 
@@ -12,7 +12,7 @@ struct ConnectTimeoutTests {
     final class SlowTransport: MCPTransport {
         let startDelay: Duration
         let answerDelay: Duration
-        private let handlers = Mutex<TransportHandlers?>(nil)
+        private let handlers = Locked<TransportHandlers?>(nil)
 
         init(startDelay: Duration, answerDelay: Duration) {
             (self.startDelay, self.answerDelay) = (startDelay, answerDelay)

@@ -3,7 +3,7 @@ import JSONRPC
 import MCP
 import MCPGateway
 import TestSupport
-import Synchronization
+import Locking
 import Testing
 
 /// The official Python SDK's server (Tests/Fixtures/mcp_fixture.py) in every transport mode, end to end.
@@ -220,7 +220,7 @@ struct FixtureTransportTests {
     /// mid-call would: the retry lmg sends after -32020 carries the answer already given.
     final class RenamingPerson: ServerRequestRelay {
         let client: MCPClient
-        let asked = Mutex(0)
+        let asked = Locked(0)
         init(client: MCPClient) { self.client = client }
 
         func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
@@ -247,7 +247,7 @@ struct FixtureTransportTests {
 
     /// Answers a form slowly: the server's sealed state expires meanwhile.
     final class SlowPerson: ServerRequestRelay {
-        let asked = Mutex(0)
+        let asked = Locked(0)
         func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
             guard method == "elicitation/create" else { return nil }
             let count = asked.withLock { $0 += 1; return $0 }
@@ -296,7 +296,7 @@ struct FixtureTransportTests {
 
 /// A thread-safe count, for callbacks.
 final class Counter: Sendable {
-    private let count = Mutex(0)
+    private let count = Locked(0)
     func add() { count.withLock { $0 += 1 } }
     var value: Int { count.withLock { $0 } }
 }

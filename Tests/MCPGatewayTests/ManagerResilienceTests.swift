@@ -2,7 +2,7 @@ import CurlHTTP
 import Foundation
 import MCP
 import MCPGateway
-import Synchronization
+import Locking
 import TestSupport
 import Testing
 
@@ -271,7 +271,7 @@ struct ManagerResilienceTests {
             .stdio("slowpoke", command: Repo.python, args: [Self.fixture]),
             .stdio("fast", command: Repo.lmgBinary, args: ["mcp-server"]),
         ])
-        let slowEnded = Mutex(false)
+        let slowEnded = Locked(false)
         let slow = Task {
             defer { slowEnded.withLock { $0 = true } }
             return try await manager.callTool(server: "slowpoke", tool: "slow", arguments: ["seconds": 8])

@@ -1,7 +1,7 @@
 import Foundation
 import MCP
 import MCPGateway
-import Synchronization
+import Locking
 import TestSupport
 import Testing
 
@@ -206,7 +206,7 @@ struct ResourceSubscriptionTests {
         do {
             _ = try await manager.listResources(server: "fx")
             #expect(try await manager.subscribe(server: "fx", resource: "fixture://greeting"))
-            let seen = Mutex<MCPResourceUpdate?>(nil)
+            let seen = Locked<MCPResourceUpdate?>(nil)
             let watcher = Task {
                 for await update in updates {
                     seen.withLock { $0 = update }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 import Testing
 @testable import EventLoops
 @testable import MCPGateway
@@ -115,7 +115,7 @@ struct StdioWriteTests {
         let echo = StdioTransport(server: "echo", command: "cat", arguments: [], logDirectory: logs)
         let slowLines = AsyncStream.makeStream(of: String.self)
         let echoLines = AsyncStream.makeStream(of: String.self)
-        let slowStartedReading = Mutex(false)
+        let slowStartedReading = Locked(false)
         try await slow.start(TransportHandlers(
             onMessage: {
                 slowStartedReading.withLock { $0 = true }

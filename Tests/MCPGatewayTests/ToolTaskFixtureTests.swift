@@ -2,7 +2,7 @@ import Foundation
 import JSONRPC
 import MCP
 import MCPGateway
-import Synchronization
+import Locking
 import TestSupport
 import Testing
 
@@ -47,7 +47,7 @@ struct ToolTaskFixtureTests {
 
     /// Answers elicitations as a person would, recording what was asked.
     final class Person: ServerRequestRelay {
-        let asked = Mutex<[String]>([])
+        let asked = Locked<[String]>([])
         let answer: Value
 
         init(answer: Value) { self.answer = answer }
@@ -98,7 +98,7 @@ struct ToolTaskFixtureTests {
     func aTaskIsFollowedToItsResultWithProgress(_ server: Server) async throws {
         let peer = try await Self.connect(server)
         try await withPeer(peer, stop: { await $0.stop() }) { peer in
-            let seen = Mutex<[String]>([])
+            let seen = Locked<[String]>([])
             let result = try await peer.client.callTool("count_steps", arguments: ["steps": 3, "delay_ms": 60]) { progress in
                 if let message = progress.message { seen.withLock { $0.append(message) } }
             }

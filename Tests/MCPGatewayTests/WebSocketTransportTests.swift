@@ -2,7 +2,7 @@ import CurlHTTP
 import Foundation
 import MCP
 import MCPGateway
-import Synchronization
+import Locking
 import TestSupport
 import Testing
 
@@ -58,7 +58,7 @@ struct WebSocketTransportTests {
         }
         #expect(texts == Set((0..<20).map { "m\($0)" }))
 
-        let steps = Mutex<[Double]>([])
+        let steps = Locked<[Double]>([])
         let slept = try await client.callTool("slow", arguments: ["seconds": 0.3, "steps": 3]) { progress in
             steps.withLock { $0.append(progress.progress) }
         }

@@ -3,7 +3,7 @@ import MCP
 import MCPGateway
 import ModelClient
 import Orchestrator
-import Synchronization
+import Locking
 import Testing
 
 /// A model's arguments are checked against the tool's inputSchema before any call: a bad call
@@ -17,7 +17,7 @@ struct OrchestratorArgumentCheckTests {
 
     /// Every argument set that reached the tool.
     final class Calls: Sendable {
-        let list = Mutex<[[String: Value]]>([])
+        let list = Locked<[[String: Value]]>([])
         var all: [[String: Value]] { list.withLock { $0 } }
     }
 

@@ -4,7 +4,7 @@ import MCP
 import MCPGateway
 import ModelClient
 import Orchestrator
-import Synchronization
+import Locking
 import Testing
 
 /// Tools the app runs itself (`externalTools`), request settings passed to the model, and the
@@ -16,7 +16,7 @@ struct OrchestratorExternalToolsTests {
 
     /// The tools that ran, in order.
     final class Ran: Sendable {
-        private let names = Mutex<[String]>([])
+        private let names = Locked<[String]>([])
         func append(_ name: String) { names.withLock { $0.append(name) } }
         var all: [String] { names.withLock { $0 } }
     }

@@ -7,7 +7,7 @@ import MCP
 import ModelClient
 import Orchestrator
 import PromptTemplates
-import Synchronization
+import Locking
 import Testing
 @testable import PromptTesting
 
@@ -38,7 +38,7 @@ struct RunnerTests {
 
     /// Counts calls, so a test can tell live tool runs from recorded ones.
     final class Counter: Sendable {
-        let value = Mutex(0)
+        let value = Locked(0)
         func bump() { value.withLock { $0 += 1 } }
         var count: Int { value.withLock { $0 } }
     }

@@ -7,7 +7,7 @@ import MCP
 import MCPGateway
 import ModelClient
 import Orchestrator
-import Synchronization
+import Locking
 
 /// `lmg chat`: the conversation loop in a terminal (or over a pipe).
 ///
@@ -16,7 +16,7 @@ import Synchronization
 /// with `/` are commands, several of which (/tools, /call, /read, /prompt) need no model.
 ///
 /// Sendable without exceptions: every stored part is a value, an actor or lock-guarded; the
-/// tasks it starts are kept under a `Mutex`.
+/// tasks it starts are kept under a `Locked`.
 public final class ChatSession: Sendable {
     let runtime: GatewayRuntime
     let options: ChatOptions
@@ -40,26 +40,26 @@ public final class ChatSession: Sendable {
         /// Tells when an attached resource changed.
         var updates: Task<Void, Never>?
     }
-    private let background = Mutex(Background())
+    private let background = Locked(Background())
     /// Name clashes already shown, so each is named once.
-    private let reportedCollisions = Mutex<Set<String>>([])
+    private let reportedCollisions = Locked<Set<String>>([])
     /// Names for tab completion, refreshed before each prompt.
     private let candidates = CandidateStore()
     /// The prompt templates' names, read from disk at the first prompt and whenever the servers'
     /// prompts are fetched again, not before every line.
-    private let templateNamesRead = Mutex<[String]?>(nil)
+    private let templateNamesRead = Locked<[String]?>(nil)
     /// The approval mode, which servers' sampling requests follow as tool calls do.
-    let approvalMode = Mutex(SlashCommand.ApprovalMode.on)
+    let approvalMode = Locked(SlashCommand.ApprovalMode.on)
     /// Servers the person let use the model for the rest of the session ("always").
-    let samplingAllowed = Mutex<Set<String>>([])
+    let samplingAllowed = Locked<Set<String>>([])
     /// Resources `/read` attached whose server announces changes.
-    let attachedResources = Mutex<Set<MCPResourceUpdate>>([])
+    let attachedResources = Locked<Set<MCPResourceUpdate>>([])
     /// How many times servers may use the model in one turn; reset as each turn begins.
     let samplingBudget = SamplingBudget(perTurn: 10)
     /// Approvals and servers' questions, asked one at a time.
     let questions = QuestionQueue()
     /// The tokens each turn used, for `/usage`.
-    let ledger = Mutex(UsageLedger())
+    let ledger = Locked(UsageLedger())
 
     /// A session over `runtime` (servers not yet connected: the session connects them in the
     /// background); `--model` and `--system` are already in the runtime's configuration.
@@ -300,7 +300,7 @@ public final class ChatSession: Sendable {
     /// Runs `work` and waits for it on this (non-async) thread, at most `limit`: nil past it.
     static func waiting<T: Sendable>(upTo limit: Duration, _ work: @escaping @Sendable () async -> T) -> T? {
         let done = DispatchSemaphore(value: 0)
-        let result = Mutex<T?>(nil)
+        let result = Locked<T?>(nil)
         let task = Task {
             let value = await work()
             result.withLock { $0 = value }
@@ -321,7 +321,7 @@ public final class ChatSession: Sendable {
 /// The completion snapshot: written before each prompt, read by libedit's callback on the
 /// terminal thread.
 final class CandidateStore: Sendable {
-    private let value = Mutex(CompletionCandidates())
+    private let value = Locked(CompletionCandidates())
     var current: CompletionCandidates {
         get { value.withLock { $0 } }
         set { value.withLock { $0 = newValue } }

@@ -1,6 +1,6 @@
 import CSystemShims
 import Foundation
-import Synchronization
+import Locking
 
 /// What changes while the user types: lines to show (a server failed, the model is unreachable)
 /// and the prompt's server and tool counts as servers come up.
@@ -16,7 +16,7 @@ final class Notices: Sendable {
         var shownTicket = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// The read end the line editor polls; -1 when no pipe could be made (updates then wait for the next prompt).
     let wakeFD: Int32
     private let writeFD: Int32

@@ -1,7 +1,7 @@
 import CEditLine
 import CSystemShims
 import Foundation
-import Synchronization
+import Locking
 
 /// The prompt on libedit's readline interface: line editing, history saved to a file, and tab
 /// completion from a provider the REPL keeps current.
@@ -31,7 +31,7 @@ final class EditLineReader: LineReader, Sendable {
         var endedByInterrupt = false
     }
 
-    private static let context = Mutex(Context())
+    private static let context = Locked(Context())
 
     /// Where tab completion gets its candidates: the word under the cursor and the text before it.
     static func setCompletions(_ provider: @escaping @Sendable (_ word: String, _ before: String) -> [String]) {

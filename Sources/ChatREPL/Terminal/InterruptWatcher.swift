@@ -1,6 +1,6 @@
 import CSystemShims
 import Foundation
-import Synchronization
+import Locking
 
 /// Ctrl-C for the REPL: at the prompt it clears the line, during a turn it cancels the turn.
 ///
@@ -9,7 +9,7 @@ import Synchronization
 /// function polls the other beside stdin and ends the line being edited. Which thread the kernel
 /// picks for the signal does not matter.
 final class InterruptWatcher: Sendable {
-    private let handler = Mutex<(@Sendable () -> Void)?>(nil)
+    private let handler = Locked<(@Sendable () -> Void)?>(nil)
     /// The read end the line editor polls; -1 when the pipes could not be made.
     let promptFD: Int32
 

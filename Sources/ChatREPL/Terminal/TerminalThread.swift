@@ -29,7 +29,7 @@ final class TerminalThread: Sendable {
 /// Jobs for a thread that sleeps until there are some.
 ///
 /// `@unchecked Sendable`: `jobs` and `stopped` are read and written only with `condition`
-/// locked; a condition variable (not a `Mutex`) because the thread must sleep until work comes.
+/// locked; a condition variable (not a `Locked`) because the thread must sleep until work comes.
 private final class JobQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [@Sendable () -> Void] = []

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import MCPGateway
-import Synchronization
+import Locking
 
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +11,7 @@ import Glibc
 ///
 /// The program's policy, not the MCP library's: only a program may decide to exit.
 public enum TerminationSignals {
-    private static let sources = Mutex<[any DispatchSourceSignal]>([])
+    private static let sources = Locked<[any DispatchSourceSignal]>([])
 
     /// Ignores SIGPIPE (a dead server must not kill us mid-write) and, for each of `signals`,
     /// terminates every child and exits with 128 + the signal number (130 for SIGINT).

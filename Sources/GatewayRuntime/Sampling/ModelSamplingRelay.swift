@@ -3,7 +3,7 @@ import JSONRPC
 import MCP
 import MCPGateway
 import ModelClient
-import Synchronization
+import Locking
 
 /// A server's `sampling/createMessage` (in either era) answered by lmg's own model, as the tool
 /// calls are: the approval policy decides, and a turn may sample only so often, so a server
@@ -64,7 +64,7 @@ public final class ModelSamplingRelay: ServerRequestRelay {
 /// How many samplings a turn may still have.
 public final class SamplingBudget: Sendable {
     public let perTurn: Int
-    private let used = Mutex(0)
+    private let used = Locked(0)
 
     public init(perTurn: Int) {
         self.perTurn = perTurn

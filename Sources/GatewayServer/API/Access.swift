@@ -1,6 +1,6 @@
 import Foundation
 import GatewayRuntime
-import Synchronization
+import Locking
 
 /// Who is calling, and what they may see and do: from the bearer key, or everyone (no keys
 /// configured, which `lmg serve` allows on loopback only).
@@ -113,7 +113,7 @@ struct TokenBucket: Sendable, Equatable {
 /// One bucket per key name, under a lock.
 final class RateLimiter: Sendable {
     let limit: RateLimit
-    private let buckets = Mutex<[String: TokenBucket]>([:])
+    private let buckets = Locked<[String: TokenBucket]>([:])
 
     init(_ limit: RateLimit) { self.limit = limit }
 

@@ -1,7 +1,7 @@
 import MCPGateway
 import Metrics
 import Prometheus
-import Synchronization
+import Locking
 
 /// The gateway's metrics, recorded through swift-metrics into a Prometheus registry of its own.
 ///
@@ -50,7 +50,7 @@ final class GatewayMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
     /// The servers whose breaker gauges the last scrape exported, so a removed server's go away.
-    private let exported = Mutex<Set<String>>([])
+    private let exported = Locked<Set<String>>([])
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)

@@ -1,7 +1,7 @@
 import Foundation
 import JSONRPC
 import MCPGateway
-import Synchronization
+import Locking
 
 /// Tells every open `/mcp` session when the aggregated lists change: a server came, went or
 /// said its list changed. Changes that arrive together are sent once (after `settle`), and a
@@ -33,7 +33,7 @@ final class MCPChangeBroadcaster: Sendable {
         var flushing = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let settle: Duration
 
     init(settle: Duration = .milliseconds(20)) { self.settle = settle }

@@ -2,6 +2,7 @@ import Foundation
 import JSONRPC
 import MCP
 import MCPGateway
+import Locking
 import Synchronization
 
 /// Relays an upstream server's request (elicitation, sampling, roots) to the `/mcp` client whose
@@ -18,7 +19,7 @@ final class MCPDownstreamRelay: ServerRequestRelay {
     let patience: Duration
     private static let serial = Atomic<UInt64>(0)
     /// The relayed requests waiting now; `finished` once the call ended.
-    private let waiting = Mutex<(ids: Set<JSONRPCID>, finished: Bool)>(([], false))
+    private let waiting = Locked<(ids: Set<JSONRPCID>, finished: Bool)>(([], false))
 
     init(session: MCPSession, emit: MCPMethods.Emit?, patience: Duration = .seconds(600)) {
         (self.session, self.emit, self.patience) = (session, emit, patience)

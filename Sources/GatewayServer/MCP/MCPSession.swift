@@ -1,7 +1,7 @@
 import Foundation
 import JSONRPC
 import MCP
-import Synchronization
+import Locking
 
 /// One open `/mcp` session on this replica: its state, plus what only this process can hold —
 /// the GET streams, the requests running (for `notifications/cancelled`) and the requests
@@ -24,11 +24,11 @@ final class MCPSession: Sendable {
         var closed = false
     }
 
-    private let live: Mutex<Live>
+    private let live: Locked<Live>
 
     init(id: String, state: MCPSessionState) {
         self.id = id
-        live = Mutex(Live(state: state, lastUsed: .now))
+        live = Locked(Live(state: state, lastUsed: .now))
     }
 
     var state: MCPSessionState { live.withLock { $0.state } }

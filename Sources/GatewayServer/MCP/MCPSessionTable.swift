@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The `/mcp` sessions this replica holds, by `Mcp-Session-Id`: bounded in number (the oldest
 /// idle one is closed to make room) and in idle time, so a loop of `initialize` cannot grow memory.
@@ -20,7 +20,7 @@ final class MCPSessionTable: Sendable {
         var stopping = false
     }
 
-    private let sessions = Mutex(Table())
+    private let sessions = Locked(Table())
 
     init(capacity: Int = 1024, idleLimit: Duration = .seconds(3600), sealer: MCPSessionSealer? = nil) {
         self.capacity = max(1, capacity)

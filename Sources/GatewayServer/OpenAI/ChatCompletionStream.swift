@@ -1,7 +1,7 @@
 import Foundation
 import ModelClient
 import Orchestrator
-import Synchronization
+import Locking
 
 /// Turns a running turn's events into the SSE body of a streamed answer: the text as the model
 /// sends it, in every round; each MCP call's start and end on the `lmg` member of an empty
@@ -37,7 +37,7 @@ enum ChatCompletionStream {
         answer: ChatCompletionAnswer, includeUsage: Bool, keepAlive: Duration, model name: String,
         begin: @escaping @Sendable (OpenAIError?) -> Void
     ) async {
-        let running = Mutex<Set<String>>([])
+        let running = Locked<Set<String>>([])
         var begun = false
         let ticker = Task {
             while !Task.isCancelled {

@@ -2,7 +2,7 @@ import Foundation
 import GatewayRuntime
 import Logging
 import PostgresNIO
-import Synchronization
+import Locking
 
 /// Servers added over HTTP, in a PostgreSQL database every replica shares (`server.store:
 /// "postgres://…"`).
@@ -20,9 +20,9 @@ public final class PostgresServerStore: ServerStore {
     private let runner: Task<Void, Never>
     private let timeout: Duration
     /// Why the last attempt to reach the database failed; nil while it answers.
-    private let lastFailure = Mutex<String?>(nil)
+    private let lastFailure = Locked<String?>(nil)
     /// Whether the schema is known to be in place (a database down at start gets it later).
-    private let migrated = Mutex(false)
+    private let migrated = Locked(false)
 
     private init(location: String, client: PostgresClient, timeout: Duration) {
         self.location = location

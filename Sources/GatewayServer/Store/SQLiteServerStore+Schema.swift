@@ -18,7 +18,7 @@ extension SQLiteServerStore {
         /// Brings the file to ``current``: creates it on an empty file, refuses a newer one and a
         /// SQLite file of something else.
         static func migrate(_ connection: SQLiteConnection, location: String) async throws {
-            _ = try await connection.query("BEGIN IMMEDIATE")
+            _ = try await connection.rows("BEGIN IMMEDIATE")
             do {
                 let version = try await Self.version(connection, location: location)
                 guard version <= current else {
@@ -26,29 +26,29 @@ extension SQLiteServerStore {
                         location: location, reason: "was written by a newer lmg (schema version \(version); this one knows up to \(current))")
                 }
                 if version < current {
-                    for statement in migrations[version...].joined() { _ = try await connection.query(statement) }
-                    _ = try await connection.query("DELETE FROM lmg_schema")
-                    _ = try await connection.query("INSERT INTO lmg_schema (version) VALUES (?1)", [.integer(current)])
+                    for statement in migrations[version...].joined() { _ = try await connection.rows(statement) }
+                    _ = try await connection.rows("DELETE FROM lmg_schema")
+                    _ = try await connection.rows("INSERT INTO lmg_schema (version) VALUES (?1)", [.integer(current)])
                 }
-                _ = try await connection.query("COMMIT")
+                _ = try await connection.rows("COMMIT")
             } catch {
-                _ = try? await connection.query("ROLLBACK")
+                _ = try? await connection.rows("ROLLBACK")
                 throw error
             }
         }
 
         /// The file's schema version: 0 for an empty file (the version table is then created).
         static func version(_ connection: SQLiteConnection, location: String) async throws -> Int {
-            let tables = try await connection.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            let tables = try await connection.rows("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
                 .compactMap { $0.column("name")?.string }
             guard tables.contains("lmg_schema") else {
                 guard tables.isEmpty else {
                     throw ServerStoreError(location: location, reason: "is a SQLite database of something else (no lmg_schema table)")
                 }
-                _ = try await connection.query("CREATE TABLE lmg_schema (version INTEGER NOT NULL)")
+                _ = try await connection.rows("CREATE TABLE lmg_schema (version INTEGER NOT NULL)")
                 return 0
             }
-            let rows = try await connection.query("SELECT version FROM lmg_schema")
+            let rows = try await connection.rows("SELECT version FROM lmg_schema")
             guard rows.count == 1, let version = rows[0].column("version")?.integer else {
                 throw ServerStoreError(location: location, reason: "its lmg_schema table does not hold one version number")
             }

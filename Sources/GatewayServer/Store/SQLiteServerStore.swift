@@ -36,13 +36,13 @@ public actor SQLiteServerStore: ServerStore {
         }
         do {
             // A busy file fails after a moment instead of waiting forever (the library's default).
-            _ = try await connection.query("PRAGMA busy_timeout = 500")
-            _ = try await connection.query("PRAGMA locking_mode = EXCLUSIVE")
-            let mode = try await connection.query("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
+            _ = try await connection.rows("PRAGMA busy_timeout = 500")
+            _ = try await connection.rows("PRAGMA locking_mode = EXCLUSIVE")
+            let mode = try await connection.rows("PRAGMA journal_mode = WAL").first?.column("journal_mode")?.string
             guard mode == "wal" else {
                 throw ServerStoreError(location: path, reason: "cannot use a write-ahead log (journal mode \(mode ?? "unknown"))")
             }
-            _ = try await connection.query("PRAGMA synchronous = FULL")
+            _ = try await connection.rows("PRAGMA synchronous = FULL")
             try await Schema.migrate(connection, location: path)
         } catch {
             try? await connection.close()
@@ -53,7 +53,7 @@ public actor SQLiteServerStore: ServerStore {
 
     public func load() async throws(ServerStoreError) -> [StoredServer] {
         try await run { connection in
-            try await connection.query("SELECT name, entry FROM servers ORDER BY name").compactMap { row in
+            try await connection.rows("SELECT name, entry FROM servers ORDER BY name").compactMap { row in
                 guard let name = row.column("name")?.string, let entry = row.column("entry")?.string else { return nil }
                 return StoredServer(name: name, json: Data(entry.utf8))
             }
@@ -65,13 +65,13 @@ public actor SQLiteServerStore: ServerStore {
             .text(server.name), .text(String(decoding: server.json, as: UTF8.self)), .text(Date().ISO8601Format()),
         ]
         try await run { connection in
-            _ = try await connection.query("INSERT OR REPLACE INTO servers (name, entry, updated_at) VALUES (?1, ?2, ?3)", binds)
+            _ = try await connection.rows("INSERT OR REPLACE INTO servers (name, entry, updated_at) VALUES (?1, ?2, ?3)", binds)
         }
     }
 
     public func delete(name: String) async throws(ServerStoreError) {
         try await run { connection in
-            _ = try await connection.query("DELETE FROM servers WHERE name = ?1", [.text(name)])
+            _ = try await connection.rows("DELETE FROM servers WHERE name = ?1", [.text(name)])
         }
     }
 

@@ -2,19 +2,19 @@ import Foundation
 import JSONRPC
 import Logging
 import MCP
-import Synchronization
+import Locking
 
 /// One MCP session of the built-in server, independent of any transport.
 ///
 /// Transports hand it each inbound message as bytes and write whatever comes back. Cheap
 /// requests are answered synchronously on the caller's thread (a stdio reader answers `echo`
 /// with no hop at all); tool calls that may block run in tasks, so a slow `read_file` never
-/// delays a `ping`, and `notifications/cancelled` can stop them. State sits under a `Mutex`
+/// delays a `ping`, and `notifications/cancelled` can stop them. State sits under a `Locked`
 /// rather than in an actor for the same reason: no suspension on the fast path.
 public final class BuiltinMCPServer: Sendable {
     let catalog: ServerCatalog
     let requests = InFlightRequests()
-    private let state = Mutex(SessionState())
+    private let state = Locked(SessionState())
     private let logger: Logger
 
     private struct SessionState {

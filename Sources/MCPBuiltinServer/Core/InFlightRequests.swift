@@ -1,6 +1,6 @@
 import Foundation
 import JSONRPC
-import Synchronization
+import Locking
 
 /// The requests running in tasks, by id, so `notifications/cancelled` can reach them and a
 /// transport can wait for them before it exits.
@@ -16,7 +16,7 @@ final class InFlightRequests: Sendable {
         var entries: [JSONRPCID: Entry] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Runs `work` in a task registered under `id`; `reply` gets its response, or nil when the
     /// request was cancelled (the spec says a cancelled request gets no response).

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The live HTTP sessions by `Mcp-Session-Id`, bounded so a loop of initializes cannot grow memory.
 final class HTTPSessionStore: Sendable {
@@ -14,7 +14,7 @@ final class HTTPSessionStore: Sendable {
         var nextSerial: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     let capacity: Int
 
     init(capacity: Int) {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,7 +13,7 @@ import Darwin
 final class LineWriter: Sendable {
     private let fd: Int32
     /// Set once a write fails (the peer closed its end); later writes are dropped.
-    private let broken = Mutex(false)
+    private let broken = Locked(false)
 
     init(fd: Int32) {
         self.fd = fd

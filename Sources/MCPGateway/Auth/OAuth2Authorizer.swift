@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// The `RequestAuthorizer` for a server with client credentials: asks the shared
 /// `OAuth2TokenManager` for a token per request, and on a 401 either drops the rejected token or,
@@ -20,7 +20,7 @@ public final class OAuth2Authorizer: RequestAuthorizer {
     let manager: OAuth2TokenManager
     /// A discovery failure waiting to be thrown by the next `authorization(for:)`, which is the
     /// only place the transport lets an error out (`invalidate` answers a Bool).
-    private let pendingFailure = Mutex<OAuth2Error?>(nil)
+    private let pendingFailure = Locked<OAuth2Error?>(nil)
 
     /// Nil unless the entry has a URL, a client id and a secret (after the environment convention).
     public init?(config: MCPServerConfig, manager: OAuth2TokenManager) {

@@ -1,7 +1,7 @@
 import Foundation
 import JSONRPC
 import MCP
-import Synchronization
+import Locking
 
 /// Tool calls the server runs as tasks. A 2026-07-28 server may answer any `tools/call` with a
 /// task handle (`resultType: "task"`, the tasks extension lmg declares); a 2025-11-25 server
@@ -41,7 +41,7 @@ extension MCPClient {
         deadline: ContinuousClock.Instant, onProgress: MCPProgressHandler?
     ) async throws -> CallTool.Result {
         var task = try readTask(created, method: "tools/call")
-        let sawProgress = Mutex(false)
+        let sawProgress = Locked(false)
         if legacy, let progressToken, let onProgress {
             state.withLock {
                 $0.taskProgress[progressToken] = { progress in

@@ -4,7 +4,7 @@ import Foundation
 import JSONRPC
 import Logging
 import MCP
-import Synchronization
+import Locking
 
 /// A connection to one MCP server over any transport: initialize, requests with timeouts and
 /// cancellation, server-to-client requests, notifications and cached lists.
@@ -19,11 +19,11 @@ public final class MCPClient: Sendable {
     /// The entry this client was made from.
     public let config: MCPServerConfig
     let options: MCPClientOptions
-    let state: Mutex<ClientState>
+    let state: Locked<ClientState>
     /// Where the server's log messages are written, beside a stdio server's stderr.
     let logFile: ServerLogFile
     /// One re-initialization at a time after the HTTP session expired.
-    let reinitializeGate = Mutex<Task<Void, any Error>?>(nil)
+    let reinitializeGate = Locked<Task<Void, any Error>?>(nil)
 
     /// The server's name in the config; every error names it.
     public var name: String { config.name }
@@ -31,7 +31,7 @@ public final class MCPClient: Sendable {
     public init(config: MCPServerConfig, options: MCPClientOptions = .init()) {
         self.config = config
         self.options = options
-        self.state = Mutex(ClientState())
+        self.state = Locked(ClientState())
         self.logFile = ServerLogFile(directory: options.logDirectory, server: config.name)
     }
 

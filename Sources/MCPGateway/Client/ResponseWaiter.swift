@@ -1,5 +1,5 @@
 import JSONRPC
-import Synchronization
+import Locking
 
 /// One request's rendezvous: the answer may arrive before or after the caller starts waiting.
 final class ResponseWaiter: Sendable {
@@ -9,7 +9,7 @@ final class ResponseWaiter: Sendable {
         case finished(Result<JSONRPCMessage, any Error>)
     }
 
-    private let state = Mutex(State.pending)
+    private let state = Locked(State.pending)
 
     /// Delivers the outcome once; later calls are ignored (a late answer after a timeout).
     func resume(_ result: Result<JSONRPCMessage, any Error>) {

@@ -1,6 +1,6 @@
 import Foundation
 import MCP
-import Synchronization
+import Locking
 
 /// A server's `<name>.log`: a stdio server's stderr goes there, and so do the log messages any
 /// server sends (`notifications/message`), one line each, so one file tells what a server said.
@@ -19,7 +19,7 @@ final class ServerLogFile: Sendable {
     }
 
     private let path: String
-    private let handle = Mutex<FileHandle?>(nil)
+    private let handle = Locked<FileHandle?>(nil)
 
     init(directory: String, server: String) {
         path = Self.path(directory: directory, server: server)

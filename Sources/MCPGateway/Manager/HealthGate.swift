@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// A server's `ServerHealth` under a lock, so the manager's hot path can consult and update it
 /// without hopping onto the manager's actor (each hop is a thread hand-off on a busy pool).
@@ -9,10 +9,10 @@ final class HealthGate: Sendable {
         var deadConnection: ObjectIdentifier?
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     init(policy: ManagerPolicy) {
-        state = Mutex(State(health: ServerHealth(policy: policy)))
+        state = Locked(State(health: ServerHealth(policy: policy)))
     }
 
     func admit(connected: Bool, now: ContinuousClock.Instant) -> ServerHealth.Admission {

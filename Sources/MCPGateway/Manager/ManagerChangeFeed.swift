@@ -1,5 +1,6 @@
 import Foundation
 import MCP
+import Locking
 import Synchronization
 
 /// Something that may change what the manager aggregates: front ends that republish the
@@ -37,7 +38,7 @@ public struct MCPResourceUpdate: Sendable, Hashable {
 /// Buffers the newest 64 events per watcher: a slow watcher loses old ones and never blocks
 /// the manager (for changes, it still learns that something changed).
 final class ManagerChangeFeed<Element: Sendable>: Sendable {
-    private let watchers = Mutex<[UInt64: AsyncStream<Element>.Continuation]>([:])
+    private let watchers = Locked<[UInt64: AsyncStream<Element>.Continuation]>([:])
     private let nextID = Atomic<UInt64>(0)
 
     func watch() -> AsyncStream<Element> {

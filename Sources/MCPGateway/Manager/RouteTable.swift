@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// What the hot path needs of a connected server.
 /// A class so that reading it from the table costs one retain, not one per config field.
@@ -50,7 +50,7 @@ struct RouteTable: ~Copyable, Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Told after every `update` that changed the servers (see ``MCPManager/changes()``).
     let feed = ManagerChangeFeed<MCPManagerChange>()
     /// Servers' log messages (see ``MCPManager/serverLogs()``).

@@ -1,6 +1,6 @@
 import CSystemShims
 import Foundation
-import Synchronization
+import Locking
 
 #if canImport(Glibc)
 import Glibc
@@ -16,8 +16,8 @@ final class ChildProcess: Sendable {
     let stdinFD: Int32
     /// Our end of the child's stdout.
     let stdoutFD: Int32
-    private let status = Mutex<Int32?>(nil)
-    private let stdinOpen = Mutex(true)
+    private let status = Locked<Int32?>(nil)
+    private let stdinOpen = Locked(true)
 
     /// Why a spawn failed, in words for the user.
     struct SpawnFailure: Error {
@@ -167,7 +167,7 @@ final class ChildProcess: Sendable {
 public final class ChildProcessRegistry: Sendable {
     /// The process-wide registry.
     public static let shared = ChildProcessRegistry()
-    private let pids = Mutex<Set<pid_t>>([])
+    private let pids = Locked<Set<pid_t>>([])
 
     func add(_ pid: pid_t) { _ = pids.withLock { $0.insert(pid) } }
     func remove(_ pid: pid_t) { _ = pids.withLock { $0.remove(pid) } }

@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
 import JSONRPC
-import Synchronization
+import Locking
 
 /// The 2024-11-05 HTTP+SSE transport: a GET event stream that first names a POST endpoint, then
 /// carries every server message; client messages are POSTed to that endpoint.
@@ -9,7 +9,7 @@ public final class LegacySSETransport: MCPTransport {
     public let server: String
     public let url: String
     let support: HTTPTransportSupport
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var endpoint: String?

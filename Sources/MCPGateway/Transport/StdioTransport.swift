@@ -1,7 +1,7 @@
 import EventLoops
 import Foundation
 import JSONRPC
-import Synchronization
+import Locking
 
 #if canImport(Glibc)
 import Glibc
@@ -23,15 +23,15 @@ public final class StdioTransport: MCPTransport {
     /// How long `close` waits after closing stdin, and again after SIGTERM.
     let grace: Duration
 
-    private let state = Mutex<State>(.idle)
+    private let state = Locked<State>(.idle)
     /// Where inbound lines go; nil once the close was delivered, so it is delivered once.
-    private let handlers = Mutex<TransportHandlers?>(nil)
+    private let handlers = Locked<TransportHandlers?>(nil)
     /// Touched only on the loop thread; the lock is never contended.
-    private let framer = Mutex(LineFramer())
-    private let output = Mutex(PipeOutput())
+    private let framer = Locked(LineFramer())
+    private let output = Locked(PipeOutput())
     private let loop: IOEventLoop
     /// Where this run's stderr starts in the log, so errors quote this run only.
-    private let logStart = Mutex<UInt64>(0)
+    private let logStart = Locked<UInt64>(0)
 
     private enum State {
         case idle

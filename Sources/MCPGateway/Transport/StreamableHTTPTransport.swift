@@ -1,7 +1,7 @@
 import CurlHTTP
 import Foundation
 import JSONRPC
-import Synchronization
+import Locking
 
 /// MCP Streamable HTTP (spec 2025-03-26 and later): one POST per message, answered with JSON or
 /// with an SSE stream; a session id; an optional GET stream for messages the server starts.
@@ -9,7 +9,7 @@ public final class StreamableHTTPTransport: MCPTransport {
     public let server: String
     public let url: String
     let support: HTTPTransportSupport
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     struct State {
         var handlers: TransportHandlers?

@@ -5,7 +5,7 @@ import JSONRPC
 import Logging
 import NIOPosix
 import NIOWebSocket
-import Synchronization
+import Locking
 import WSClient
 
 /// MCP over a WebSocket (`ws://`, `wss://`; `"type": "ws"`): the `mcp` subprotocol, one JSON-RPC
@@ -28,12 +28,12 @@ public final class WebSocketTransport: MCPTransport {
     let maxMessageBytes: Int
 
     private typealias Lifecycle = WebSocketLifecycle<WebSocketOutboundWriter, CheckedContinuation<Void, any Error>>
-    private let lifecycle = Mutex(Lifecycle())
-    private let connection = Mutex<Task<Void, Never>?>(nil)
+    private let lifecycle = Locked(Lifecycle())
+    private let connection = Locked<Task<Void, Never>?>(nil)
     /// The connect time limit; cancelled once `start` is answered.
-    private let connectTimer = Mutex<Task<Void, Never>?>(nil)
+    private let connectTimer = Locked<Task<Void, Never>?>(nil)
     /// The connection's own event loop, shut down by ``close()``.
-    private let group = Mutex<MultiThreadedEventLoopGroup?>(nil)
+    private let group = Locked<MultiThreadedEventLoopGroup?>(nil)
 
     public var exchangeCarriesResponse: Bool { false }
 
@@ -117,7 +117,7 @@ public final class WebSocketTransport: MCPTransport {
         // that accepted the connection and never answered is cut off by closing the loop under it.
         if let task = connection.withLock({ $0 }) {
             // Not a task group: one would wait for the connection's task, however long it hangs.
-            let answered = Mutex(false)
+            let answered = Locked(false)
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 let once: @Sendable () -> Void = { if answered.withLock({ let first = !$0; $0 = true; return first }) { done.resume() } }
                 Task { await task.value; once() }

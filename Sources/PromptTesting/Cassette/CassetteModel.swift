@@ -1,5 +1,5 @@
 import ModelClient
-import Synchronization
+import Locking
 
 /// A request the cassette has no recording of, in replay: the test fails with what differs.
 public struct CassetteMiss: Error, Sendable, CustomStringConvertible {
@@ -96,7 +96,7 @@ public actor CassetteModel: ChatModel {
 
 /// The text pieces of one streamed answer, collected from the model client's callback.
 final class DeltaLog: Sendable {
-    private let stored = Mutex<[String]>([])
+    private let stored = Locked<[String]>([])
 
     func append(_ piece: String) { stored.withLock { $0.append(piece) } }
     var pieces: [String] { stored.withLock { $0 } }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +14,7 @@ public final class LoopbackRedirectListener: Sendable {
     public let port: Int
     public let path: String
     private let socket: Int32
-    private let stopped = Mutex(false)
+    private let stopped = Locked(false)
 
     /// `http://127.0.0.1:PORT/callback`, what the authorization request names.
     public var redirectURI: String { "http://127.0.0.1:\(port)\(path)" }
