@@ -1,6 +1,7 @@
 import Foundation
 @testable import MCPGateway
-import Synchronization
+import Locking
+import MCP
 import Testing
 
 /// The manager's lifecycle state machine, route table, refusals and status projection, driven
@@ -10,8 +11,16 @@ struct ServerLifecycleTests {
     /// A connection whose liveness the test sets.
     final class Connection: LifecycleConnection {
         let id: Int
-        private let alive = Mutex(true)
-        init(_ id: Int) { self.id = id }
+        private let alive = Locked(true)
+        init(_ id: Int) {
+            self.id = id
+            cachedTools = nil
+        }
+        let cachedTools: [Tool]?
+        init(_ id: Int, tools: [String]) {
+            self.id = id
+            cachedTools = tools.map { Tool(name: $0, description: $0, inputSchema: ["type": "object"]) }
+        }
         var isConnected: Bool { alive.withLock { $0 } }
         func die() { alive.withLock { $0 = false } }
     }
@@ -293,5 +302,26 @@ struct ServerLifecycleTests {
         #expect(ServerStatus(Self.snapshot(phase: .disabled)).state == .disabled)
         #expect(ServerStatus(Self.snapshot(phase: .closed)).state == .closed)
         #expect(ServerStatus(Self.snapshot(phase: .connecting)).state == .connecting)
+    }
+
+    @Test func aRestartingServerKeepsOfferingTheToolsItHadUntilTheRestartEnds() {
+        var machine = Machine()
+        _ = machine.register(Self.a, gate: Self.gate(), attempts: 1)
+        let first = Connection(1, tools: ["echo", "add"])
+        _ = machine.connectSucceeded("a", generation: 1, client: first, cancelled: false)
+        machine.connectEnded("a", generation: 1)
+        first.die()
+        _ = machine.restartRequested("a")
+        #expect(machine.servers["a"]?.phase == .connecting)
+        #expect(machine.servers["a"]?.toolsDuringRestart?.map(\.name) == ["echo", "add"])
+        // The new connection's own list takes over once it is adopted.
+        _ = machine.connectSucceeded("a", generation: 1, client: Connection(2, tools: ["echo"]), cancelled: false)
+        #expect(machine.servers["a"]?.toolsDuringRestart == nil)
+        // A restart that fails offers nothing: the server is down, not coming back.
+        machine.connectEnded("a", generation: 1)
+        _ = machine.restartRequested("a")
+        #expect(machine.servers["a"]?.toolsDuringRestart?.map(\.name) == ["echo"])
+        _ = machine.connectFailed("a", generation: 1, error: CancellationError(), cancelled: false)
+        #expect(machine.servers["a"]?.toolsDuringRestart == nil)
     }
 }

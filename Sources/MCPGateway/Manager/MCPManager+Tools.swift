@@ -3,13 +3,21 @@ import MCP
 /// Tools: the hot path that calls a healthy server without entering the actor, the way through
 /// the actor for everything else, and the namespace cached against the route table's version.
 extension MCPManager {
-    /// Every exposed tool of every usable server, with its server, sorted by server then tool.
+    /// Every exposed tool of every usable server, with its server, sorted by server then tool; a
+    /// server being restarted keeps the tools it had, since calls to them wait for the restart.
     public func listAvailableTools() async -> [(server: String, tool: Tool)] {
         var result: [(String, Tool)] = []
         for name in table.read(\.names) {
             // Listing awaits: read each server afresh, it may be gone by now.
-            guard let entry = table.read({ $0.servers[name] }), entry.phase == .ready, let client = entry.client else { continue }
-            let tools = (try? await client.listTools()) ?? []
+            guard let entry = table.read({ $0.servers[name] }) else { continue }
+            let tools: [Tool]
+            if entry.phase == .ready, let client = entry.client {
+                tools = (try? await client.listTools()) ?? []
+            } else if entry.phase == .connecting, let kept = entry.toolsDuringRestart {
+                tools = kept
+            } else {
+                continue
+            }
             for tool in tools where entry.config.exposes(tool: tool.name) {
                 result.append((name, tool))
             }

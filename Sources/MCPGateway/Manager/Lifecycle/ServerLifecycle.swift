@@ -1,7 +1,11 @@
-/// What the lifecycle needs to know of a connection: whether it is still alive. `MCPClient` is
-/// the real one; tests use a stand-in, so the lifecycle is tested without processes or ports.
+import MCP
+
+/// What the lifecycle needs to know of a connection: whether it is still alive, and the tools it
+/// listed. `MCPClient` is the real one; tests use a stand-in, so the lifecycle is tested without
+/// processes or ports.
 protocol LifecycleConnection: AnyObject, Sendable {
     var isConnected: Bool { get }
+    var cachedTools: [Tool]? { get }
 }
 
 extension MCPClient: LifecycleConnection {}
@@ -26,6 +30,10 @@ struct ServerLifecycle<Client: LifecycleConnection>: Sendable {
     var failure: (any Error)?
     /// A connect or restart of this generation is running; callers wait for it rather than start another.
     var isConnecting: Bool
+    /// The tools of the connection a restart is replacing, offered until the restart ends: a call
+    /// made meanwhile waits for the new connection instead of finding no such tool (the soak test,
+    /// Benchmarks/soak.py, saw 404s in the moment after a stdio server was killed).
+    var toolsDuringRestart: [Tool]?
 
     init(config: MCPServerConfig, gate: HealthGate, generation: Int) {
         self.config = config

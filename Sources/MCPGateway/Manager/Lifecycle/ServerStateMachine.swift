@@ -94,6 +94,7 @@ struct ServerStateMachine<Client: LifecycleConnection>: Sendable {
         servers[name]!.client = client
         servers[name]!.phase = .ready
         servers[name]!.failure = nil
+        servers[name]!.toolsDuringRestart = nil
         version += 1
         return .adopt
     }
@@ -104,6 +105,7 @@ struct ServerStateMachine<Client: LifecycleConnection>: Sendable {
         guard servers[name]?.generation == generation, !isShutDown, !cancelled else { return false }
         servers[name]!.phase = .failed
         servers[name]!.failure = error
+        servers[name]!.toolsDuringRestart = nil
         version += 1
         return true
     }
@@ -118,6 +120,7 @@ struct ServerStateMachine<Client: LifecycleConnection>: Sendable {
         guard !isShutDown, var entry = servers[name] else { return .none }
         if entry.isConnecting { return .join(generation: entry.generation) }
         let old = entry.client
+        entry.toolsDuringRestart = old?.cachedTools
         entry.client = nil
         entry.phase = .connecting
         entry.isConnecting = true
