@@ -34,7 +34,7 @@ else
   else
     # Python clients that fuzz or drive the gateway (schemathesis, the openai and MCP SDKs) run second, on
     # their own, for the same reason.
-    LATE='GatewayServerTests\.(GatewayOpenAPILiveTests|OpenAIClientTests|MCPClientLiveTests)'
+    LATE='GatewayServerTests\.(GatewayOpenAPILiveTests|OpenAIClientTests|MCPClientLiveTests|MCPModernClientLiveTests)'
     swift test --skip-build "${WIDTH[@]}" --skip "$LATE"
     swift test --skip-build "${WIDTH[@]}" --filter "$LATE"
   fi

@@ -162,6 +162,9 @@ struct MCPClientLiveTests {
         try await Self.withGateway { serve, _ in
             let config = try writeConfig(#"{"mcpServers": {"gw": {"url": "\#(serve.url("/mcp"))"}}}"#)
             defer { try? FileManager.default.removeItem(atPath: config) }
+            // lmg finds 2026-07-28 by server/discover and speaks it to the gateway.
+            let status = try await runLMG(["servers", "--json", "--config", config])
+            #expect(status.status == 0 && status.stdout.contains("2026-07-28"), "\(status)")
             let tools = try await runLMG(["tools", "--config", config])
             #expect(tools.status == 0 && tools.stdout.contains("fx__add") && tools.stdout.contains("builtin__echo"), "\(tools)")
             let call = try await runLMG(["call", "gw", "fx__add", "a=2", "b=3", "--config", config])

@@ -3,8 +3,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Two `lmg serve` processes with the same `LMG_SESSION_KEY`, as two replicas behind a load
-/// balancer: a `/mcp` session opened on one goes on through the other.
+/// Two `lmg serve` processes as two replicas behind a load balancer: a `/mcp` session opened on
+/// one goes on through the other when they share `LMG_SESSION_KEY`, and in 2026-07-28 there is
+/// no session to share.
 @Suite("lmg serve: /mcp sessions across replicas", .serialized)
 struct ServeSessionReplicaTests {
     static let config = #"{"mcpServers": {"builtin": {"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}}}"#
@@ -48,6 +49,44 @@ struct ServeSessionReplicaTests {
                 let c = try await ServeProcess.start(config: Self.config, environment: other)
                 let status = try await withPeer(c, stop: { await $0.stop() }) { c in try await Self.post(c, Self.call, session: session).status }
                 #expect(status == 404, "\(other.keys)")
+            }
+        }
+    }
+
+    /// 2026-07-28: no session and no shared key; each request stands alone on either replica.
+    /// A call waiting for its client's answer is the one thing a replica holds: its state on the
+    /// other replica tells the client to start over.
+    @Test func inTheStatelessRevisionAnyReplicaAnswersAnyRequest() async throws {
+        let fixture = #"{"command": "\#(Repo.python)", "args": ["\#(Repo.fixture("mcp_fixture.py"))"]}"#
+        let config = #"{"mcpServers": {"builtin": {"command": "\#(Repo.lmgBinary)", "args": ["mcp-server"]}, "fx": \#(fixture)}}"#
+        func post(_ serve: ServeProcess, _ method: String, name: String? = nil, _ params: String, capabilities: String = "{}") async throws -> (status: Int, headers: HTTPHeaders, body: String) {
+            var headers: HTTPHeaders = ["Accept": "application/json, text/event-stream", "MCP-Protocol-Version": "2026-07-28", "Mcp-Method": method]
+            if let name { headers.replaceOrAdd(name: "Mcp-Name", value: name) }
+            let envelope = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":\#(capabilities)}"#
+            let body = #"{"jsonrpc":"2.0","id":7,"method":"\#(method)","params":{\#([envelope, params].filter { !$0.isEmpty }.joined(separator: ","))}}"#
+            return try await serve.send("POST", "/mcp", body: body, headers: headers)
+        }
+        let a = try await ServeProcess.start(config: config)
+        try await withPeer(a, stop: { await $0.stop() }) { a in
+            let b = try await ServeProcess.start(config: config)
+            try await withPeer(b, stop: { await $0.stop() }) { b in
+                for (serve, text) in [(a, "via a"), (b, "via b")] {
+                    let listed = try await post(serve, "tools/list", "")
+                    #expect(listed.status == 200 && listed.body.contains("builtin__echo") && listed.headers["Mcp-Session-Id"] == nil, "\(listed.body.prefix(300))")
+                    let called = try await post(serve, "tools/call", name: "builtin__echo", #""name":"builtin__echo","arguments":{"text":"\#(text)"}"#)
+                    #expect(called.status == 200 && called.body.contains(text) && called.body.contains(#""resultType":"complete""#), "\(called.body.prefix(300))")
+                }
+                let asked = try await post(a, "tools/call", name: "fx__need_elicitation", #""name":"fx__need_elicitation","arguments":{}"#, capabilities: #"{"elicitation":{}}"#)
+                let result = try #require(try JSONSerialization.jsonObject(with: Data(asked.body.utf8)) as? [String: Any])["result"] as? [String: Any]
+                let state = try #require(result?["requestState"] as? String, "\(asked.body)")
+                let elsewhere = try await post(b, "tools/call", name: "fx__need_elicitation",
+                    #""name":"fx__need_elicitation","arguments":{},"inputResponses":{"lmg-1":{"action":"accept","content":{"name":"Ada"}}},"requestState":"\#(state)""#,
+                    capabilities: #"{"elicitation":{}}"#)
+                #expect(elsewhere.status == 400 && elsewhere.body.contains("invalid_request_state"), "\(elsewhere.body)")
+                let home = try await post(a, "tools/call", name: "fx__need_elicitation",
+                    #""name":"fx__need_elicitation","arguments":{},"inputResponses":{"lmg-1":{"action":"accept","content":{"name":"Ada"}}},"requestState":"\#(state)""#,
+                    capabilities: #"{"elicitation":{}}"#)
+                #expect(home.status == 200 && home.body.contains("elicited: Ada"), "\(home.body)")
             }
         }
     }

@@ -20,6 +20,10 @@ public struct GatewayAPI: Sendable {
     /// The sessions of `/mcp`, and what tells them of list changes.
     let mcpSessions: MCPSessionTable
     let mcpChanges = MCPChangeBroadcaster()
+    /// 2026-07-28 `subscriptions/listen` streams open on this replica.
+    let mcpListeners = MCPListeners()
+    /// 2026-07-28 calls waiting here for their clients' answers (`requestState`).
+    let mcpInteractive = MCPInteractiveCalls()
 
     /// Keys and the rate limit come from the runtime's `server` section; `resolver` checks the
     /// addresses of servers added over HTTP (the system's by default); `store` keeps those servers

@@ -91,7 +91,7 @@ public struct GatewayHTTPServer: Sendable {
             let buffer = try await limits.collect(request, declaredLength: headers["content-length"])
             let body = buffer.withUnsafeReadableBytes { Data($0) }
             let apiRequest = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers, body: body)
-            reply = OpenAIError.isOpenAIPath(request.uri.path) && request.method == .post
+            reply = request.method == .post && (OpenAIError.isOpenAIPath(request.uri.path) || GatewayAPI.isModernMCP(apiRequest))
                 ? await handleCancellingOnDisconnect(apiRequest, api: api, channel: channel)
                 : await api.handle(apiRequest)
         } catch is NIOTooManyBytesError {
@@ -133,8 +133,8 @@ public struct GatewayHTTPServer: Sendable {
 extension GatewayHTTPServer {
     /// Answers `request` in a task that the client closing its connection cancels: an OpenAI
     /// client that gives up on a non-streamed answer stops the model request and the tool calls
-    /// (streamed answers watch the connection themselves). Not for `/mcp`, where the spec says
-    /// a disconnection is not a cancellation.
+    /// (streamed answers watch the connection themselves). For `/mcp` only in 2026-07-28, where
+    /// closing the connection is how a client cancels; before, a disconnection is not one.
     static func handleCancellingOnDisconnect(_ request: APIRequest, api: GatewayAPI, channel: any Channel) async -> APIResponse {
         let task = Task { await api.handle(request) }
         let watcher = ClientGoneWatcher { task.cancel() }
@@ -152,6 +152,8 @@ struct SessionCloser: Service {
     func run() async throws {
         try? await gracefulShutdown()
         api.mcpSessions.closeAll()
+        api.mcpListeners.closeAll()
+        api.mcpInteractive.closeAll()
         api.mcpChanges.stop()
     }
 }

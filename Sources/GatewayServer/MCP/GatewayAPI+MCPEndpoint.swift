@@ -3,8 +3,9 @@ import JSONRPC
 import MCP
 import MCPGateway
 
-/// `/mcp`: every server of the manager as one Streamable HTTP MCP server (revisions 2025-11-25
-/// down to 2024-11-05), for MCP hosts that should see all of them as one.
+/// `/mcp`: every server of the manager as one Streamable HTTP MCP server (revisions 2026-07-28,
+/// without sessions, in `GatewayAPI+MCPModern`; and 2025-11-25 down to 2024-11-05 here), for MCP
+/// hosts that should see all of them as one.
 ///
 /// POST carries one JSON-RPC message. Requests are answered `application/json`, except a
 /// `tools/call` that can use an event stream (the client asked for progress, or declared
@@ -35,6 +36,9 @@ extension GatewayAPI {
             message = try JSONRPCMessage(request.body)
         } catch {
             return Self.mcpError(400, code: JSONRPCErrorObject.parseError, "Parse error: \(error)")
+        }
+        if Self.isModernMCP(request) {
+            return await mcpModernPost(request, message, caller, wantsStream: wantsStream, wantsJSON: wantsJSON)
         }
         if case .request(let id, "initialize") = message.kind { return mcpInitialize(id: id, message, caller) }
         let session: MCPSession
@@ -95,6 +99,7 @@ extension GatewayAPI {
     /// GET: the session's stream of server-initiated messages, with a comment line every
     /// `keepAlive` so proxies leave an idle stream open.
     func mcpStream(_ request: APIRequest, _ caller: Caller) -> APIResponse {
+        if Self.isModernMCP(request) { return Self.postOnly }
         guard request.headers["accept"]?.lowercased().contains("text/event-stream") ?? false else {
             return Self.mcpError(406, code: JSONRPCErrorObject.invalidRequest, "Not Acceptable: GET /mcp answers text/event-stream only")
         }
@@ -112,6 +117,7 @@ extension GatewayAPI {
 
     /// DELETE: ends the session; its calls are cancelled and its streams end.
     func mcpEnd(_ request: APIRequest, _ caller: Caller) -> APIResponse {
+        if Self.isModernMCP(request) { return Self.postOnly }
         switch mcpSession(request, caller) {
         case .success(let session):
             mcpSessions.close(session.id)
@@ -160,6 +166,14 @@ extension GatewayAPI {
             body: MCPMethods.response(id: id, result: result))
     }
 
+    /// GET and DELETE in 2026-07-28: there is no session to stream or end (`subscriptions/listen`
+    /// is the stream).
+    private static var postOnly: APIResponse {
+        var response = mcpError(405, code: JSONRPCErrorObject.invalidRequest, "Method Not Allowed: in 2026-07-28 /mcp takes POST only (subscriptions/listen is the stream)")
+        response.headers["Allow"] = "POST"
+        return response
+    }
+
     /// The error for a request whose id a running request of the session already has.
     private static func idInUse(_ id: JSONRPCID) -> Data {
         JSONRPCCoding.errorResponse(id: id, error: JSONRPCErrorObject(
@@ -171,8 +185,14 @@ extension GatewayAPI {
     /// header this endpoint does not speak.
     private func mcpSession(_ request: APIRequest, _ caller: Caller) -> Result<MCPSession, MCPRefusal> {
         if let version = request.headers[Self.mcpVersionHeader], !Self.mcpProtocolVersions.contains(version) {
-            return .failure(MCPRefusal(Self.mcpError(400, code: JSONRPCErrorObject.invalidRequest,
-                "Bad Request: unsupported MCP-Protocol-Version '\(version.prefix(40))' (supported: \(Self.mcpProtocolVersions.joined(separator: ", ")))")))
+            // -32022 with the versions: a client of another revision learns which to speak.
+            let supported = Self.mcpModernVersions + Self.mcpProtocolVersions
+            let error = JSONRPCErrorObject(
+                code: JSONRPCErrorObject.unsupportedProtocolVersion,
+                message: "Bad Request: unsupported MCP-Protocol-Version '\(version.prefix(40))' (supported: \(supported.joined(separator: ", ")))",
+                data: .object(["supported": .array(supported.map { .string($0) }), "requested": .string(String(version.prefix(40)))]))
+            let refusal = APIResponse(status: 400, headers: ["Content-Type": "application/json"], body: JSONRPCCoding.errorResponse(id: nil, error: error))
+            return .failure(MCPRefusal(refusal))
         }
         guard let id = request.headers[Self.mcpSessionHeader] else {
             return .failure(MCPRefusal(Self.mcpError(400, code: JSONRPCErrorObject.invalidRequest, "Bad Request: missing Mcp-Session-Id header (send initialize first)")))

@@ -3,9 +3,10 @@ import JSONRPC
 import MCPGateway
 import Locking
 
-/// Tells every open `/mcp` session when the aggregated lists change: a server came, went or
-/// said its list changed. Changes that arrive together are sent once (after `settle`), and a
-/// session hears only of servers its key may see.
+/// Tells every open `/mcp` session, and every 2026-07-28 `subscriptions/listen` stream, when the
+/// aggregated lists change: a server came, went or said its list changed. Changes that arrive
+/// together are sent once (after `settle`), and a key hears only of servers it may see. A
+/// listen stream also hears of the resources it subscribed to.
 final class MCPChangeBroadcaster: Sendable {
     /// Which servers a pending notification is about.
     enum Scope: Sendable, Equatable {
@@ -29,6 +30,7 @@ final class MCPChangeBroadcaster: Sendable {
     private struct State {
         var watching: Task<Void, Never>?
         var logging: Task<Void, Never>?
+        var updating: Task<Void, Never>?
         var pending: [MCPListKind: Scope] = [:]
         var flushing = false
     }
@@ -50,21 +52,32 @@ final class MCPChangeBroadcaster: Sendable {
             state.logging = Task {
                 for await log in logs { Self.forward(log, api: api) }
             }
+            let updates = api.manager.resourceUpdates()
+            state.updating = Task {
+                for await update in updates { Self.forward(update, api: api) }
+            }
         }
     }
 
     func stop() {
-        let tasks = state.withLock { [$0.watching, $0.logging] }
+        let tasks = state.withLock { [$0.watching, $0.logging, $0.updating] }
         for task in tasks { task?.cancel() }
+    }
+
+    /// A subscribed resource changed: every listen stream that asked for its URI hears it, when
+    /// its key may see the server.
+    static func forward(_ update: MCPResourceUpdate, api: GatewayAPI) {
+        for listener in api.mcpListeners.all where listener.uris.contains(update.uri) {
+            guard api.listener(listener.keyName)?.allows(server: update.server) == true else { continue }
+            listener.send("notifications/resources/updated", ["uri": .string(update.uri)])
+        }
     }
 
     /// A server's log message to every session whose key may see the server and whose
     /// `logging/setLevel` (if any) admits its level; `logger` says which server it came from.
     static func forward(_ log: MCPServerLog, api: GatewayAPI) {
-        guard case .object(var params) = log.params else { return }
-        let level = if case .string(let name)? = params["level"] { name } else { "info" }
-        if case .string(let logger)? = params["logger"] { params["logger"] = .string("\(log.server)/\(logger)") } else { params["logger"] = .string(log.server) }
-        let event = GatewayAPI.event(MCPMethods.notification("notifications/message", params: .object(params)))
+        guard let (level, message) = notification(for: log) else { return }
+        let event = GatewayAPI.event(message)
         for session in api.mcpSessions.all {
             let state = session.state
             if let threshold = state.logLevel, MCPLogLevel.rank(level) < MCPLogLevel.rank(threshold) { continue }
@@ -73,6 +86,15 @@ final class MCPChangeBroadcaster: Sendable {
             }
             session.push(event)
         }
+    }
+
+    /// A server's log message as the gateway's `notifications/message`, `logger` naming the
+    /// server (`server` or `server/logger`), and its level.
+    static func notification(for log: MCPServerLog) -> (level: String, message: Data)? {
+        guard case .object(var params) = log.params else { return nil }
+        let level = if case .string(let name)? = params["level"] { name } else { "info" }
+        if case .string(let logger)? = params["logger"] { params["logger"] = .string("\(log.server)/\(logger)") } else { params["logger"] = .string(log.server) }
+        return (level, MCPMethods.notification("notifications/message", params: .object(params)))
     }
 
     private func note(_ change: MCPManagerChange, api: GatewayAPI) {
@@ -97,19 +119,27 @@ final class MCPChangeBroadcaster: Sendable {
                 return state.pending
             }
             for session in api.mcpSessions.all {
-                let caller: Caller
-                if let key = session.state.keyName {
-                    // A key gone from the config hears nothing (its next request is refused).
-                    guard let known = api.caller(keyName: key) else { continue }
-                    caller = known
-                } else {
-                    caller = .anyone
-                }
+                guard let caller = api.listener(session.state.keyName) else { continue }
                 for kind in MCPListKind.allOrdered where pending[kind]?.concerns(caller) == true {
                     session.push(GatewayAPI.event(MCPMethods.notification("notifications/\(kind.rawValue)/list_changed", params: nil)))
                 }
             }
+            for listener in api.mcpListeners.all {
+                guard let caller = api.listener(listener.keyName) else { continue }
+                for kind in MCPListKind.allOrdered where listener.kinds.contains(kind) && pending[kind]?.concerns(caller) == true {
+                    listener.send("notifications/\(kind.rawValue)/list_changed")
+                }
+            }
         }
+    }
+}
+
+extension GatewayAPI {
+    /// Who a session or stream opened with `keyName` is now; nil for a key gone from the config,
+    /// which hears nothing (its next request is refused).
+    func listener(_ keyName: String?) -> Caller? {
+        guard let keyName else { return .anyone }
+        return caller(keyName: keyName)
     }
 }
 

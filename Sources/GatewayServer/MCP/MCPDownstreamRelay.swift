@@ -26,14 +26,7 @@ final class MCPDownstreamRelay: ServerRequestRelay {
     }
 
     func relay(method: String, params: Value?, server: String) async throws(JSONRPCErrorObject) -> Value? {
-        guard let needed = DownstreamCapabilities.needed(by: method, params: params) else { return nil }
-        guard session.state.capabilities.contains(needed) else {
-            if needed == .roots { return nil }
-            let capability = needed == .elicitationURL ? "elicitation.url" : method.split(separator: "/").first.map(String.init) ?? method
-            throw JSONRPCErrorObject(
-                code: JSONRPCErrorObject.methodNotFound,
-                message: "the client of this lmg gateway did not declare the '\(capability)' capability, so server '\(server)' cannot send it \(method)")
-        }
+        guard let needed = try Self.admits(method, params: params, server: server, declared: session.state.capabilities) else { return nil }
         guard let emit else {
             // No stream to ask on: roots are answered by lmg itself, the rest refused.
             if needed == .roots { return nil }
@@ -81,6 +74,21 @@ final class MCPDownstreamRelay: ServerRequestRelay {
             if let result = try? reply.result(as: Value.self) { return result }
             throw JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "the client's answer to \(method) had no result")
         }
+    }
+
+    /// The capability `method` needs when the client declared it (relay it); nil when lmg
+    /// answers itself (roots the client did not declare, methods never relayed). A request the
+    /// client did not declare is refused with "method not found" naming the capability.
+    static func admits(_ method: String, params: Value?, server: String, declared: DownstreamCapabilities) throws(JSONRPCErrorObject) -> DownstreamCapabilities? {
+        guard let needed = DownstreamCapabilities.needed(by: method, params: params) else { return nil }
+        guard declared.contains(needed) else {
+            if needed == .roots { return nil }
+            let capability = needed == .elicitationURL ? "elicitation.url" : method.split(separator: "/").first.map(String.init) ?? method
+            throw JSONRPCErrorObject(
+                code: JSONRPCErrorObject.methodNotFound,
+                message: "the client of this lmg gateway did not declare the '\(capability)' capability, so server '\(server)' cannot send it \(method)")
+        }
+        return needed
     }
 
     /// The call ended: requests still waiting for the client are given up.

@@ -10,6 +10,14 @@ struct MCPMethods: Sendable {
     let api: GatewayAPI
     let session: MCPSession
     let caller: Caller
+    /// 2026-07-28: results say `"resultType":"complete"`, lists how long they may be cached.
+    var modern = false
+    /// 2026-07-28: where a server's requests during a `tools/call` go (inside an
+    /// `input_required` result); nil: relayed on the call's event stream, the older way.
+    var interactive: MCPInteractiveCall?
+    /// 2026-07-28: the request's `mcp-param-*` headers, checked against the called tool's
+    /// `x-mcp-header` annotations; nil: not checked (older revisions have none).
+    var paramHeaders: [String: String]?
 
     var catalog: MCPCatalog { MCPCatalog(api: api, caller: caller) }
 
@@ -20,42 +28,73 @@ struct MCPMethods: Sendable {
 
     /// The response to the request `id`: its result, or its error.
     func answer(_ method: String, id: JSONRPCID, params: [String: Value], emit: Emit?) async -> Data {
+        await reply(method, id: id, params: params, emit: emit).data
+    }
+
+    /// The response to the request `id`, and its error when it is one (2026-07-28 picks the
+    /// HTTP status by its code).
+    func reply(_ method: String, id: JSONRPCID, params: [String: Value], emit: Emit?) async -> (data: Data, error: JSONRPCErrorObject?) {
         do {
-            switch method {
-            case "ping":
-                return Self.response(id: id, result: .object([:]))
-            case "tools/list":
-                return Self.response(id: id, result: try await catalog.tools())
-            case "tools/call":
-                return try await callTool(id: id, params: params, emit: emit)
-            case "resources/list":
-                return Self.response(id: id, result: try await catalog.resources())
-            case "resources/templates/list":
-                return Self.response(id: id, result: try await catalog.resourceTemplates())
-            case "resources/read":
-                let uri = try Self.string(params, "uri")
-                let server = try await catalog.server(reading: uri)
-                return try JSONRPCCoding.response(id: id, result: try await api.manager.readResource(server: server, uri: uri))
-            case "prompts/list":
-                return Self.response(id: id, result: try await catalog.prompts())
-            case "prompts/get":
-                return try await getPrompt(id: id, params: params)
-            case "logging/setLevel":
-                let level = try Self.string(params, "level")
-                guard MCPLogLevel.names.contains(level) else {
-                    throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams,
-                        message: "Invalid params: 'level' must be one of \(MCPLogLevel.names.joined(separator: ", "))")
-                }
-                session.update { $0.logLevel = level }
-                return Self.response(id: id, result: .object([:]))
-            case "initialize":
-                throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidRequest, message: "this session is already initialized")
-            default:
-                throw JSONRPCErrorObject(code: JSONRPCErrorObject.methodNotFound, message: "Method not found: \(method)")
-            }
+            return (try await respond(method, id: id, params: params, emit: emit), nil)
         } catch {
-            return JSONRPCCoding.errorResponse(id: id, error: Self.errorObject(error))
+            var object = Self.errorObject(error)
+            // 2026-07-28 names a resource no one has invalid params, as it does any bad argument.
+            if modern && object.code == JSONRPCErrorObject.resourceNotFound { object.code = JSONRPCErrorObject.invalidParams }
+            return (JSONRPCCoding.errorResponse(id: id, error: object), object)
         }
+    }
+
+    private func respond(_ method: String, id: JSONRPCID, params: [String: Value], emit: Emit?) async throws -> Data {
+        switch method {
+        case "ping" where !modern:
+            return Self.response(id: id, result: .object([:]))
+        case "tools/list":
+            return list(id, try await catalog.tools())
+        case "tools/call":
+            return try await callTool(id: id, params: params, emit: emit)
+        case "resources/list":
+            return list(id, try await catalog.resources())
+        case "resources/templates/list":
+            return list(id, try await catalog.resourceTemplates())
+        case "resources/read":
+            let uri = try Self.string(params, "uri")
+            let server = try await catalog.server(reading: uri)
+            return try JSONRPCCoding.response(id: id, result: try await api.manager.readResource(server: server, uri: uri), adding: complete)
+        case "prompts/list":
+            return list(id, try await catalog.prompts())
+        case "prompts/get":
+            return try await getPrompt(id: id, params: params)
+        case "logging/setLevel" where !modern:
+            let level = try Self.string(params, "level")
+            guard MCPLogLevel.names.contains(level) else {
+                throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams,
+                    message: "Invalid params: 'level' must be one of \(MCPLogLevel.names.joined(separator: ", "))")
+            }
+            session.update { $0.logLevel = level }
+            return Self.response(id: id, result: .object([:]))
+        case "initialize" where !modern:
+            throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidRequest, message: "this session is already initialized")
+        default:
+            let gone = modern && ["ping", "logging/setLevel", "initialize", "resources/subscribe", "resources/unsubscribe"].contains(method)
+            throw JSONRPCErrorObject(
+                code: JSONRPCErrorObject.methodNotFound,
+                message: "Method not found: \(method)" + (gone ? " (not in 2026-07-28: see server/discover and subscriptions/listen)" : ""))
+        }
+    }
+
+    /// `"resultType":"complete"` in 2026-07-28, nothing before.
+    var complete: [UInt8] { modern ? Self.completeMember : [] }
+    private static let completeMember = Array(#""resultType":"complete""#.utf8)
+
+    /// A list's response. In 2026-07-28 it says it is complete and may not be reused without
+    /// asking (`ttlMs` 0: servers come and go; `subscriptions/listen` says when), and for whom:
+    /// with keys each key sees its own list, so it is `private`.
+    private func list(_ id: JSONRPCID, _ result: Value) -> Data {
+        guard modern, case .object(var members) = result else { return Self.response(id: id, result: result) }
+        members["resultType"] = "complete"
+        members["ttlMs"] = 0
+        members["cacheScope"] = .string(caller.keyName == nil ? "public" : "private")
+        return Self.response(id: id, result: .object(members))
     }
 
     private func callTool(id: JSONRPCID, params: [String: Value], emit: Emit?) async throws -> Data {
@@ -67,6 +106,7 @@ struct MCPMethods: Sendable {
         default: throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "Invalid params: 'arguments' must be an object")
         }
         let target = try await catalog.tool(named: name)
+        if let paramHeaders { try Self.checkParamHeaders(paramHeaders, tool: target.tool, arguments: arguments) }
         var onProgress: MCPProgressHandler?
         if let emit, case .object(let meta)? = params["_meta"], let token = meta["progressToken"] {
             onProgress = { progress in
@@ -79,9 +119,16 @@ struct MCPMethods: Sendable {
         let result: CallTool.Result
         do {
             // On an event stream the upstream server's requests are relayed to this client;
-            // without one (or without the capability) they are refused saying why.
-            let relay = MCPDownstreamRelay(session: session, emit: emit)
-            defer { relay.finish() }
+            // without one (or without the capability) they are refused saying why. In
+            // 2026-07-28 they go inside an input_required result instead.
+            let relay: any ServerRequestRelay
+            if let interactive {
+                relay = interactive
+            } else {
+                let downstream = MCPDownstreamRelay(session: session, emit: emit)
+                relay = downstream
+            }
+            defer { (relay as? MCPDownstreamRelay)?.finish() }
             result = try await ServerRequestRelays.$current.withValue(relay) {
                 try await api.measuredToolCall(server: target.server, tool: target.tool.name, arguments: arguments, onProgress: onProgress, check: {
                     try ToolInputValidator(schema: target.tool.inputSchema).validate(arguments, tool: name)
@@ -95,11 +142,18 @@ struct MCPMethods: Sendable {
             var writer = JSONWriter()
             writer.head(id)
             var data = writer.data
-            data.append(body)
+            if modern, body.count > 2 {
+                data.append(UInt8(ascii: "{"))
+                data.append(contentsOf: Self.completeMember)
+                data.append(UInt8(ascii: ","))
+                data.append(body.dropFirst())
+            } else {
+                data.append(body)
+            }
             data.append(UInt8(ascii: "}"))
             return data
         }
-        return try JSONRPCCoding.response(id: id, result: result)
+        return try JSONRPCCoding.response(id: id, result: result, adding: complete)
     }
 
     private func getPrompt(id: JSONRPCID, params: [String: Value]) async throws -> Data {
@@ -113,7 +167,7 @@ struct MCPMethods: Sendable {
             let hint = namespace.closestNames(to: name).first.map { " (did you mean '\($0)'?)" } ?? ""
             throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "Unknown prompt: '\(name)'\(hint)")
         }
-        return try JSONRPCCoding.response(id: id, result: try await api.manager.getPrompt(server: target.server, name: target.prompt.name, arguments: arguments))
+        return try JSONRPCCoding.response(id: id, result: try await api.manager.getPrompt(server: target.server, name: target.prompt.name, arguments: arguments), adding: complete)
     }
 
     // MARK: - Messages

@@ -137,26 +137,9 @@ public final class StreamableHTTPEndpoint: Sendable {
     /// What is wrong with a 2026-07-28 request's `Mcp-Method`, `Mcp-Name` or
     /// `MCP-Protocol-Version` against its body, or nil when they agree.
     static func headerMismatch(_ request: MCPHTTPRequest, method: String, _ message: JSONRPCMessage) -> String? {
-        guard let header = request[header: "mcp-method"] else { return "the Mcp-Method header is missing" }
-        guard header == method else { return "Mcp-Method header value '\(header)' does not match body value '\(method)'" }
         let params: [String: Value]
         if case .object(let object)? = message.paramsValue { params = object } else { params = [:] }
-        if case .object(let meta)? = params["_meta"], case .string(let version)? = meta["io.modelcontextprotocol/protocolVersion"],
-           let declared = request[header: protocolVersionHeader], declared != version {
-            return "MCP-Protocol-Version header value '\(declared)' does not match body value '\(version)'"
-        }
-        let key: String
-        switch method {
-        case "tools/call", "prompts/get": key = "name"
-        case "resources/read": key = "uri"
-        default: return nil
-        }
-        guard let raw = request[header: "mcp-name"] else { return "the Mcp-Name header is missing" }
-        guard let name = MCPHeaderValue.decode(raw) else { return "Mcp-Name header value '\(raw)' is not valid base64" }
-        guard case .string(let body)? = params[key], body == name else {
-            return "Mcp-Name header value '\(name)' does not match body value '\(params[key]?.stringValue ?? "")'"
-        }
-        return nil
+        return MCPRoutingHeaders.mismatch(method: method, params: params) { request[header: $0] }
     }
 
     private func initialize(_ body: Data) async -> MCPHTTPResponse {
