@@ -4,7 +4,7 @@ MCP servers die and come back.
 
 Usage:
   python3 Benchmarks/soak.py [--lmg .build/release/lmg] [--minutes 30] [--clients 50]
-                                      [--kill-every 30] [--restart-every 60] [--down 1.0] [--timeout 30]
+                                      [--kill-every 30] [--restart-every 60] [--down 1.0] [--timeout 30] [--samples CSV]
 
 Set-up: `scripts/setup.sh --test` (httpx comes with the test peers) and `swift build -c release`. Behind the gateway:
   builtin  `lmg mcp-server` over stdio; SIGKILLed every --kill-every seconds (the gateway restarts it)
@@ -276,6 +276,10 @@ def report(args, tally: Tally, samples: list, events: collections.Counter, secon
           f"descriptors {fds0:.0f} -> {fds1:.0f} ({fds1 - fds0:+.0f}); zombies left: {len(zombies)}")
     for line in tally.failures:
         print(f"  {line}", file=sys.stderr)
+    if args.samples:
+        with open(args.samples, "w") as out:
+            out.write("minute,rss_mb,fds\n")
+            out.writelines(f"{(s[0] - t0) / 60:.2f},{s[1]:.1f},{s[2]}\n" for s in samples)
     ok = not any(bad.values()) and rss1 - rss0 < 5 and fds1 - fds0 < 10 and not zombies
     print("PASS" if ok else "FAIL")
     return ok
@@ -290,6 +294,7 @@ def main() -> None:
     parser.add_argument("--restart-every", type=float, default=60)
     parser.add_argument("--down", type=float, default=1.0)
     parser.add_argument("--timeout", type=float, default=30)
+    parser.add_argument("--samples", metavar="CSV", help="also write every 5 s sample (minute, RSS MB, descriptors) to CSV")
     args = parser.parse_args()
     if not os.path.exists(args.lmg):
         raise SystemExit(f"soak: {args.lmg} is missing (swift build -c release)")

@@ -25,11 +25,12 @@ public enum MCPRoutingHeaders {
            let stated = header("mcp-protocol-version"), stated != version {
             return "MCP-Protocol-Version header value '\(stated.prefix(40))' does not match body value '\(version.prefix(40))'"
         }
-        guard let key = nameMember(of: method) else { return nil }
+        // Without the member there is nothing to repeat: the method itself refuses the params.
+        guard let key = nameMember(of: method), let member = params[key], member != .null else { return nil }
         guard let raw = header("mcp-name") else { return "the Mcp-Name header is missing" }
         guard let name = MCPHeaderValue.decode(raw) else { return "Mcp-Name header value '\(raw.prefix(100))' is not valid base64" }
-        guard case .string(let body)? = params[key], body == name else {
-            return "Mcp-Name header value '\(name.prefix(100))' does not match body value '\((params[key]?.stringValue ?? "").prefix(100))'"
+        guard case .string(let body) = member, body == name else {
+            return "Mcp-Name header value '\(name.prefix(100))' does not match body value '\((member.stringValue ?? "").prefix(100))'"
         }
         return nil
     }

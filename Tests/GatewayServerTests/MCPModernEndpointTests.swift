@@ -100,6 +100,11 @@ struct MCPModernEndpointTests {
             #expect(noName.status == 400 && Self.errorCode(noName.message) == -32020)
             let otherName = try await client.request("tools/call", #""name":"builtin__echo","arguments":{"text":"x"}"#, name: "other__echo")
             #expect(otherName.status == 400 && Self.errorCode(otherName.message) == -32020)
+            // No name in the body: nothing for Mcp-Name to repeat, and the params are what is wrong.
+            let nameless = try await client.request("tools/call", #""arguments":{"text":"x"}"#)
+            #expect(nameless.status == 400 && Self.errorCode(nameless.message) == -32602, "\(nameless)")
+            let streamOnly = try await client.request("tools/list", headers: ["Accept": "text/event-stream"])
+            #expect(streamOnly.status == 406)
 
             let unknown = try await client.request("ping")
             #expect(unknown.status == 404 && Self.errorCode(unknown.message) == -32601, "\(unknown)")

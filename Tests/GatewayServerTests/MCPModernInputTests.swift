@@ -13,9 +13,11 @@ import Testing
 /// call. Also the `Mcp-Param-*` headers a tool's schema asks for.
 @Suite("Gateway /mcp in 2026-07-28: questions inside input_required")
 struct MCPModernInputTests {
-    static func withFixtureAPI<T>(_ body: (GatewayAPI) async throws -> T) async throws -> T {
+    static let keys = #""server": {"api_keys": [{"key": "key-of-a-1", "name": "a", "role": "user"}, {"key": "key-of-b-2", "name": "b", "role": "user"}]}"#
+
+    static func withFixtureAPI<T>(keys: Bool = false, _ body: (GatewayAPI) async throws -> T) async throws -> T {
         let fixture = #"{"command": "\#(Repo.python)", "args": ["\#(Repo.fixture("mcp_fixture.py"))"]"#
-        let json = #"{"mcpServers": {"fx": \#(fixture)}, "fxl": \#(fixture), "protocol_version": "2025-11-25"}}}"#
+        let json = #"{"mcpServers": {"fx": \#(fixture)}, "fxl": \#(fixture), "protocol_version": "2025-11-25"}}\#(keys ? ", " + Self.keys : "")}"#
         let config = try ConfigLoader(environment: [:]).parse(Data(json.utf8), file: "modern-input.json")
         let runtime = GatewayRuntime(config: config, environment: RuntimeEnvironment([:]), answeredInputs: .all)
         await runtime.manager.addServers(config.servers)
@@ -58,19 +60,26 @@ struct MCPModernInputTests {
         }
     }
 
-    @Test func aClientThatDeclaredNoElicitationIsNeverAskedAndAnotherKeysStateIsRefused() async throws {
-        try await Self.withFixtureAPI { api in
-            var plain = Client(api)
+    @Test func aClientThatDeclaredNoElicitationIsNeverAskedAndAStateResumesOnlyItsOwnCall() async throws {
+        try await Self.withFixtureAPI(keys: true) { api in
+            var plain = Client(api, key: "key-of-a-1")
             let refused = try await plain.request("tools/call", #""name":"fxl__ask_elicitation","arguments":{}"#, name: "fxl__ask_elicitation")
             let text = MCPModernEndpointTests.text(try MCPModernEndpointTests.result(refused.message))
             #expect(text.contains("did not declare the 'elicitation' capability"), "\(refused)")
 
-            var asking = Client(api, capabilities: #"{"elicitation":{}}"#)
+            var asking = Client(api, capabilities: #"{"elicitation":{}}"#, key: "key-of-a-1")
             let first = try await asking.request("tools/call", #""name":"fx__need_elicitation","arguments":{}"#, name: "fx__need_elicitation")
             let asked = try Self.inputRequired(first.message)
-            // The same state for another tool does not resume the call; it stays for its client.
-            let other = try await asking.request("tools/call", #""name":"fx__echo","arguments":{"text":"x"},"requestState":"\#(asked.state)""#, name: "fx__echo")
+            // The state with another tool, other arguments or another key does not resume the
+            // call; it stays for its own client.
+            let answer = #""inputResponses":{"\#(asked.key)":{"action":"accept","content":{"name":"Eve"}}},"requestState":"\#(asked.state)""#
+            let other = try await asking.request("tools/call", #""name":"fx__echo","arguments":{"text":"x"},\#(answer)"#, name: "fx__echo")
             #expect(other.status == 400)
+            let changed = try await asking.request("tools/call", #""name":"fx__need_elicitation","arguments":{"question":"Other?"},\#(answer)"#, name: "fx__need_elicitation")
+            #expect(changed.status == 400 && MCPModernEndpointTests.errorCode(changed.message) == -32602, "\(changed)")
+            var intruder = Client(api, capabilities: #"{"elicitation":{}}"#, key: "key-of-b-2")
+            let foreign = try await intruder.request("tools/call", #""name":"fx__need_elicitation","arguments":{},\#(answer)"#, name: "fx__need_elicitation")
+            #expect(foreign.status == 400 && String(describing: foreign.message).contains("invalid_request_state"), "\(foreign)")
             #expect(api.mcpInteractive.count == 1)
             let done = try await asking.request("tools/call",
                 #""name":"fx__need_elicitation","arguments":{},"inputResponses":{"\#(asked.key)":{"action":"accept","content":{"name":"Bo"}}},"requestState":"\#(asked.state)""#,

@@ -12,6 +12,8 @@ extension GatewayAPI {
     /// server that may be seen lists and took a subscription for), then carries those changes
     /// until the client closes it; when the gateway stops, the request gets its result.
     func mcpListen(id: JSONRPCID, params: [String: Value], caller: Caller) async -> APIResponse {
+        // Refused before any subscription is taken upstream.
+        guard mcpListeners.hasRoom(for: caller.keyName) else { return listenRefused(id) }
         var filter: [String: Value] = [:]
         if case .object(let asked)? = params["notifications"] { filter = asked }
         var kinds: Set<MCPListKind> = []
@@ -34,20 +36,30 @@ extension GatewayAPI {
         }
         if !uris.isEmpty { honored["resourceSubscriptions"] = .array(uris.map { .string($0) }) }
         mcpChanges.start(api: self)
-        guard let (events, close) = mcpListeners.open(id: id, keyName: caller.keyName, kinds: kinds, uris: Set(uris)) else {
-            let error = JSONRPCErrorObject(code: JSONRPCErrorObject.internalError,
-                message: "Subscription limit reached: \(mcpListeners.capacity) listen streams are open, or the gateway is stopping")
-            return Self.modernAnswer(JSONRPCCoding.errorResponse(id: id, error: error), error)
-        }
+        guard let (events, close) = mcpListeners.open(id: id, keyName: caller.keyName, kinds: kinds, uris: Set(uris)) else { return listenRefused(id) }
         let meta: Value = .object([MCPListeners.subscriptionKey: id.value])
         let acknowledged = MCPMethods.notification("notifications/subscriptions/acknowledged", params: .object(["notifications": .object(honored), "_meta": meta]))
         let ended = MCPMethods.response(id: id, result: .object(["resultType": "complete", "_meta": meta]))
-        return Self.eventStream(keepAlive: Self.streamKeepAlive, onCancel: close) { sink in
+        // A client that stops reading is cut off rather than buffered for: it listens again and
+        // lists again, as after any drop (there is no replay).
+        return Self.eventStream(keepAlive: Self.streamKeepAlive, limit: Self.listenBacklog, onCancel: close) { sink in
             sink.yield(Self.event(acknowledged))
             for await event in events {
-                if case .terminated = sink.yield(event) { return }
+                switch sink.yield(event) {
+                case .enqueued: continue
+                default: return
+                }
             }
             sink.yield(Self.event(ended))
         }
+    }
+
+    /// Events one listen stream may hold for a client that reads slowly.
+    static let listenBacklog = 256
+
+    private func listenRefused(_ id: JSONRPCID) -> APIResponse {
+        let error = JSONRPCErrorObject(code: JSONRPCErrorObject.internalError,
+            message: "Subscription limit reached: as many listen streams are open as the gateway keeps (for this key or in all), or it is stopping")
+        return Self.modernAnswer(JSONRPCCoding.errorResponse(id: id, error: error), error)
     }
 }

@@ -30,6 +30,9 @@ extension GatewayAPI {
             return Self.mcpError(400, code: JSONRPCErrorObject.invalidRequest,
                 "Invalid Request: a 2026-07-28 client posts requests only; answers to a server's questions go in the retried request's inputResponses")
         }
+        guard wantsJSON else {
+            return Self.mcpError(406, code: JSONRPCErrorObject.invalidRequest, "Not Acceptable: a 2026-07-28 client accepts application/json and text/event-stream")
+        }
         let params = Self.params(of: message)
         let envelope: MCPEnvelope
         do {
@@ -48,20 +51,31 @@ extension GatewayAPI {
             }
             return await mcpListen(id: id, params: params, caller: caller)
         case "tools/call":
-            methods.paramHeaders = request.headers.filter { $0.key.hasPrefix("mcp-param-") }
+            // What makes the request wrong is answered before any stream commits to a 200: an
+            // unknown tool (-32602), and Mcp-Param-* headers that do not repeat the arguments.
+            let target: QualifiedTool
+            do {
+                target = try await MCPCatalog(api: self, caller: caller).tool(named: try MCPMethods.string(params, "name"))
+                let arguments: [String: Value] = if case .object(let given)? = params["arguments"] { given } else { [:] }
+                try MCPMethods.checkParamHeaders(request.headers.filter { $0.key.hasPrefix("mcp-param-") }, tool: target.tool, arguments: arguments)
+            } catch {
+                return Self.modernAnswer(JSONRPCCoding.errorResponse(id: id, error: error), error)
+            }
             // A stream only when there is something to send before the answer: progress, or
             // log messages the request opted in to.
-            let streams = wantsStream && (Self.asksProgress(params) || envelope.logLevel != nil || !wantsJSON)
-            var logs: (server: String, level: String)?
-            if streams, let level = envelope.logLevel, case .string(let name)? = params["name"],
-               let target = try? await MCPCatalog(api: self, caller: caller).tool(named: name) {
-                logs = (target.server, level)
-            }
+            let streams = wantsStream && (Self.asksProgress(params) || envelope.logLevel != nil)
+            let logs = streams ? envelope.logLevel.map { (target.server, $0) } : nil
             return await mcpModernCall(id: id, params: params, methods: methods, caller: caller, streams: streams, logs: logs)
         default:
             let (data, error) = await methods.reply(method, id: id, params: params, emit: nil)
             return Self.modernAnswer(data, error)
         }
+    }
+
+    /// The `progressToken` a request's `_meta` carries.
+    static func progressToken(_ params: [String: Value]) -> Value? {
+        if case .object(let meta)? = params["_meta"] { return meta["progressToken"] }
+        return nil
     }
 
     /// A JSON answer with the status the 2026-07-28 table gives its error (200 for results).
@@ -101,10 +115,12 @@ extension GatewayAPI {
         let name = params["name"]?.stringValue ?? ""
         let call: MCPInteractiveCall
         if let state = params["requestState"], state != .null {
-            guard case .string(let token) = state, let resumed = mcpInteractive.take(token, keyName: caller.keyName, tool: name) else {
+            guard case .string(let token) = state,
+                  let resumed = mcpInteractive.take(token, keyName: caller.keyName, tool: name, arguments: params["arguments"])
+            else {
                 let error = JSONRPCErrorObject(
                     code: JSONRPCErrorObject.invalidParams,
-                    message: "Invalid params: requestState is unknown, expired or another call's (it names a call held by one gateway replica); call again without it",
+                    message: "Invalid params: requestState is unknown, expired or another call's (it names a call with these arguments held by one gateway replica); call again without it",
                     data: .object(["reason": "invalid_request_state"]))
                 return Self.modernAnswer(JSONRPCCoding.errorResponse(id: id, error: error), error)
             }
@@ -113,7 +129,7 @@ extension GatewayAPI {
         } else if methods.session.state.capabilities.isDisjoint(with: [.elicitation, .elicitationURL, .sampling, .roots]) {
             return await mcpPlainCall(id: id, params: params, methods: methods, streams: streams, logs: logs)
         } else {
-            call = MCPInteractiveCall(id: id, tool: name, keyName: caller.keyName, capabilities: methods.session.state.capabilities)
+            call = MCPInteractiveCall(id: id, tool: name, arguments: params["arguments"], keyName: caller.keyName, capabilities: methods.session.state.capabilities)
             var asking = methods
             asking.interactive = call
             let configured = asking
@@ -127,7 +143,7 @@ extension GatewayAPI {
         }
         return Self.eventStream(keepAlive: Self.streamKeepAlive) { sink in
             let emit = Self.streamEmit(sink)
-            call.attach(emit)
+            call.attach(emit, progressToken: Self.progressToken(params))
             let forwarding = self.forwardLogs(logs, to: emit)
             let step = await withTaskCancellationHandler { await call.next() } onCancel: { call.cancel() }
             forwarding?.cancel()
@@ -182,9 +198,15 @@ extension GatewayAPI {
         case .finished(let data, nil):
             return (id == call.startID ? data : Self.reidentified(data, as: id), nil)
         case .needsInput(let questions):
+            // A POST cancelled meanwhile (its client went away) leaves nobody to hand a state to.
+            guard !call.isCancelled, !Task.isCancelled else {
+                call.cancel()
+                let error = JSONRPCErrorObject(code: JSONRPCErrorObject.internalError, message: "the call was cancelled")
+                return (JSONRPCCoding.errorResponse(id: id, error: error), error)
+            }
             guard let token = mcpInteractive.park(call) else {
                 let error = JSONRPCErrorObject(code: JSONRPCErrorObject.internalError,
-                    message: "the gateway holds \(mcpInteractive.capacity) calls waiting for answers, or is stopping; try again later")
+                    message: "the gateway holds as many calls waiting for answers as it keeps (for this key or in all), or is stopping; try again later")
                 return (JSONRPCCoding.errorResponse(id: id, error: error), error)
             }
             var requests: [String: Value] = [:]

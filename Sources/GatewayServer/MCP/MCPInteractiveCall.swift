@@ -29,6 +29,8 @@ final class MCPInteractiveCall: ServerRequestRelay, Sendable {
     /// The id of the POST that started the call, which its response was written for.
     let startID: JSONRPCID
     let tool: String
+    /// The arguments it runs with: a retry must carry the same, or it is another call.
+    let arguments: Value?
     let keyName: String?
     let capabilities: DownstreamCapabilities
 
@@ -45,13 +47,16 @@ final class MCPInteractiveCall: ServerRequestRelay, Sendable {
         var outcome: (Data, JSONRPCErrorObject?)?
         var waiter: CheckedContinuation<Void, Never>?
         var emit: MCPMethods.Emit?
+        /// The progress token of the POST waiting now: each retry has its own.
+        var progressToken: Value?
         var task: Task<Void, Never>?
+        var cancelled = false
     }
 
     private let state = Locked(State())
 
-    init(id: JSONRPCID, tool: String, keyName: String?, capabilities: DownstreamCapabilities) {
-        (self.startID, self.tool, self.keyName, self.capabilities) = (id, tool, keyName, capabilities)
+    init(id: JSONRPCID, tool: String, arguments: Value?, keyName: String?, capabilities: DownstreamCapabilities) {
+        (self.startID, self.tool, self.arguments, self.keyName, self.capabilities) = (id, tool, arguments, keyName, capabilities)
     }
 
     /// Starts the call; `work` runs it with this call as its relay and returns its response.
@@ -65,8 +70,14 @@ final class MCPInteractiveCall: ServerRequestRelay, Sendable {
 
     /// Stops the call (its client went away, or never came back for it).
     func cancel() {
-        state.withLock { $0.task }?.cancel()
+        state.withLock { state in
+            state.cancelled = true
+            return state.task
+        }?.cancel()
     }
+
+    /// Whether the call was cancelled: it is never parked then.
+    var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Waits until the call ends or asks something the client has not answered. One POST at a
     /// time holds a call (the table hands a parked call to one retry), so one waits at most.
@@ -107,10 +118,14 @@ final class MCPInteractiveCall: ServerRequestRelay, Sendable {
         for (continuation, value) in answered { continuation.resume(returning: value) }
     }
 
-    /// Where the call's progress goes: the event stream of the POST waiting now, if any.
-    func attach(_ emit: MCPMethods.Emit?) {
-        state.withLock { $0.emit = emit }
+    /// Where the call's messages go: the event stream of the POST waiting now, if any, and the
+    /// progress token that POST asked with (progress goes under it, or nowhere).
+    func attach(_ emit: MCPMethods.Emit?, progressToken: Value? = nil) {
+        state.withLock { ($0.emit, $0.progressToken) = (emit, progressToken) }
     }
+
+    /// The progress token of the POST waiting now.
+    var progressToken: Value? { state.withLock { $0.progressToken } }
 
     /// Sends one message on the waiting POST's stream; dropped when none waits (the call goes on).
     func forward(_ message: Data) -> Bool {
@@ -129,12 +144,15 @@ final class MCPInteractiveCall: ServerRequestRelay, Sendable {
         do {
             return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
-                    let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+                    let (registered, waiter): (Bool, CheckedContinuation<Void, Never>?) = state.withLock { state in
+                        // A server's request can arrive (on a task of its own) after the call ended.
+                        guard state.outcome == nil, !state.cancelled else { return (false, nil) }
                         state.questions[key] = Question(method: method, params: params, answer: continuation)
                         state.order.append(key)
                         defer { state.waiter = nil }
-                        return state.waiter
+                        return (true, state.waiter)
                     }
+                    guard registered else { return continuation.resume(throwing: CancellationError()) }
                     waiter?.resume()
                     if Task.isCancelled { withdraw(key)?.resume(throwing: CancellationError()) }
                 }
@@ -168,9 +186,16 @@ final class MCPInteractiveCall: ServerRequestRelay, Sendable {
 /// number, and each cancelled when its client does not come back within `patience`.
 final class MCPInteractiveCalls: Sendable {
     let capacity: Int
+    /// How many one API key may have parked: the rest of the table stays for the others.
+    let perKey: Int
     let patience: Duration
+    private struct Parked {
+        let call: MCPInteractiveCall
+        let expiry: Task<Void, Never>
+    }
+
     private struct Table {
-        var parked: [String: MCPInteractiveCall] = [:]
+        var parked: [String: Parked] = [:]
         var stopping = false
     }
 
@@ -178,39 +203,47 @@ final class MCPInteractiveCalls: Sendable {
 
     init(capacity: Int = 1024, patience: Duration = .seconds(600)) {
         (self.capacity, self.patience) = (max(1, capacity), patience)
+        perKey = max(1, self.capacity / 4)
     }
 
     var count: Int { table.withLock { $0.parked.count } }
 
     /// Keeps `call` until its client comes back with the returned state; nil (and the call
-    /// cancelled) when the table is full or the gateway is stopping.
+    /// cancelled) when the table or the key's share of it is full, or the gateway is stopping.
     func park(_ call: MCPInteractiveCall) -> String? {
         let token = "lmg1." + MCPSessionTable.makeID()
+        let patience = patience
+        let expiry = Task { [weak self] in
+            guard (try? await Task.sleep(for: patience)) != nil else { return }
+            if let self, let expired = self.table.withLock({ $0.parked.removeValue(forKey: token) }) { expired.call.cancel() }
+        }
         let parked = table.withLock { table in
-            guard !table.stopping, table.parked.count < capacity else { return false }
-            table.parked[token] = call
+            guard !table.stopping, table.parked.count < capacity,
+                  table.parked.values.lazy.filter({ $0.call.keyName == call.keyName }).count < perKey
+            else { return false }
+            table.parked[token] = Parked(call: call, expiry: expiry)
             return true
         }
         guard parked else {
+            expiry.cancel()
             call.cancel()
             return nil
-        }
-        let patience = patience
-        Task { [weak self] in
-            try? await Task.sleep(for: patience)
-            if let self, let expired = self.table.withLock({ $0.parked.removeValue(forKey: token) }) { expired.cancel() }
         }
         return token
     }
 
-    /// The call `token` names, taken out, when the same key resumes the same tool; nil otherwise
-    /// (unknown, expired, or another key's: that one stays for its own client).
-    func take(_ token: String, keyName: String?, tool: String) -> MCPInteractiveCall? {
-        table.withLock { table in
-            guard let call = table.parked[token], call.keyName == keyName, call.tool == tool else { return nil }
+    /// The call `token` names, taken out, when the same key resumes the same tool with the same
+    /// arguments; nil otherwise (unknown, expired, or another's: that one stays for its client).
+    func take(_ token: String, keyName: String?, tool: String, arguments: Value?) -> MCPInteractiveCall? {
+        let parked: Parked? = table.withLock { table in
+            guard let parked = table.parked[token], parked.call.keyName == keyName, parked.call.tool == tool,
+                  parked.call.arguments ?? .object([:]) == arguments ?? .object([:])
+            else { return nil }
             table.parked[token] = nil
-            return call
+            return parked
         }
+        parked?.expiry.cancel()
+        return parked?.call
     }
 
     /// Shutdown: every parked call is cancelled, and none is parked again.
@@ -220,6 +253,9 @@ final class MCPInteractiveCalls: Sendable {
             defer { table.parked = [:] }
             return Array(table.parked.values)
         }
-        for call in calls { call.cancel() }
+        for parked in calls {
+            parked.expiry.cancel()
+            parked.call.cancel()
+        }
     }
 }

@@ -24,11 +24,14 @@ final class MCPListeners: Sendable {
         func send(_ method: String, _ params: [String: Value] = [:]) {
             var params = params
             params["_meta"] = meta
-            events.yield(GatewayAPI.event(MCPMethods.notification(method, params: .object(params))))
+            // A stream too far behind ends: its client listens again and lists again.
+            if case .dropped = events.yield(GatewayAPI.event(MCPMethods.notification(method, params: .object(params)))) { events.finish() }
         }
     }
 
     let capacity: Int
+    /// How many one API key may hold open: the rest stay for the others.
+    let perKey: Int
     private struct Table {
         var open: [UInt64: Listener] = [:]
         var serial: UInt64 = 0
@@ -37,7 +40,19 @@ final class MCPListeners: Sendable {
 
     private let table = Locked(Table())
 
-    init(capacity: Int = 1024) { self.capacity = max(1, capacity) }
+    init(capacity: Int = 1024) {
+        self.capacity = max(1, capacity)
+        perKey = max(1, self.capacity / 4)
+    }
+
+    /// Whether `keyName` may open one more stream now.
+    func hasRoom(for keyName: String?) -> Bool {
+        table.withLock { table in Self.room(in: table, for: keyName, capacity: capacity, perKey: perKey) }
+    }
+
+    private static func room(in table: Table, for keyName: String?, capacity: Int, perKey: Int) -> Bool {
+        !table.stopping && table.open.count < capacity && table.open.values.lazy.filter { $0.keyName == keyName }.count < perKey
+    }
 
     var count: Int { table.withLock { $0.open.count } }
     var all: [Listener] { table.withLock { Array($0.open.values) } }
@@ -47,7 +62,7 @@ final class MCPListeners: Sendable {
     func open(id: JSONRPCID, keyName: String?, kinds: Set<MCPListKind>, uris: Set<String>) -> (events: AsyncStream<Data>, close: @Sendable () -> Void)? {
         let (events, continuation) = AsyncStream.makeStream(of: Data.self, bufferingPolicy: .bufferingNewest(256))
         let serial: UInt64? = table.withLock { table in
-            guard !table.stopping, table.open.count < capacity else { return nil }
+            guard Self.room(in: table, for: keyName, capacity: capacity, perKey: perKey) else { return nil }
             table.serial += 1
             table.open[table.serial] = Listener(id: id, keyName: keyName, kinds: kinds, uris: uris, events: continuation)
             return table.serial

@@ -41,13 +41,15 @@ extension GatewayAPI {
     }
 
     /// A `text/event-stream` answer whose events `produce` writes, with a comment line every
-    /// `keepAlive` (when given) so proxies leave a quiet stream open. The client going away
+    /// `keepAlive` (when given) so proxies leave a quiet stream open, holding at most `limit`
+    /// chunks for a reader that falls behind (unbounded without). The client going away
     /// calls `onCancel` and, when `cancelsOnDisconnect`, cancels `produce` (and what it runs).
     static func eventStream(
-        cancelsOnDisconnect: Bool = true, keepAlive: Duration? = nil, onCancel: @escaping @Sendable () -> Void = {},
+        cancelsOnDisconnect: Bool = true, keepAlive: Duration? = nil, limit: Int? = nil, onCancel: @escaping @Sendable () -> Void = {},
         _ produce: @escaping @Sendable (AsyncStream<Data>.Continuation) async -> Void
     ) -> APIResponse {
-        let (chunks, sink) = AsyncStream.makeStream(of: Data.self)
+        // `limit`: at most that many chunks wait for a slow reader (a yield past it says `.dropped`).
+        let (chunks, sink) = AsyncStream.makeStream(of: Data.self, bufferingPolicy: limit.map { .bufferingNewest($0) } ?? .unbounded)
         let task = Task {
             let ticker = keepAlive.map { interval in
                 Task {

@@ -15,9 +15,6 @@ struct MCPMethods: Sendable {
     /// 2026-07-28: where a server's requests during a `tools/call` go (inside an
     /// `input_required` result); nil: relayed on the call's event stream, the older way.
     var interactive: MCPInteractiveCall?
-    /// 2026-07-28: the request's `mcp-param-*` headers, checked against the called tool's
-    /// `x-mcp-header` annotations; nil: not checked (older revisions have none).
-    var paramHeaders: [String: String]?
 
     var catalog: MCPCatalog { MCPCatalog(api: api, caller: caller) }
 
@@ -106,10 +103,13 @@ struct MCPMethods: Sendable {
         default: throw JSONRPCErrorObject(code: JSONRPCErrorObject.invalidParams, message: "Invalid params: 'arguments' must be an object")
         }
         let target = try await catalog.tool(named: name)
-        if let paramHeaders { try Self.checkParamHeaders(paramHeaders, tool: target.tool, arguments: arguments) }
         var onProgress: MCPProgressHandler?
-        if let emit, case .object(let meta)? = params["_meta"], let token = meta["progressToken"] {
+        let asked: Value? = if case .object(let meta)? = params["_meta"] { meta["progressToken"] } else { nil }
+        if let emit, asked != nil || interactive != nil {
+            let interactive = interactive
             onProgress = { progress in
+                // A call asked across several POSTs reports under the token of the one waiting now.
+                guard let token = interactive.map({ $0.progressToken }) ?? asked else { return }
                 var members: [String: Value] = ["progressToken": token, "progress": .double(progress.progress)]
                 if let total = progress.total { members["total"] = .double(total) }
                 if let message = progress.message { members["message"] = .string(message) }
