@@ -42,15 +42,8 @@ import mcp.types as types
 from mcp import Client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
-
-def wire(model: Any) -> Any:
-    if model is None or isinstance(model, dict):
-        return model
-    return model.model_dump(by_alias=True, mode="json", exclude_none=True)
+# The older-revision driver beside this file: its wire form, header parsing and error text serve here too.
+from mcp_client_check import describe, log, parse_headers, wire
 
 
 def text_of(result: Any) -> str:
@@ -58,12 +51,12 @@ def text_of(result: Any) -> str:
 
 
 def client(args: argparse.Namespace, **callbacks: Any) -> Client:
-    headers = dict(h.split(":", 1) for h in args.header)
+    headers = parse_headers(args.header)
     target: Any = args.url
     if headers:
         from mcp.client.streamable_http import streamable_http_client
 
-        target = streamable_http_client(args.url, http_client=create_mcp_http_client(headers={k.strip(): v.strip() for k, v in headers.items()}))
+        target = streamable_http_client(args.url, http_client=create_mcp_http_client(headers=headers))
     return Client(target, mode="auto", **callbacks)
 
 
@@ -182,12 +175,6 @@ async def logs(args: argparse.Namespace) -> dict[str, Any]:
 
 
 SCENARIOS = {"basics": basics, "progress": progress, "cancel": cancel, "elicit": elicit, "sampling": sampling, "listen": listen, "logs": logs}
-
-
-def describe(error: BaseException) -> str:
-    while isinstance(error, BaseExceptionGroup) and error.exceptions:
-        error = error.exceptions[0]
-    return f"{type(error).__name__}: {error}"
 
 
 def main() -> None:
