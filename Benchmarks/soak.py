@@ -17,8 +17,9 @@ with one tool round, tools/call on /mcp (its own session) for each server, and n
 sends it again, as the OpenAI and MCP SDKs do, until --timeout seconds from its first try.
 It fails (exit 1) when an idempotent call is lost (no right answer within --timeout), an answer is wrong, a
 request hangs past --timeout, the gateway's RSS grows 5 MB or more or its descriptors by 10 or more from the
-end of warm-up (the first fifth, at most 5 minutes) to the end (medians of each window's samples), or a zombie
-is left. Prints a Markdown summary. Everything listens on 127.0.0.1 and is stopped before it exits.
+end of warm-up to the end (medians of the last minute's samples at each), or a zombie is left. Warm-up ends where
+the RSS timeline flattens: the first moment (two minutes in at the earliest, half the run at the latest) when the
+last minute's median is less than 0.5 MB above the minute before's (see `warm_up_end`). Prints a Markdown summary. Everything listens on 127.0.0.1 and is stopped before it exits.
 """
 
 from __future__ import annotations
@@ -254,10 +255,26 @@ def window(samples: list, start: float, end: float) -> tuple[float, float]:
     return statistics.median(s[1] for s in chosen), statistics.median(s[2] for s in chosen)
 
 
+def warm_up_end(samples: list, seconds: float, minute: float = 60, settled_mb: float = 0.5) -> float:
+    """Seconds from the start to where the RSS timeline flattens: the first moment, two minutes in at the
+    earliest, when the median of the last minute's samples is less than `settled_mb` above the median of the
+    minute before it (the working set is filled: caches, pools, the allocator's arenas), and at the latest
+    half the run, so that at least half is measured. A leak still shows: it keeps growing after that moment
+    and the growth from there to the end is what is judged."""
+    t0 = samples[0][0]
+    t = 2 * minute
+    while t < seconds / 2:
+        (before, _), (last, _) = window(samples, t0 + t - 2 * minute, t0 + t - minute), window(samples, t0 + t - minute, t0 + t)
+        if last - before < settled_mb:
+            return t
+        t += 5
+    return seconds / 2
+
+
 def report(args, tally: Tally, samples: list, events: collections.Counter, seconds: float, zombies: list[str]) -> bool:
     t0 = samples[0][0]
-    warm = min(seconds / 5, 300)
-    span = max(seconds / 10, 30)
+    warm = warm_up_end(samples, seconds)
+    span = 60
     rss0, fds0 = window(samples, t0 + warm - span, t0 + warm)
     rss1, fds1 = window(samples, t0 + seconds - span, t0 + seconds)
     calls = sum(sum(c.values()) for c in tally.counts.values())

@@ -1,14 +1,23 @@
-import Foundation
 import FuzzSupport
-@testable import ModelClient
+import ModelClient
 
-// The OpenAI stream assembler on any chunks: each line of the input is one `data:` payload; the
-// chunks that decode are applied in order, and the turn comes out whatever they said.
+// The OpenAI stream assembler on any payloads: each line of the input is one `data:` payload,
+// applied in order as `OpenAIChatClient` does: whatever they say, each is an event or an error, and
+// the turn's text is the text the events handed out.
 fuzz { input in
-    var accumulator = TurnAccumulator()
-    for line in input.split(separator: UInt8(ascii: "\n")) {
-        guard let chunk = try? JSONDecoder().decode(ChatCompletionWire.self, from: Data(line)) else { continue }
-        _ = accumulator.apply(chunk)
+    var assembler = ModelStreamAssembler()
+    var text = ""
+    for line in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        switch try? assembler.apply(String(decoding: line, as: UTF8.self)) {
+        case .text(let piece): text += piece
+        case .done: precondition(assembler.isComplete, "[DONE] completes the stream")
+        default: continue
+        }
     }
-    _ = accumulator.turn()
+    // The text the events handed out, piece by piece, is the turn's text.
+    if case .text(let whole)? = assembler.turn().message.content {
+        precondition(whole == text, "the turn's text is not the pieces streamed")
+    } else {
+        precondition(text.isEmpty, "text was streamed but the turn has none")
+    }
 }

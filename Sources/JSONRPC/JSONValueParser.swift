@@ -274,16 +274,22 @@ public enum JSONValueParser {
                 digits.append(character)
                 if sawPoint { exponent -= 1 }
             }
+            // Zero is zero whatever its exponent, however long.
+            if digits.allSatisfy({ $0 == "0" }) { return 0 }
             if !rest.isEmpty {
+                // An exponent can be any run of digits (`0e9223372036854775807` is 0): add it
+                // without trapping, and compare it below without negating or adding to it.
                 guard let written = Int(rest.dropFirst().drop { $0 == "+" }) else { return nil }
-                exponent += written
+                let (sum, overflowed) = exponent.addingReportingOverflow(written)
+                guard !overflowed else { return nil }
+                exponent = sum
             }
             if exponent < 0 {
                 // The dropped digits must all be zeros.
-                guard -exponent <= digits.count, digits.suffix(-exponent).allSatisfy({ $0 == "0" }) else { return nil }
+                guard exponent >= -digits.count, digits.suffix(-exponent).allSatisfy({ $0 == "0" }) else { return nil }
                 digits.removeLast(-exponent)
             } else {
-                guard digits.count + exponent <= 20 else { return nil }
+                guard exponent <= 20 - digits.count else { return nil }
                 digits += String(repeating: "0", count: exponent)
             }
             return Int((negative ? "-" : "") + (digits.isEmpty ? "0" : digits))

@@ -110,33 +110,26 @@ public struct OpenAIChatClient: ChatModel {
     }
 
     private func readStream(_ response: HTTPResponse, onTextDelta: @Sendable (String) -> Void) async throws -> ModelTurn {
-        var turn = TurnAccumulator()
-        let decoder = JSONDecoder()
-        var sawDone = false
-        for try await event in response.body.sseEvents() {
-            let data = event.data.trimmingCharacters(in: .whitespaces)
-            if data == "[DONE]" {
-                sawDone = true
-                break
-            }
-            if data.isEmpty { continue }
-            if let error = try? decoder.decode(WireErrorBody.self, from: Data(data.utf8)), let message = error.error?.message {
-                // Some servers report failures mid-stream as an error event.
-                throw ModelClientError(.serverError(status: 200), url: endpoint, message)
-            }
-            let chunk: ChatCompletionWire
+        var assembler = ModelStreamAssembler()
+        reading: for try await event in response.body.sseEvents() {
+            let applied: ModelStreamAssembler.Event
             do {
-                chunk = try decoder.decode(ChatCompletionWire.self, from: Data(data.utf8))
+                applied = try assembler.apply(event.data)
             } catch {
-                throw ModelClientError(.invalidResponse, url: endpoint, "a stream event is not a chunk: \(data.prefix(120))")
+                throw ModelClientError(.invalidResponse, url: endpoint, "a stream event is not a chunk: \(error.payload)")
             }
-            if let piece = turn.apply(chunk) { onTextDelta(piece) }
+            switch applied {
+            case .done: break reading
+            case .serverError(let message): throw ModelClientError(.serverError(status: 200), url: endpoint, message)
+            case .text(let piece): onTextDelta(piece)
+            case .nothing: continue
+            }
         }
         try Task.checkCancellation()
-        if !sawDone && turn.finishReason == nil {
+        if !assembler.isComplete {
             throw ModelClientError(.invalidResponse, url: endpoint, "the stream ended before the answer was complete")
         }
-        return turn.turn()
+        return assembler.turn()
     }
 
     private func readPlain(_ response: HTTPResponse, onTextDelta: @Sendable (String) -> Void) async throws -> ModelTurn {

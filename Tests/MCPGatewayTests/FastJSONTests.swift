@@ -48,6 +48,24 @@ struct FastJSONTests {
         #expect(value == .double(134_567_890_123_456_240))
     }
 
+    /// Found by the JSON-RPC fuzzer (scripts/fuzz.sh): `0e` and a long run of digits made the exact
+    /// integer check add the exponent to a digit count, which trapped on overflow: a body with such a
+    /// number stopped the whole process. Exponents at `Int`'s edges are numbers like any other.
+    @Test func exponentsAtIntsEdgesDoNotTrap() throws {
+        let zeros = ["0e9223372036854775807", "0e00009223372036854775807", "-0.0e-9223372036854775808", "0.0e+9223372036854775807"]
+        for text in zeros {
+            #expect(try JSONValueParser.parse(Data(text.utf8)) == .int(0), "\(text)")
+        }
+        for text in ["1e-9223372036854775808", "1.5e-9223372036854775808", "1.5e-9223372036854775807"] {
+            #expect(try JSONValueParser.parse(Data(text.utf8)) == .double(0), "\(text)")
+        }
+        #expect(try JSONValueParser.parse(Data("2e19".utf8)) == .double(2e19))
+        #expect(try JSONValueParser.parse(Data("12.5e1".utf8)) == .int(125))
+        #expect(throws: JSONValueParser.Failure.self) { try JSONValueParser.parse(Data("5e9223372036854775807".utf8)) }
+        let request = #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"n":0e9223372036854775807}}"#
+        #expect(try JSONValueParser.parse(Data(request.utf8)) == .object(["jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": ["n": 0]]))
+    }
+
     @Test func parserLimitsNesting() {
         let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
         #expect(throws: JSONValueParser.Failure.self) { try JSONValueParser.parse(Data(deep.utf8)) }

@@ -73,6 +73,13 @@ public struct PromptLibrary: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw PromptFileError(file: file, message: "not UTF-8 text")
         }
+        return try parse(text, file: file)
+    }
+
+    /// Reads and checks a template held in memory as if it were `file`: the syntax follows its
+    /// extension (`.prompty` is Prompty, anything else dotprompt), the name defaults to its base name,
+    /// and errors name it. For an app that keeps its templates elsewhere than in files.
+    public static func parse(_ text: String, file: String) throws(PromptFileError) -> (template: PromptTemplate, warnings: [String]) {
         let base = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         if (file as NSString).pathExtension == "prompty" {
             return try PromptyReader.read(text, file: file, defaultName: base)
