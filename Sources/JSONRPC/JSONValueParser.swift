@@ -292,7 +292,8 @@ public enum JSONValueParser {
                 guard exponent <= 20 - digits.count else { return nil }
                 digits += String(repeating: "0", count: exponent)
             }
-            return Int((negative ? "-" : "") + (digits.isEmpty ? "0" : digits))
+            // Never empty here: dropping every digit needs them all zeros, which returned above.
+            return Int((negative ? "-" : "") + digits)
         }
     }
 }

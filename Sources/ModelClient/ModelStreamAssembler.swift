@@ -25,6 +25,9 @@ public struct ModelStreamAssembler: Sendable {
 
     private var accumulator = TurnAccumulator()
     private var sawDone = false
+    /// Shared, as `JSONRPCCoding`'s is: immutable once made, safe for concurrent use, and a stream
+    /// sends a payload per token, so one decoder each would be an allocation per token.
+    private static let decoder = JSONDecoder()
 
     /// An empty turn.
     public init() {}
@@ -37,13 +40,12 @@ public struct ModelStreamAssembler: Sendable {
             return .done
         }
         if data.isEmpty { return .nothing }
-        let decoder = JSONDecoder()
         let bytes = Data(data.utf8)
-        if let error = try? decoder.decode(WireErrorBody.self, from: bytes), let message = error.error?.message {
+        if let error = try? Self.decoder.decode(WireErrorBody.self, from: bytes), let message = error.error?.message {
             // Some servers report failures mid-stream as an error event.
             return .serverError(message)
         }
-        guard let chunk = try? decoder.decode(ChatCompletionWire.self, from: bytes) else {
+        guard let chunk = try? Self.decoder.decode(ChatCompletionWire.self, from: bytes) else {
             throw InvalidChunk(payload: String(data.prefix(120)))
         }
         return accumulator.apply(chunk).map(Event.text) ?? .nothing
